@@ -1,0 +1,45 @@
+"""create_app(settings): the Bolt app, with every listener registered. No globals, no import side effects."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.listeners import register
+from bot.listeners.context import Services
+from bot.plans import Clock, Plans, utc_now
+from bot.settings import Settings
+from bot.slack_client import build_web_client
+from storage.db import Database
+
+log = logging.getLogger("careerplan")
+
+
+def create_app(
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Clock = utc_now,
+    client: WebClient | None = None,
+) -> App:
+    """Build the app. Bolt checks the bot token with auth.test here (raising BoltError if Slack refuses it)."""
+    app = App(
+        client=client or build_web_client(settings),
+        signing_secret=settings.signing_secret,
+        # Slack's own retries of slow events would double the work; our listeners ack at once.
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    register(app, Services(plans=Plans(db, clock)))
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> None:
+        # Ids only: answers never reach the logs.
+        kind = body.get("type") or body.get("command")
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        log.error("listener failed for %s from %s: %r", kind, user, error, exc_info=error)
+
+    return app

@@ -1,0 +1,44 @@
+"""Every Slack identifier the app uses, in one place.
+
+callback_ids name views, action_ids name interactive elements, block_ids name input blocks
+(errors in `response_action: errors` are keyed by block_id). Builders, parsers, listeners and
+tests all import them from here so they cannot drift apart.
+"""
+
+from typing import Final
+
+COMMAND: Final = "/careerplan"
+EVENT_APP_HOME_OPENED: Final = "app_home_opened"
+BOT_EVENTS: Final = (EVENT_APP_HOME_OPENED,)
+
+# Wizard views, one per question.
+VIEW_GOAL: Final = "careerplan.goal"
+VIEW_STEPS: Final = "careerplan.steps"
+VIEW_GAPS: Final = "careerplan.gaps"
+WIZARD_VIEWS: Final = (VIEW_GOAL, VIEW_STEPS, VIEW_GAPS)
+
+# Actions.
+ACTION_BACK: Final = "careerplan.back"
+ACTION_ADD_STEP: Final = "careerplan.add_step"
+ACTION_ADD_GAP: Final = "careerplan.add_gap"
+ACTION_EDIT_PLAN: Final = "careerplan.edit_plan"
+
+# Goal view.
+BLOCK_GOAL_KIND: Final = "goal_kind"
+BLOCK_GOAL_TEXT: Final = "goal_text"
+BLOCK_GOAL_DATE: Final = "goal_date"
+BLOCK_GOAL_WORDS: Final = "goal_words"
+BLOCK_GOAL_CHECKS: Final = "goal_checks"
+BLOCK_YEAR_FROM_NOW: Final = "year_from_now"
+
+# Steps view: one title / date / words block per step, numbered from 0.
+BLOCK_STEP_TITLE: Final = "step_title_{}"
+BLOCK_STEP_DATE: Final = "step_date_{}"
+BLOCK_STEP_WORDS: Final = "step_words_{}"
+BLOCK_STEPS_DONE: Final = "steps_done"
+
+# Gaps view: one block per gap, in order of significance.
+BLOCK_GAP: Final = "gap_{}"
+
+# Every input block holds exactly one element; its action_id is the block's name + this suffix.
+ELEMENT: Final = "value"

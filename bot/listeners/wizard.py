@@ -1,0 +1,124 @@
+"""The plan wizard's modal: submissions, Back / Add buttons, closing, and Home's Edit button."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import ids
+from bot.blocks.wizard import PAGES, build_page, error_messages, goal_view, page_of, saved_view
+from bot.listeners.context import Services, log, publish_home, who_from
+from bot.plans import Invalid, ShowPage, Who
+
+WIZARD_VIEW = re.compile("^(" + "|".join(re.escape(v) for v in ids.WIZARD_VIEWS) + ")$")
+MOVES = re.compile(
+    "^(" + "|".join(re.escape(a) for a in (ids.ACTION_BACK, ids.ACTION_ADD_STEP, ids.ACTION_ADD_GAP)) + ")$"
+)
+
+
+def open_wizard(client: WebClient, services: Services, who: Who, trigger_id: str) -> None:
+    """Open the wizard on the goal page, filled from the latest plan (the trigger_id lives 3 s)."""
+    view = goal_view(services.plans.new_wizard(who))
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        log.warning("views.open failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+def register(app: App, services: Services) -> None:
+    @app.view_submission(WIZARD_VIEW)
+    def submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        who, view = who_from(body), _view(body)
+        page = view.get("callback_id")
+        if who is None or page not in PAGES:
+            ack(response_action="update", view=_problem_view())
+            return
+        values = _values(view)
+        outcome = services.plans.submit(who, _root_id(view), page, lambda form: PAGES[page].read(values, form))
+        if isinstance(outcome, Invalid):
+            elsewhere = [e for e in outcome.errors if page_of(e) != page]
+            if elsewhere:
+                # Something checked on an earlier page no longer holds: show that page again.
+                ack(response_action="update", view=build_page(page_of(elsewhere[0]), outcome.form))
+            else:
+                ack(response_action="errors", errors=error_messages(outcome.errors))
+        elif isinstance(outcome, ShowPage):
+            ack(response_action="update", view=build_page(outcome.callback_id, outcome.form))
+        else:
+            ack(response_action="update", view=saved_view(outcome.saved))
+            log.info("plan saved for %s/%s (version %d)", who.team_id, who.user_id, outcome.saved.version)
+            publish_home(client, services, who)
+
+    @app.action(MOVES)
+    def moved(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        who, view = who_from(body), _view(body)
+        page = view.get("callback_id")
+        view_id = view.get("id")
+        if who is None or page not in PAGES or not isinstance(view_id, str):
+            return
+        values = _values(view)
+        shown = services.plans.move(
+            who, _root_id(view), page, lambda form: PAGES[page].read(values, form), action.get("action_id", "")
+        )
+        try:
+            client.views_update(view_id=view_id, hash=view.get("hash"), view=build_page(shown.callback_id, shown.form))
+        except SlackApiError as exc:
+            # hash_conflict: the view changed meanwhile (a double click); the draft is saved either way.
+            log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+    @app.view_closed(WIZARD_VIEW)
+    def closed(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        who = who_from(body)
+        if who is not None:
+            services.plans.discard_draft(who, _root_id(_view(body)))
+
+    @app.action(ids.ACTION_EDIT_PLAN)
+    def edit_plan(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        who, trigger_id = who_from(body), body.get("trigger_id")
+        if who is not None and isinstance(trigger_id, str):
+            open_wizard(client, services, who, trigger_id)
+
+
+def _view(body: dict[str, Any]) -> dict[str, Any]:
+    view = body.get("view")
+    return view if isinstance(view, dict) else {}
+
+
+def _values(view: dict[str, Any]) -> dict[str, Any]:
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
+def _root_id(view: dict[str, Any]) -> str:
+    """The wizard's drafts are keyed by the modal's root view, which stays put across updates."""
+    for key in ("root_view_id", "id"):
+        value = view.get(key)
+        if isinstance(value, str) and value:
+            return value[:64]
+    return "unknown"
+
+
+def _problem_view() -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Your career plan"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": "Slack sent this form without saying who you are, so nothing was saved. "
+                    f"Please open it again with `{ids.COMMAND}`.",
+                },
+            }
+        ],
+    }

@@ -1,0 +1,137 @@
+"""Configuration from the environment (DESIGN.md §6), checked once at start-up."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_FILE = "careerplan.db"
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; str(exc) is one line that names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str
+    signing_secret: str
+    app_token: str | None
+    database_url: str
+    slack_api_url: str
+    host: str
+    port: int
+    cadence_months: int
+    lead_days: int
+    work_start: time
+    work_end: time
+    log_level: str
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.app_token is not None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        app_token = _optional(env, "SLACK_APP_TOKEN")
+        if app_token is not None and not app_token.startswith("xapp-"):
+            raise SettingsError(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+                "(Basic Information → App-Level Tokens, scope connections:write)"
+            )
+        bot_token = _optional(env, "SLACK_BOT_TOKEN")
+        if bot_token is None:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) "
+                "from your Slack app's OAuth & Permissions page"
+            )
+        if not bot_token.startswith("xoxb-"):
+            raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        signing_secret = _optional(env, "SLACK_SIGNING_SECRET")
+        if signing_secret is None and app_token is None:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is not set: HTTP mode needs the Signing Secret from your Slack "
+                "app's Basic Information page (or set SLACK_APP_TOKEN to use Socket Mode)"
+            )
+        work_start, work_end = _working_hours(env.get("CAREERPLAN_WORKING_HOURS", "09:00-17:00"))
+        return cls(
+            bot_token=bot_token,
+            signing_secret=signing_secret or "",
+            app_token=app_token,
+            database_url=database_url(env),
+            slack_api_url=_slack_api_url(env),
+            host=_optional(env, "HOST") or "0.0.0.0",  # noqa: S104  (Slack must reach it)
+            port=_int(env, "PORT", 3000, 0, 65535),
+            cadence_months=_int(env, "CAREERPLAN_CADENCE_MONTHS", 3, 3, 6),
+            lead_days=_int(env, "CAREERPLAN_LEAD_DAYS", 3, 0, 30),
+            work_start=work_start,
+            work_end=work_end,
+            log_level=_log_level(env),
+        )
+
+
+def database_url(env: Mapping[str, str] | None = None) -> str:
+    """DATABASE_URL, defaulting to a SQLite file in the working directory."""
+    env = os.environ if env is None else env
+    url = _optional(env, "DATABASE_URL")
+    if url is None:
+        return f"sqlite:///{Path(DEFAULT_DATABASE_FILE).resolve()}"
+    if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", url):
+        raise SettingsError(
+            "DATABASE_URL must start with sqlite:/// or postgresql:// "
+            "(e.g. sqlite:///careerplan.db or postgresql://user@host/db)"
+        )
+    return url
+
+
+def _optional(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = _optional(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
+    return value
+
+
+def _slack_api_url(env: Mapping[str, str]) -> str:
+    url = _optional(env, "SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise SettingsError(f"SLACK_API_URL must be an http(s) URL such as {DEFAULT_SLACK_API_URL}")
+    return url if url.endswith("/") else url + "/"
+
+
+def _working_hours(raw: str) -> tuple[time, time]:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", raw)
+    message = f"CAREERPLAN_WORKING_HOURS must look like 09:00-17:00, not {raw!r}"
+    if match is None:
+        raise SettingsError(message)
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    try:
+        start, end = time(h1, m1), time(h2, m2)
+    except ValueError:
+        raise SettingsError(message) from None
+    if start >= end:
+        raise SettingsError(message + " (the start must come before the end)")
+    return start, end
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    level = (_optional(env, "LOG_LEVEL") or "INFO").upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+    return level

@@ -1,0 +1,120 @@
+"""SQLAlchemy 2 models. Changes here need an Alembic migration in storage/migrations/versions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("team_id", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    # IANA zone from users.info, cached; refreshed when older than a week.
+    tz: Mapped[str | None] = mapped_column(String(64))
+    tz_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PlanVersion(Base):
+    """One saved answer to the three questions. Never updated: a revision is a new row."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("person_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    goal_kind: Mapped[str] = mapped_column(String(20))
+    goal_text: Mapped[str] = mapped_column(Text)
+    goal_target: Mapped[date | None] = mapped_column(Date)
+    goal_target_text: Mapped[str] = mapped_column(String(100))
+    goal_is_own_want: Mapped[bool] = mapped_column(Boolean)
+    goal_fits_values: Mapped[bool] = mapped_column(Boolean)
+    year_from_now: Mapped[str] = mapped_column(Text)
+
+    steps: Mapped[list[PlanStep]] = relationship(
+        order_by="PlanStep.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    gaps: Mapped[list[PlanGap]] = relationship(
+        order_by="PlanGap.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class PlanStep(Base):
+    __tablename__ = "plan_steps"
+    __table_args__ = (UniqueConstraint("plan_version_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    target: Mapped[date] = mapped_column(Date)
+    target_text: Mapped[str] = mapped_column(String(100))
+    done: Mapped[bool] = mapped_column(Boolean)
+
+
+class PlanGap(Base):
+    """A gap between now and the next step; position 0 is the most significant (the focus)."""
+
+    __tablename__ = "plan_gaps"
+    __table_args__ = (UniqueConstraint("plan_version_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+
+
+class PlanDraft(Base):
+    """What a person has typed in an open wizard, so Back and Next keep it. Deleted on save or close."""
+
+    __tablename__ = "plan_drafts"
+    __table_args__ = (
+        UniqueConstraint("person_id", "root_view_id"),
+        Index("ix_plan_drafts_updated_at", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    root_view_id: Mapped[str] = mapped_column(String(64))
+    form: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,139 @@
+"""Storage of people, plan versions and wizard drafts, behind small functions.
+
+Every function takes the caller's Session (one unit of work per listener call) and returns
+domain objects from bot.career, never ORM rows, so nothing outside storage touches SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from bot.career.plan import Goal, GoalKind, Plan, PlanForm, SavedPlan, Step
+from storage.models import Person, PlanDraft, PlanGap, PlanStep, PlanVersion, Workspace
+
+DRAFT_LIFETIME = timedelta(days=2)
+
+
+def find_person_id(session: Session, team_id: str, user_id: str) -> int | None:
+    return session.scalar(select(Person.id).where(Person.team_id == team_id, Person.slack_user_id == user_id))
+
+
+def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -> int:
+    """The person's id, creating the workspace and person rows if needed (safe under concurrency)."""
+    _insert_ignoring_conflict(session, Workspace, {"team_id": team_id, "created_at": now})
+    _insert_ignoring_conflict(session, Person, {"team_id": team_id, "slack_user_id": user_id, "created_at": now})
+    person_id = find_person_id(session, team_id, user_id)
+    assert person_id is not None
+    return person_id
+
+
+def person_tz(session: Session, person_id: int) -> str | None:
+    return session.scalar(select(Person.tz).where(Person.id == person_id))
+
+
+def latest_plan(session: Session, person_id: int) -> SavedPlan | None:
+    row = session.scalar(
+        select(PlanVersion)
+        .where(PlanVersion.person_id == person_id)
+        .order_by(PlanVersion.version.desc())
+        .limit(1)
+        .options(selectinload(PlanVersion.steps), selectinload(PlanVersion.gaps))
+    )
+    return None if row is None else _saved_plan(row)
+
+
+def plan_history(session: Session, person_id: int) -> list[SavedPlan]:
+    rows = session.scalars(
+        select(PlanVersion)
+        .where(PlanVersion.person_id == person_id)
+        .order_by(PlanVersion.version)
+        .options(selectinload(PlanVersion.steps), selectinload(PlanVersion.gaps))
+    )
+    return [_saved_plan(row) for row in rows]
+
+
+def add_plan_version(session: Session, person_id: int, plan: Plan, now: datetime) -> SavedPlan:
+    """Save `plan` as the person's next version; earlier versions are kept as history."""
+    latest = session.scalar(select(func.max(PlanVersion.version)).where(PlanVersion.person_id == person_id))
+    goal = plan.goal
+    row = PlanVersion(
+        person_id=person_id,
+        version=(latest or 0) + 1,
+        created_at=now,
+        goal_kind=goal.kind.value,
+        goal_text=goal.text,
+        goal_target=goal.target,
+        goal_target_text=goal.target_text,
+        goal_is_own_want=goal.is_own_want,
+        goal_fits_values=goal.fits_values,
+        year_from_now=goal.year_from_now,
+        steps=[
+            PlanStep(position=i, title=s.title, target=s.target, target_text=s.target_text, done=s.done)
+            for i, s in enumerate(plan.steps)
+        ],
+        gaps=[PlanGap(position=i, description=text) for i, text in enumerate(plan.gaps)],
+    )
+    session.add(row)
+    session.flush()
+    return SavedPlan(plan=plan, version=row.version, saved_at=now)
+
+
+def get_draft(session: Session, person_id: int, root_view_id: str) -> PlanForm | None:
+    text = session.scalar(
+        select(PlanDraft.form).where(PlanDraft.person_id == person_id, PlanDraft.root_view_id == root_view_id)
+    )
+    if text is None:
+        return None
+    try:
+        return PlanForm.from_json(text)
+    except (ValueError, TypeError, KeyError):
+        return None  # a draft from an older release: start again from the saved plan
+
+
+def put_draft(session: Session, person_id: int, root_view_id: str, form: PlanForm, now: datetime) -> None:
+    row = session.scalar(
+        select(PlanDraft).where(PlanDraft.person_id == person_id, PlanDraft.root_view_id == root_view_id)
+    )
+    if row is None:
+        session.add(PlanDraft(person_id=person_id, root_view_id=root_view_id, form=form.to_json(), updated_at=now))
+    else:
+        row.form = form.to_json()
+        row.updated_at = now
+    # Drafts hold answers; those of wizards closed without a word from Slack go after a while.
+    session.execute(delete(PlanDraft).where(PlanDraft.updated_at < now - DRAFT_LIFETIME))
+
+
+def delete_draft(session: Session, person_id: int, root_view_id: str) -> None:
+    session.execute(delete(PlanDraft).where(PlanDraft.person_id == person_id, PlanDraft.root_view_id == root_view_id))
+
+
+def _saved_plan(row: PlanVersion) -> SavedPlan:
+    goal = Goal(
+        kind=GoalKind(row.goal_kind),
+        text=row.goal_text,
+        target=row.goal_target,
+        target_text=row.goal_target_text,
+        is_own_want=row.goal_is_own_want,
+        fits_values=row.goal_fits_values,
+        year_from_now=row.year_from_now,
+    )
+    steps = tuple(Step(title=s.title, target=s.target, target_text=s.target_text, done=s.done) for s in row.steps)
+    plan = Plan(goal=goal, steps=steps, gaps=tuple(g.description for g in row.gaps))
+    return SavedPlan(plan=plan, version=row.version, saved_at=_utc(row.created_at))
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _insert_ignoring_conflict(
+    session: Session, model: type[Workspace] | type[Person], values: dict[str, object]
+) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())

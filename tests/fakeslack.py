@@ -1,0 +1,509 @@
+"""A fake Slack Web API server for tests.
+
+A real ``http.server.ThreadingHTTPServer`` on 127.0.0.1 (port 0) that answers the Web API methods the bot uses,
+records every request (method, parsed params, headers, token) and lets tests script answers per method
+(rate limits, server errors, slow answers).  Point a real ``slack_sdk.WebClient`` at it::
+
+    with FakeSlack() as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.url)
+        client.views_open(trigger_id="1.2.3", view=view)
+        assert fake.wait_for("views.open")[0].params["view"] == view
+
+Defaults are modelled on Slack's documented/captured answers (see ``tests/fixtures/slack/``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlsplit
+
+__all__ = [
+    "APP_ID",
+    "BOT_ID",
+    "BOT_USER_ID",
+    "TEAM_ID",
+    "Call",
+    "FakeResponse",
+    "FakeSlack",
+    "ratelimited",
+    "server_error",
+]
+
+TEAM_ID = "T0FAKE"
+BOT_USER_ID = "UBOT"
+BOT_ID = "BFAKE"
+APP_ID = "A0FAKE"
+
+API_PREFIX = "/api/"
+VALID_TOKEN_PREFIXES = ("xoxb-", "xapp-")
+# Slack authenticates these with client_id/client_secret (HTTP Basic), not with a token.
+TOKENLESS_METHODS = frozenset({"oauth.v2.access", "oauth.access", "oauth.v2.exchange"})
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
+
+# Based on tests/fixtures/slack/web_api/auth_test_bot_ok_bolt_python_mock.json, with our ids.
+AUTH_TEST_ANSWER: dict[str, Any] = {
+    "ok": True,
+    "url": "https://fake.slack.com/",
+    "team": "Fake Team",
+    "user": "careerbot",
+    "team_id": TEAM_ID,
+    "user_id": BOT_USER_ID,
+    "bot_id": BOT_ID,
+    "is_enterprise_install": False,
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request received by the fake."""
+
+    method: str  # "views.open" (path without the /api/ prefix)
+    params: dict[str, Any]  # parsed body (JSON or form, JSON-looking form values decoded) + query string
+    headers: dict[str, str]  # lower-cased names
+    token: str | None  # from "Authorization: Bearer ..." or a "token" param
+
+
+@dataclass(frozen=True)
+class FakeResponse:
+    """A canned answer. ``body`` dicts are sent as JSON, strings as they are."""
+
+    status: int = 200
+    body: dict[str, Any] | str = field(default_factory=lambda: {"ok": True})
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (slow Slack / client timeouts)
+
+
+def ratelimited(retry_after: int = 0) -> FakeResponse:
+    """HTTP 429 as Slack sends it (fixtures/slack/web_api/ratelimited_429_real_capture.json)."""
+    return FakeResponse(
+        status=429,
+        body={"ok": False, "error": "ratelimited"},
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def server_error(status: int = 500) -> FakeResponse:
+    """A 5xx answer (slack_sdk's ServerErrorRetryHandler retries 500 and 503)."""
+    return FakeResponse(status=status, body={"ok": False, "error": "internal_error"})
+
+
+def _error(code: str) -> FakeResponse:
+    return FakeResponse(body={"ok": False, "error": code})
+
+
+def _ok(**fields: Any) -> FakeResponse:
+    return FakeResponse(body={"ok": True, **fields})
+
+
+def _maybe_json(value: str) -> Any:
+    """Form fields such as ``view``/``blocks`` carry JSON text; decode them when they parse."""
+    if value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class _BadBody(ValueError):
+    pass
+
+
+def _parse_body(body: bytes, content_type: str) -> dict[str, Any]:
+    if not body:
+        return {}
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _BadBody(str(e)) from e
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type == "application/json" or (
+        media_type != "application/x-www-form-urlencoded" and text.lstrip().startswith("{")
+    ):
+        try:
+            parsed = json.loads(text)
+        except ValueError as e:
+            raise _BadBody(str(e)) from e
+        if not isinstance(parsed, dict):
+            raise _BadBody("JSON body is not an object")
+        return parsed
+    if media_type.startswith("multipart/"):
+        return {}  # file uploads are not modelled
+    return {k: _maybe_json(v) for k, v in parse_qsl(text, keep_blank_values=True)}
+
+
+def _bearer_token(headers: dict[str, str], params: dict[str, Any]) -> str | None:
+    auth = headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip()
+    token = params.get("token")
+    return token if isinstance(token, str) else None
+
+
+@dataclass
+class _ViewRecord:
+    hash: str
+    root_view_id: str
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self.fake = fake
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "FakeSlack/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        fake = self.server.fake
+        split = urlsplit(self.path)
+        path = split.path
+        method = path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else path.lstrip("/")
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        length = int(headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length > 0 else b""
+        bad_body = False
+        try:
+            params = _parse_body(raw, headers.get("content-type", ""))
+        except _BadBody:
+            params, bad_body = {}, True
+        for key, value in parse_qsl(split.query, keep_blank_values=True):
+            params.setdefault(key, _maybe_json(value))
+        call = Call(method=method, params=params, headers=headers, token=_bearer_token(headers, params))
+        try:
+            response = fake._receive(call, bad_body=bad_body)
+        except Exception as e:  # a bug in the fake must not look like a network error
+            response = FakeResponse(status=500, body={"ok": False, "error": f"fake_slack_bug: {e!r}"})
+        if response.delay > 0:
+            fake._stopping.wait(response.delay)  # wakes early when the fake stops
+        self._write(response)
+
+    def _write(self, response: FakeResponse) -> None:
+        if isinstance(response.body, str):
+            payload = response.body.encode("utf-8")
+            content_type = TEXT_CONTENT_TYPE
+        else:
+            payload = json.dumps(response.body).encode("utf-8")
+            content_type = JSON_CONTENT_TYPE
+        custom = {k.lower() for k in response.headers}
+        try:
+            self.send_response(response.status)
+            if "content-type" not in custom:
+                self.send_header("Content-Type", content_type)
+            for name, value in response.headers.items():
+                if name.lower() != "content-length":
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (e.g. a timeout test)
+
+
+class FakeSlack:
+    """Fake Slack Web API on 127.0.0.1; use as a context manager or ``start()``/``stop()``."""
+
+    def __init__(self) -> None:
+        self.users: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._calls: list[Call] = []
+        self._scripts: dict[str, deque[FakeResponse]] = {}
+        self._views: dict[str, _ViewRecord] = {}
+        self._external_ids: dict[str, str] = {}
+        self._home_views: dict[str, str] = {}
+        self._last_root_view_id: str | None = None
+        self._view_seq = 0
+        self._hash_seq = 0
+        self._ts_seq = 0
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Base URL for ``WebClient(base_url=...)``, with the trailing slash slack_sdk expects."""
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}{API_PREFIX}"
+
+    def start(self) -> FakeSlack:
+        if self._server is not None:
+            raise RuntimeError("FakeSlack already started")
+        self._stopping.clear()
+        self._server = _Server(self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # bounds stop() latency
+            name="FakeSlack",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()  # release handlers waiting on a FakeResponse.delay
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- test API --------------------------------------------------------------------------------------------
+
+    def script(self, method: str, *responses: FakeResponse) -> None:
+        """Queue answers for ``method``; each call consumes one, then the defaults resume."""
+        with self._lock:
+            self._scripts.setdefault(method, deque()).extend(responses)
+
+    @property
+    def calls(self) -> list[Call]:
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self._calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until at least ``count`` calls to ``method`` were recorded; return all calls to it."""
+        with self._cond:
+
+            def enough() -> bool:
+                return sum(1 for c in self._calls if c.method == method) >= count
+
+            if not self._cond.wait_for(enough, timeout=timeout):
+                seen = [c.method for c in self._calls]
+                got = seen.count(method)
+                raise AssertionError(
+                    f"FakeSlack: expected at least {count} call(s) to {method!r} within {timeout:g}s, "
+                    f"got {got}; methods called: {seen if seen else 'none'}"
+                )
+            return [c for c in self._calls if c.method == method]
+
+    def clear(self) -> None:
+        """Forget recorded calls and pending scripted answers (``users`` and view hashes are kept)."""
+        with self._lock:
+            self._calls.clear()
+            self._scripts.clear()
+
+    # -- request handling (server threads) ---------------------------------------------------------------------
+
+    def _receive(self, call: Call, *, bad_body: bool) -> FakeResponse:
+        with self._cond:
+            self._calls.append(call)
+            self._cond.notify_all()
+            queue = self._scripts.get(call.method)
+            if queue:
+                return queue.popleft()
+            if bad_body:
+                return _error("invalid_json")
+            if call.method not in TOKENLESS_METHODS:
+                if call.token is None:
+                    return _error("not_authed")
+                if not call.token.startswith(VALID_TOKEN_PREFIXES):
+                    return _error("invalid_auth")
+            return self._default(call)
+
+    def _default(self, call: Call) -> FakeResponse:
+        p = call.params
+        match call.method:
+            case "auth.test":
+                return FakeResponse(body=copy.deepcopy(AUTH_TEST_ANSWER))
+            case "views.open":
+                return self._views_open(p, push=False)
+            case "views.push":
+                return self._views_open(p, push=True)
+            case "views.update":
+                return self._views_update(p)
+            case "views.publish":
+                return self._views_publish(p)
+            case "users.info":
+                return self._users_info(p)
+            case "chat.postMessage":
+                return self._chat_post_message(p)
+            case "conversations.open":
+                return self._conversations_open(p)
+            case _:
+                return _ok()
+
+    def _new_view_id(self) -> str:
+        self._view_seq += 1
+        return f"V0FAKE{self._view_seq:04d}"
+
+    def _new_hash(self) -> str:
+        self._hash_seq += 1
+        return f"{1700000000 + self._hash_seq}.fake{self._hash_seq:04x}"
+
+    def _view_answer(self, view: dict[str, Any], view_id: str, root_view_id: str) -> FakeResponse:
+        record = _ViewRecord(hash=self._new_hash(), root_view_id=root_view_id)
+        self._views[view_id] = record
+        external_id = view.get("external_id")
+        if isinstance(external_id, str) and external_id:
+            self._external_ids[external_id] = view_id
+        answer: dict[str, Any] = {
+            "private_metadata": "",
+            "callback_id": "",
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "close": None,
+            "submit": None,
+            "external_id": "",
+            **copy.deepcopy(view),
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "state": {"values": {}},
+            "hash": record.hash,
+            "previous_view_id": None,
+            "root_view_id": root_view_id,
+            "app_id": APP_ID,
+            "app_installed_team_id": TEAM_ID,
+            "bot_id": BOT_ID,
+        }
+        return _ok(view=answer)
+
+    def _views_open(self, p: dict[str, Any], *, push: bool) -> FakeResponse:
+        view = p.get("view")
+        if not isinstance(view, dict):
+            return _error("invalid_arguments")
+        view_id = self._new_view_id()
+        if push and self._last_root_view_id is not None:
+            root = self._last_root_view_id
+        else:
+            root = view_id
+            self._last_root_view_id = view_id
+        return self._view_answer(view, view_id, root)
+
+    def _check_hash(self, p: dict[str, Any], view_id: str) -> FakeResponse | None:
+        sent = p.get("hash")
+        record = self._views.get(view_id)
+        if sent and record is not None and sent != record.hash:
+            return _error("hash_conflict")
+        return None
+
+    def _views_update(self, p: dict[str, Any]) -> FakeResponse:
+        view = p.get("view")
+        if not isinstance(view, dict):
+            return _error("invalid_arguments")
+        view_id = p.get("view_id")
+        external_id = p.get("external_id")
+        if not view_id and external_id:
+            view_id = self._external_ids.get(str(external_id))
+            if view_id is None:
+                return _error("not_found")
+        if not isinstance(view_id, str) or not view_id:
+            return _error("invalid_arguments")
+        if (conflict := self._check_hash(p, view_id)) is not None:
+            return conflict
+        record = self._views.get(view_id)
+        return self._view_answer(view, view_id, record.root_view_id if record else view_id)
+
+    def _views_publish(self, p: dict[str, Any]) -> FakeResponse:
+        view = p.get("view")
+        user_id = p.get("user_id")
+        if not isinstance(view, dict) or not isinstance(user_id, str) or not user_id:
+            return _error("invalid_arguments")
+        view_id = self._home_views.get(user_id)
+        if view_id is None:
+            view_id = self._home_views[user_id] = self._new_view_id()
+        if (conflict := self._check_hash(p, view_id)) is not None:
+            return conflict
+        return self._view_answer(view, view_id, view_id)
+
+    def _users_info(self, p: dict[str, Any]) -> FakeResponse:
+        user_id = p.get("user")
+        if not isinstance(user_id, str) or not user_id:
+            return _error("user_not_found")
+        extra = self.users.get(user_id, {})
+        if extra.get("__missing__"):
+            return _error("user_not_found")
+        user: dict[str, Any] = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": user_id.lower(),
+            "real_name": f"User {user_id}",
+            "tz": "America/New_York",
+            "tz_label": "Eastern Standard Time",
+            "tz_offset": -18000,
+            "is_bot": False,
+            "deleted": False,
+            **copy.deepcopy(extra),
+        }
+        return _ok(user=user)
+
+    def _next_ts(self) -> str:
+        self._ts_seq += 1
+        micros = 1_700_000_000_000_000 + 100 * self._ts_seq
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _chat_post_message(self, p: dict[str, Any]) -> FakeResponse:
+        channel = p.get("channel")
+        if not isinstance(channel, str) or not channel:
+            return _error("channel_not_found")
+        if not any(p.get(k) for k in ("text", "blocks", "attachments", "markdown_text")):
+            return _error("no_text")
+        if channel[0] in "UW":  # posting to a user id lands in the bot's DM with them
+            channel = "D" + channel
+        ts = self._next_ts()
+        message: dict[str, Any] = {
+            "type": "message",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+            "text": p.get("text") or "",
+            "ts": ts,
+        }
+        for key in ("blocks", "attachments", "thread_ts", "metadata"):
+            if p.get(key) is not None:
+                message[key] = copy.deepcopy(p[key])
+        return _ok(channel=channel, ts=ts, message=message)
+
+    def _conversations_open(self, p: dict[str, Any]) -> FakeResponse:
+        channel = p.get("channel")
+        if isinstance(channel, str) and channel:
+            return _ok(channel={"id": channel})
+        users = p.get("users")
+        if not isinstance(users, str) or not users.strip():
+            return _error("users_list_not_supplied")
+        first = users.split(",")[0].strip()
+        return _ok(channel={"id": "D" + first})

@@ -1,0 +1,383 @@
+"""The fake Slack Web API, driven by a real slack_sdk.WebClient over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import types
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import builtin_handlers
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+
+from tests.fakeslack import FakeResponse, FakeSlack, ratelimited, server_error
+from tests.slackhttp import load_fixture
+
+MODAL: dict[str, Any] = {
+    "type": "modal",
+    "callback_id": "careerplan_modal",
+    "title": {"type": "plain_text", "text": "Career plan"},
+    "submit": {"type": "plain_text", "text": "Save"},
+    "private_metadata": "meta",
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "goal",
+            "label": {"type": "plain_text", "text": "Where do you want to be in 2 years?"},
+            "element": {"type": "plain_text_input", "action_id": "goal_input", "multiline": True},
+        }
+    ],
+}
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=fake.url)
+
+
+def test_url_is_a_loopback_base_url(fake: FakeSlack) -> None:
+    parts = urllib.parse.urlsplit(fake.url)
+    assert parts.scheme == "http"
+    assert parts.hostname == "127.0.0.1"
+    assert parts.port
+    assert parts.path == "/api/"
+
+
+def test_auth_test_matches_fixture_shape(client: WebClient, fake: FakeSlack) -> None:
+    answer = client.auth_test()
+    fixture = load_fixture("web_api/auth_test_bot_ok_bolt_python_mock.json")
+    assert set(fixture) <= set(answer.data)  # type: ignore[arg-type]
+    assert answer["user_id"] == "UBOT"
+    assert answer["bot_id"] == "BFAKE"
+    assert answer["team_id"] == "T0FAKE"
+    assert answer["is_enterprise_install"] is False
+    assert answer.headers["content-type"] == "application/json; charset=utf-8"
+    (call,) = fake.calls_to("auth.test")
+    assert call.token == "xoxb-test"
+    assert call.headers["authorization"] == "Bearer xoxb-test"
+
+
+def test_views_open_records_the_view_json(client: WebClient, fake: FakeSlack) -> None:
+    response = client.views_open(trigger_id="123.456.abc", view=MODAL)
+
+    view = response["view"]
+    assert view["id"].startswith("V")
+    assert view["root_view_id"] == view["id"]
+    assert view["team_id"] == "T0FAKE"
+    assert view["state"] == {"values": {}}
+    assert view["hash"]
+    assert view["callback_id"] == "careerplan_modal"
+    assert view["blocks"] == MODAL["blocks"]
+    (call,) = fake.wait_for("views.open")
+    assert call.params == {"trigger_id": "123.456.abc", "view": MODAL}
+    assert call.headers["content-type"].startswith("application/json")
+    assert call.token == "xoxb-test"
+
+
+def test_views_push_shares_the_root_and_ids_are_distinct(client: WebClient, fake: FakeSlack) -> None:
+    opened = client.views_open(trigger_id="1.1.a", view=MODAL)["view"]
+    pushed = client.views_push(trigger_id="1.1.b", view=MODAL)["view"]
+    assert pushed["id"] != opened["id"]
+    assert pushed["root_view_id"] == opened["id"]
+    assert pushed["hash"] != opened["hash"]
+
+
+def test_views_update_checks_the_hash(client: WebClient, fake: FakeSlack) -> None:
+    opened = client.views_open(trigger_id="1.1.a", view=MODAL)["view"]
+
+    updated = client.views_update(view_id=opened["id"], hash=opened["hash"], view=MODAL)["view"]
+    assert updated["id"] == opened["id"]
+    assert updated["root_view_id"] == opened["id"]
+    assert updated["hash"] != opened["hash"]
+
+    with pytest.raises(SlackApiError) as stale:
+        client.views_update(view_id=opened["id"], hash=opened["hash"], view=MODAL)
+    assert stale.value.response["error"] == "hash_conflict"
+    assert len(fake.calls_to("views.update")) == 2
+    # Without a hash Slack does not check; neither does the fake.
+    assert client.views_update(view_id=opened["id"], view=MODAL)["ok"] is True
+
+
+def test_views_update_by_external_id(client: WebClient) -> None:
+    opened = client.views_open(trigger_id="1.1.a", view={**MODAL, "external_id": "plan-U1"})["view"]
+    updated = client.views_update(external_id="plan-U1", view=MODAL)["view"]
+    assert updated["id"] == opened["id"]
+    with pytest.raises(SlackApiError) as missing:
+        client.views_update(external_id="nope", view=MODAL)
+    assert missing.value.response["error"] == "not_found"
+
+
+def test_views_publish_keeps_one_home_view_per_user(client: WebClient, fake: FakeSlack) -> None:
+    home = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}]}
+    first = client.views_publish(user_id="U1", view=home)["view"]
+    second = client.views_publish(user_id="U1", view=home)["view"]
+    other = client.views_publish(user_id="U2", view=home)["view"]
+    assert first["id"] == second["id"] != other["id"]
+    assert first["type"] == "home"
+    assert [c.params["user_id"] for c in fake.calls_to("views.publish")] == ["U1", "U1", "U2"]
+
+
+def test_users_info_merges_configured_fields(client: WebClient, fake: FakeSlack) -> None:
+    fake.users["U1"] = {"tz": "Asia/Tokyo", "tz_label": "Japan Standard Time", "tz_offset": 32400}
+
+    tokyo = client.users_info(user="U1")["user"]
+    default = client.users_info(user="U2")["user"]
+
+    assert (tokyo["id"], tokyo["tz"], tokyo["tz_offset"], tokyo["team_id"]) == ("U1", "Asia/Tokyo", 32400, "T0FAKE")
+    assert (default["tz"], default["tz_offset"], default["is_bot"]) == ("America/New_York", -18000, False)
+    # users.info goes as a form body, decoded to a dict of str
+    assert [c.params for c in fake.calls_to("users.info")] == [{"user": "U1"}, {"user": "U2"}]
+    assert fake.calls_to("users.info")[0].headers["content-type"] == "application/x-www-form-urlencoded"
+
+
+def test_users_info_missing_user(client: WebClient, fake: FakeSlack) -> None:
+    fake.users["UGONE"] = {"__missing__": True}
+    with pytest.raises(SlackApiError) as err:
+        client.users_info(user="UGONE")
+    assert err.value.response["error"] == "user_not_found"
+
+
+def test_invalid_token_is_invalid_auth_for_every_method(fake: FakeSlack) -> None:
+    bad = WebClient(token="xoxp-not-a-bot-token", base_url=fake.url)
+    for call in (bad.auth_test, lambda: bad.chat_postMessage(channel="C1", text="x")):
+        with pytest.raises(SlackApiError) as err:
+            call()
+        assert err.value.response.status_code == 200
+        assert err.value.response["error"] == "invalid_auth"
+    assert [c.token for c in fake.calls] == ["xoxp-not-a-bot-token"] * 2
+
+
+def test_missing_token_is_not_authed(fake: FakeSlack) -> None:
+    with pytest.raises(SlackApiError) as err:
+        WebClient(base_url=fake.url).auth_test()
+    assert err.value.response["error"] == "not_authed"
+
+
+def test_chat_post_message_to_a_user_lands_in_a_dm(client: WebClient, fake: FakeSlack) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "Time for your check-in"}}]
+    first = client.chat_postMessage(channel="U1", text="Time for your check-in", blocks=blocks)
+    second = client.chat_postMessage(channel="C1", text="second")
+
+    assert first["channel"] == "DU1"
+    assert second["channel"] == "C1"
+    assert first["ts"] == "1700000000.000100"
+    assert float(second["ts"]) > float(first["ts"])
+    assert first["message"]["blocks"] == blocks
+    assert first["message"]["text"] == "Time for your check-in"
+    (call, _) = fake.calls_to("chat.postMessage")
+    assert call.params["blocks"] == blocks
+    assert call.params["channel"] == "U1"
+
+
+def test_form_values_holding_json_are_decoded(client: WebClient, fake: FakeSlack) -> None:
+    blocks = [{"type": "divider"}]
+    client.api_call(
+        "chat.postMessage",
+        data={"channel": "C1", "text": "[not json", "blocks": json.dumps(blocks)},
+    )
+    (call,) = fake.calls_to("chat.postMessage")
+    assert call.params == {"channel": "C1", "text": "[not json", "blocks": blocks}
+
+
+def test_token_param_and_query_string_are_recorded(fake: FakeSlack) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(fake.url).port, timeout=5)
+    try:
+        conn.request(
+            "POST",
+            "/api/users.info?include_locale=true",
+            body="token=xoxb-form&user=U9",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        answer = json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+    assert answer["user"]["id"] == "U9"
+    (call,) = fake.calls_to("users.info")
+    assert call.token == "xoxb-form"
+    assert call.params == {"token": "xoxb-form", "user": "U9", "include_locale": "true"}
+
+
+def test_conversations_open(client: WebClient) -> None:
+    assert client.conversations_open(users="U1")["channel"] == {"id": "DU1"}
+
+
+def test_other_methods_answer_ok(client: WebClient, fake: FakeSlack) -> None:
+    assert client.chat_update(channel="C1", ts="1.2", text="x").data == {"ok": True}
+    assert fake.calls_to("chat.update")[0].params["ts"] == "1.2"
+
+
+def test_scripted_answers_are_consumed_in_order_then_defaults_resume(client: WebClient, fake: FakeSlack) -> None:
+    fake.script(
+        "users.info",
+        FakeResponse(body={"ok": True, "user": {"id": "U1", "tz": "Europe/Paris"}}),
+        FakeResponse(body={"ok": False, "error": "account_inactive"}),
+    )
+    assert client.users_info(user="U1")["user"]["tz"] == "Europe/Paris"
+    with pytest.raises(SlackApiError) as err:
+        client.users_info(user="U1")
+    assert err.value.response["error"] == "account_inactive"
+    assert client.users_info(user="U1")["user"]["tz"] == "America/New_York"
+    assert len(fake.calls_to("users.info")) == 3
+
+
+def test_ratelimited_without_retry_handler_raises_429(client: WebClient, fake: FakeSlack) -> None:
+    fake.script("chat.postMessage", ratelimited(7))
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C1", text="x")
+    response = err.value.response
+    assert response.status_code == 429
+    assert response["error"] == "ratelimited"
+    assert response.headers["Retry-After"] == "7"
+    assert response.headers["retry-after"] == "7"  # slack_sdk copies it under both spellings
+
+
+def test_ratelimited_response_matches_real_capture() -> None:
+    real = load_fixture("web_api/ratelimited_429_real_capture.json")
+    ours = ratelimited(1)
+    assert ours.status == real["status"]
+    assert ours.body == real["body"]
+    assert {k.lower(): v for k, v in ours.headers.items()}["retry-after"] == real["headers"]["retry-after"]
+
+
+@pytest.mark.parametrize("retry_after", [0, 3])
+def test_ratelimited_is_retried_by_rate_limit_handler(
+    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch, retry_after: int
+) -> None:
+    # The handler sleeps Retry-After + random() seconds; record the sleep instead of waiting it out.
+    slept: list[float] = []
+    monkeypatch.setattr(builtin_handlers, "time", types.SimpleNamespace(sleep=slept.append))
+    client = WebClient(token="xoxb-test", base_url=fake.url, retry_handlers=[RateLimitErrorRetryHandler()])
+    fake.script("chat.postMessage", ratelimited(retry_after))
+
+    response = client.chat_postMessage(channel="U1", text="hello")
+
+    assert response["ok"] is True
+    assert response.status_code == 200
+    calls = fake.calls_to("chat.postMessage")
+    assert len(calls) == 2
+    assert calls[0].params == calls[1].params
+    assert len(slept) == 1
+    assert retry_after <= slept[0] < retry_after + 1
+
+
+def test_rate_limit_handler_gives_up_after_max_retry_count(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(builtin_handlers, "time", types.SimpleNamespace(sleep=lambda _s: None))
+    client = WebClient(token="xoxb-test", base_url=fake.url, retry_handlers=[RateLimitErrorRetryHandler()])
+    fake.script("chat.postMessage", ratelimited(0), ratelimited(0))
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="U1", text="hello")
+    assert err.value.response.status_code == 429
+    assert len(fake.calls_to("chat.postMessage")) == 2
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_error_is_retried_by_server_error_handler(fake: FakeSlack, status: int) -> None:
+    handler = ServerErrorRetryHandler(interval_calculator=FixedValueRetryIntervalCalculator(0.0))
+    client = WebClient(token="xoxb-test", base_url=fake.url, retry_handlers=[handler])
+    fake.script("users.info", server_error(status))
+
+    assert client.users_info(user="U1")["user"]["id"] == "U1"
+    assert len(fake.calls_to("users.info")) == 2
+
+
+def test_server_error_without_handler_raises(client: WebClient, fake: FakeSlack) -> None:
+    fake.script("views.open", server_error())
+    with pytest.raises(SlackApiError) as err:
+        client.views_open(trigger_id="1.1.a", view=MODAL)
+    assert err.value.response.status_code == 500
+    assert len(fake.calls_to("views.open")) == 1
+
+
+def test_delayed_answer_times_out_the_client_but_the_call_is_recorded(fake: FakeSlack) -> None:
+    fake.script("chat.postMessage", FakeResponse(delay=5.0))
+    conn = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(fake.url).port, timeout=0.1)
+    try:
+        with pytest.raises(TimeoutError):
+            conn.request(
+                "POST",
+                "/api/chat.postMessage",
+                body=json.dumps({"channel": "C1", "text": "slow"}),
+                headers={"Content-Type": "application/json", "Authorization": "Bearer xoxb-test"},
+            )
+            conn.getresponse()
+    finally:
+        conn.close()
+    (call,) = fake.wait_for("chat.postMessage", timeout=1)
+    assert call.params == {"channel": "C1", "text": "slow"}
+    # stop() (fixture teardown) releases the delayed handler at once instead of after 5 s.
+
+
+def test_wait_for_blocks_until_calls_arrive(client: WebClient, fake: FakeSlack) -> None:
+    go = threading.Event()
+
+    def post_later() -> None:
+        go.wait(5)
+        client.chat_postMessage(channel="C1", text="one")
+        client.chat_postMessage(channel="C1", text="two")
+
+    worker = threading.Thread(target=post_later)
+    worker.start()
+    go.set()
+    calls = fake.wait_for("chat.postMessage", count=2)
+    worker.join(5)
+    assert [c.params["text"] for c in calls] == ["one", "two"]
+
+
+def test_wait_for_timeout_names_method_count_and_calls_seen(client: WebClient, fake: FakeSlack) -> None:
+    client.auth_test()
+    client.users_info(user="U1")
+    with pytest.raises(AssertionError) as err:
+        fake.wait_for("views.open", count=2, timeout=0.2)
+    message = str(err.value)
+    assert "'views.open'" in message
+    assert "at least 2" in message
+    assert "got 0" in message
+    assert "['auth.test', 'users.info']" in message
+
+
+def test_calls_is_a_copy_and_clear_resets(client: WebClient, fake: FakeSlack) -> None:
+    client.auth_test()
+    snapshot = fake.calls
+    snapshot.clear()
+    assert len(fake.calls) == 1
+    fake.script("auth.test", FakeResponse(body={"ok": False, "error": "scripted"}))
+    fake.clear()
+    assert fake.calls == []
+    assert client.auth_test()["user_id"] == "UBOT"  # the pending script was dropped too
+
+
+def test_string_bodies_and_custom_headers(client: WebClient, fake: FakeSlack) -> None:
+    fake.script(
+        "auth.test",
+        FakeResponse(status=503, body="<html>upstream down</html>", headers={"Content-Type": "text/html"}),
+    )
+    with pytest.raises(SlackApiError) as err:
+        client.auth_test()
+    assert err.value.response.status_code == 503
+    assert err.value.response.headers["Content-Type"] == "text/html"
+    assert "non-JSON" in err.value.response["error"]
+
+
+def test_start_stop_are_explicit_too() -> None:
+    fake = FakeSlack()
+    with pytest.raises(RuntimeError):
+        _ = fake.url
+    assert fake.start() is fake
+    try:
+        assert WebClient(token="xoxb-x", base_url=fake.url).auth_test()["ok"] is True
+    finally:
+        fake.stop()
+    fake.stop()  # idempotent
