@@ -1,7 +1,7 @@
 """A fake Slack Web API server for tests.
 
-A real ``http.server.ThreadingHTTPServer`` on 127.0.0.1 (port 0) that answers the Web API methods the bot uses,
-records every request (method, parsed params, headers, token) and lets tests script answers per method
+A real ``http.server.ThreadingHTTPServer`` on 127.0.0.1 (port 0) that answers the Web API methods the bot
+uses, records every request (method, parsed params, headers, token) and lets tests script answers per method
 (rate limits, server errors, slow answers).  Point a real ``slack_sdk.WebClient`` at it::
 
     with FakeSlack() as fake:
@@ -14,8 +14,10 @@ Defaults are modelled on Slack's documented/captured answers (see ``tests/fixtur
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import socket
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -241,7 +243,7 @@ class FakeSlack:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
-    # -- lifecycle -------------------------------------------------------------------------------------------
+    # -- lifecycle --------------------------------------------------------------------------------
 
     @property
     def url(self) -> str:
@@ -256,12 +258,7 @@ class FakeSlack:
             raise RuntimeError("FakeSlack already started")
         self._stopping.clear()
         self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # bounds stop() latency
-            name="FakeSlack",
-            daemon=True,
-        )
+        self._thread = threading.Thread(target=self._serve, args=(self._server,), daemon=True)
         self._thread.start()
         return self
 
@@ -269,12 +266,20 @@ class FakeSlack:
         server, thread = self._server, self._thread
         if server is None:
             return
-        self._stopping.set()  # release handlers waiting on a FakeResponse.delay
-        server.shutdown()
-        server.server_close()
+        self._stopping.set()  # ends the serve loop and releases handlers waiting on a FakeResponse.delay
+        host, port = server.server_address[:2]
+        # Wake the accept loop with a throw-away connection (no polling interval to wait out).
+        with contextlib.suppress(OSError):
+            socket.create_connection((str(host), int(port)), timeout=1).close()
         if thread is not None:
             thread.join(timeout=5)
+        server.server_close()
         self._server = self._thread = None
+
+    def _serve(self, server: _Server) -> None:
+        # Like serve_forever(), but blocks in select() without a poll interval; stop() wakes it.
+        while not self._stopping.is_set():
+            server.handle_request()
 
     def __enter__(self) -> Self:
         self.start()
@@ -288,7 +293,7 @@ class FakeSlack:
     ) -> None:
         self.stop()
 
-    # -- test API --------------------------------------------------------------------------------------------
+    # -- test API ---------------------------------------------------------------------------------
 
     def script(self, method: str, *responses: FakeResponse) -> None:
         """Queue answers for ``method``; each call consumes one, then the defaults resume."""
@@ -326,7 +331,7 @@ class FakeSlack:
             self._calls.clear()
             self._scripts.clear()
 
-    # -- request handling (server threads) ---------------------------------------------------------------------
+    # -- request handling (server threads) --------------------------------------------------------
 
     def _receive(self, call: Call, *, bad_body: bool) -> FakeResponse:
         with self._cond:

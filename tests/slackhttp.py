@@ -46,6 +46,7 @@ SLACK_USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
 HTTP_TIMEOUT = 10.0
 
 ValuesT = dict[str, dict[str, dict[str, Any]]]
+JsonDict = dict[str, Any]
 
 _seq = itertools.count(1)
 
@@ -103,7 +104,7 @@ class SlackSender:
         signature: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> HttpResult:
-        """POST ``body`` signed with the secret (unless ``signature`` is given) at ``timestamp`` (default now)."""
+        """POST ``body`` signed with our secret (unless ``signature`` is given) at ``timestamp`` (or now)."""
         ts = timestamp if timestamp is not None else str(int(self.clock()))
         sig = signature if signature is not None else slack_signature(self.secret, ts, body)
         request_headers = {
@@ -170,7 +171,7 @@ class SlackSender:
         return self.post_raw(json.dumps(envelope).encode("utf-8"), "application/json")
 
 
-# -- payload builders --------------------------------------------------------------------------------------------
+# -- payload builders ----------------------------------------------------------------------------
 
 
 def _team(team_id: str) -> dict[str, Any]:
@@ -238,7 +239,8 @@ def _complete_view(
 ) -> dict[str, Any]:
     """The view as Slack echoes it in payloads: ours plus the fields Slack owns (fixture key order)."""
     sent = copy.deepcopy(view)
-    blocks = sent.get("blocks") if isinstance(sent.get("blocks"), list) else []
+    raw_blocks = sent.get("blocks")
+    blocks: list[Any] = raw_blocks if isinstance(raw_blocks, list) else []
     for i, block in enumerate(blocks):
         if isinstance(block, dict) and "block_id" not in block:
             block["block_id"] = f"fakeblk{i}"  # Slack generates ids for blocks without one
@@ -277,7 +279,8 @@ def _complete_action(action: dict[str, Any], blocks: list[Any]) -> dict[str, Any
         if "type" in element:
             out["type"] = element["type"]
         if element.get("type") == "button":
-            out.update({k: copy.deepcopy(element[k]) for k in ("text", "value", "style", "url") if k in element})
+            shown = ("text", "value", "style", "url")
+            out.update({k: copy.deepcopy(element[k]) for k in shown if k in element})
     out.update(copy.deepcopy(action))
     out.setdefault("action_ts", f"{1700000000 + next(_seq)}.000100")
     return out
@@ -293,7 +296,8 @@ def view_submission(
     root_view_id: str | None = None,
     hash: str = "1.abc",
 ) -> dict[str, Any]:
-    """A ``view_submission`` payload (fixtures/view_submission/view_submission_bolt_python_plain_text_input.json).
+    """A ``view_submission`` payload, after fixtures/slack/view_submission/
+    view_submission_bolt_python_plain_text_input.json.
 
     ``view`` is the view we built (as sent to views.open); ``values`` is ``state.values``
     (``{block_id: {action_id: {"value": ...}}}``; an entry's ``type`` is filled from the view when omitted).
@@ -333,11 +337,12 @@ def block_action(
 ) -> dict[str, Any]:
     """A ``block_actions`` payload for a click on ``action`` (needs at least ``action_id``).
 
-    container "view": in a modal (fixtures/block_actions/block_actions_modal_button_with_state_real_capture_spotbot2.json);
-    "home": on the App Home tab (block_actions_home_tab_button_java_bolt_real_payload.json, container type "view",
-    view type "home"); "message": in a bot message, by default the DM with the user
-    (block_actions_channel_message_button_real_capture_spotbot2.json). ``view`` may be the view we sent or the one
-    the fake returned (its ``id``/``hash`` are kept; otherwise "V0FAKE"/"1.abc").
+    Containers (fixtures in fixtures/slack/block_actions/):
+    "view": a button in a modal (block_actions_modal_button_with_state_real_capture_spotbot2.json);
+    "home": on the App Home tab (block_actions_home_tab_button_java_bolt_real_payload.json: container type
+    "view", view type "home"); "message": in a bot message, by default the bot's DM with the user
+    (block_actions_channel_message_button_real_capture_spotbot2.json). ``view`` may be the view we sent
+    or the one the fake returned (its ``id``/``hash`` are kept; otherwise "V0FAKE"/"1.abc").
     """
     base: dict[str, Any] = {
         "type": "block_actions",
@@ -349,7 +354,7 @@ def block_action(
     tail = {"is_enterprise_install": False, "enterprise": None}
     if container in ("view", "home"):
         default_type = "home" if container == "home" else "modal"
-        sent = view if view is not None else {"type": default_type, "blocks": []}
+        sent: dict[str, Any] = view if view is not None else {"type": default_type, "blocks": []}
         full_view = _complete_view(
             sent,
             default_type=default_type,
@@ -402,7 +407,7 @@ def block_action(
     raise ValueError(f"container must be 'view', 'home' or 'message', not {container!r}")
 
 
-def app_home_opened(user_id: str = DEFAULT_USER_ID, team_id: str = TEAM_ID, tab: str = "home") -> dict[str, Any]:
+def app_home_opened(user_id: str = DEFAULT_USER_ID, team_id: str = TEAM_ID, tab: str = "home") -> JsonDict:
     """An Events API envelope (fixtures/events/app_home_opened_envelope_home_tab_bolt_python.json)."""
     n = next(_seq)
     return {
@@ -433,7 +438,7 @@ def app_home_opened(user_id: str = DEFAULT_USER_ID, team_id: str = TEAM_ID, tab:
 
 
 def load_fixture(relative: str) -> Any:
-    """Load ``tests/fixtures/slack/<relative>``: ``.json`` parsed, anything else as text (bytes untranslated)."""
+    """Load ``tests/fixtures/slack/<relative>``: ``.json`` parsed, anything else as text (newlines kept)."""
     path = FIXTURES_DIR / relative
     if path.suffix == ".json":
         with path.open(encoding="utf-8") as f:

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
-import waitress
 from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.signature import Clock, SignatureVerifier
 from waitress import wasyncore
-from waitress.server import BaseWSGIServer
+from waitress.server import BaseWSGIServer, create_server
 
 from tests.fakeslack import FakeSlack
 from tests.slackhttp import (
@@ -70,12 +69,12 @@ class _FixedClock(Clock):
         return self._now
 
 
-# -- signing ---------------------------------------------------------------------------------------------------
+# -- signing -------------------------------------------------------------------------------------
 
 
 def test_signature_reproduces_slacks_documented_test_vector() -> None:
     vector = load_fixture(f"{VECTOR_DIR}.signature.json")
-    body = (FIXTURES_DIR / vector["body_file"]).read_bytes()
+    body = (FIXTURES_DIR / "slash_command" / vector["body_file"]).read_bytes()
     assert not body.endswith(b"\n"), "the signed body has no trailing newline"
     assert body.startswith(b"token=xyzz0WbapA4vBCDEFasx0q6G&")
     assert load_fixture(f"{VECTOR_DIR}.body.txt").encode("utf-8") == body
@@ -85,15 +84,17 @@ def test_signature_reproduces_slacks_documented_test_vector() -> None:
     assert signature == "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
     assert signature == vector["x_slack_signature"]
     # One extra byte changes everything: the exact bytes are signed.
-    assert slack_signature(vector["signing_secret"], vector["x_slack_request_timestamp"], body + b"\n") != signature
+    secret, ts = vector["signing_secret"], vector["x_slack_request_timestamp"]
+    assert slack_signature(secret, ts, body + b"\n") != signature
 
 
 def test_signature_agrees_with_slack_sdk_verifier() -> None:
     vector = load_fixture(f"{VECTOR_DIR}.signature.json")
-    body = (FIXTURES_DIR / vector["body_file"]).read_bytes()
+    body = (FIXTURES_DIR / "slash_command" / vector["body_file"]).read_bytes()
     ts = vector["x_slack_request_timestamp"]
     verifier = SignatureVerifier(vector["signing_secret"], clock=_FixedClock(float(ts)))
-    assert verifier.is_valid(body=body, timestamp=ts, signature=slack_signature(vector["signing_secret"], ts, body))
+    ours = slack_signature(vector["signing_secret"], ts, body)
+    assert verifier.is_valid(body=body, timestamp=ts, signature=ours)
 
     for secret, body_bytes in [(SECRET, b""), (SECRET, b'{"a": "\xc3\xa9"}'), ("x" * 64, b"payload=%7B%7D")]:
         ours = slack_signature(secret, "1700000000", body_bytes)
@@ -108,7 +109,7 @@ def test_http_result_helpers() -> None:
     assert result.json() == {"text": "hi"}
 
 
-# -- payload builders ---------------------------------------------------------------------------------------------
+# -- payload builders ----------------------------------------------------------------------------
 
 
 def test_view_submission_looks_like_the_fixture() -> None:
@@ -118,17 +119,20 @@ def test_view_submission_looks_like_the_fixture() -> None:
     assert set(fixture) <= set(payload)
     assert set(fixture["view"]) <= set(payload["view"])
     view = payload["view"]
-    assert (view["id"], view["root_view_id"], view["hash"], view["team_id"]) == ("V0FAKE", "V0FAKE", "1.abc", "T0FAKE")
+    assert (view["id"], view["root_view_id"], view["hash"]) == ("V0FAKE", "V0FAKE", "1.abc")
+    assert view["team_id"] == "T0FAKE"
     assert view["callback_id"] == "careerplan_modal"
     assert view["blocks"] == MODAL["blocks"]
     # the element type is filled in like Slack does
-    assert view["state"]["values"] == {"goal": {"goal_input": {"type": "plain_text_input", "value": "Staff engineer"}}}
+    typed = {"type": "plain_text_input", "value": "Staff engineer"}
+    assert view["state"]["values"] == {"goal": {"goal_input": typed}}
     assert payload["user"]["id"] == "U0EMPLOYEE"
     assert MODAL["blocks"][0].get("state") is None  # input not mutated
 
 
 def test_block_action_containers() -> None:
-    modal = block_action({"action_id": "add_idea"}, view=MODAL, values={"goal": {"goal_input": {"value": "x"}}})
+    values = {"goal": {"goal_input": {"value": "x"}}}
+    modal = block_action({"action_id": "add_idea"}, view=MODAL, values=values)
     assert modal["container"] == {"type": "view", "view_id": "V0FAKE"}
     assert modal["view"]["type"] == "modal"
     assert "response_url" not in modal
@@ -160,7 +164,7 @@ def test_app_home_opened_looks_like_the_fixture() -> None:
     assert envelope["event"]["tab"] == "home"
 
 
-# -- real HTTP round trip into Bolt -----------------------------------------------------------------------------
+# -- real HTTP round trip into Bolt --------------------------------------------------------------
 
 
 @dataclass
@@ -203,7 +207,7 @@ def bolt_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[BoltServer]:
             received.put(("app_home_opened", event))
 
         sockets: dict[int, Any] = {}
-        server = waitress.create_server(SlackRequestHandler(app), map=sockets, host="127.0.0.1", port=0)
+        server = create_server(SlackRequestHandler(app), map=sockets, host="127.0.0.1", port=0)
         assert isinstance(server, BaseWSGIServer)
         thread = threading.Thread(target=server.run, name="waitress", daemon=True)
         thread.start()
@@ -221,11 +225,13 @@ def test_slash_command_round_trip(bolt_server: BoltServer) -> None:
     result = SlackSender(bolt_server.url, SECRET).slash_command("edit")
 
     assert result.status == 200, result.text
-    assert result.json() == {"text": "Career plan: edit"}
-    assert result.headers["content-type"].startswith("application/json")
+    # ack(text=...) alone is answered as text/plain, not as {"text": ...} JSON
+    assert result.text == "Career plan: edit"
+    assert result.headers["content-type"].startswith("text/plain")
     kind, command = bolt_server.received.get(timeout=5)
     assert kind == "command"
-    assert (command["user_id"], command["team_id"], command["command"]) == ("U0EMPLOYEE", "T0FAKE", "/careerplan")
+    assert (command["user_id"], command["team_id"]) == ("U0EMPLOYEE", "T0FAKE")
+    assert command["command"] == "/careerplan"
     assert command["is_enterprise_install"] == "false"
     # Bolt authorizes the request with auth.test against the fake (once; then cached).
     assert len(bolt_server.fake.calls_to("auth.test")) == 1

@@ -1,0 +1,151 @@
+"""The checks on each of the three questions: what a person sees when an answer will not do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.career.plan import (
+    GAP_MAX,
+    GOAL_TEXT_MAX,
+    STEP_TITLE_MAX,
+    Field,
+    FormInvalid,
+    GoalKind,
+    PlanForm,
+    StepForm,
+    check_gaps,
+    check_goal,
+    check_plan,
+    check_steps,
+)
+
+TODAY = date(2026, 11, 21)
+
+
+def steps(*rows: StepForm) -> PlanForm:
+    form = PlanForm()
+    form.steps[: len(rows)] = list(rows)
+    return form
+
+
+def errors_of(check: object, form: PlanForm) -> list[tuple[Field, int | None, str]]:
+    with pytest.raises(FormInvalid) as caught:
+        check(form, TODAY)  # type: ignore[operator]
+    return [(e.field, e.index, e.message) for e in caught.value.errors]
+
+
+def test_the_two_default_goals_need_no_words() -> None:
+    for kind in (GoalKind.REACH_SENIOR, GoalKind.KEEP_IMPROVING):
+        goal = check_goal(PlanForm(goal_kind=kind.value), TODAY)
+        assert goal.kind is kind
+        assert goal.title  # named after the default
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "words"),
+    [
+        (PlanForm(), Field.GOAL_KIND, "Choose a goal"),
+        (PlanForm(goal_kind="ceo"), Field.GOAL_KIND, "Choose a goal"),
+        (PlanForm(goal_kind="own", goal_text="   "), Field.GOAL_TEXT, "Write your goal"),
+        (PlanForm(goal_kind="own", goal_text="x" * (GOAL_TEXT_MAX + 1)), Field.GOAL_TEXT, "Keep this to 600"),
+        (PlanForm(goal_kind="own", goal_text="x", goal_words="someday"), Field.GOAL_WORDS, "Q3 2027"),
+        (PlanForm(goal_kind="own", goal_text="x", goal_words="2020"), Field.GOAL_WORDS, "has passed"),
+        (PlanForm(goal_kind="own", goal_text="x", goal_picked="2027-13-45"), Field.GOAL_PICKED, "Pick the date"),
+        (
+            PlanForm(goal_kind="own", goal_text="x", goal_picked="2027-06-30", goal_words="Q1 2027"),
+            Field.GOAL_WORDS,
+            "keep one",
+        ),
+    ],
+)
+def test_goal_errors_point_at_the_field(form: PlanForm, field: Field, words: str) -> None:
+    found = errors_of(check_goal, form)
+    assert any(f is field and words in message for f, _, message in found), found
+
+
+def test_goal_keeps_text_exactly_and_reads_the_target_words() -> None:
+    text = "<!channel> lead & grow <@U1> <http://x|y>"
+    goal = check_goal(PlanForm(goal_kind="own", goal_text=f"  {text} ", goal_words="June 2028"), TODAY)
+    assert goal.text == text
+    assert goal.target == date(2028, 6, 30)
+    assert goal.target_text == "June 2028"
+
+
+def test_picker_and_matching_words_agree() -> None:
+    goal = check_goal(PlanForm(goal_kind="own", goal_text="x", goal_picked="2027-09-30", goal_words="Q3 2027"), TODAY)
+    assert goal.target == date(2027, 9, 30)
+
+
+def test_steps_read_from_picker_or_words_in_order() -> None:
+    result = check_steps(
+        steps(
+            StepForm(title="Tech lead", picked="2026-03-31", done=True),
+            StepForm(title="Senior", words="Q3 2027"),
+            StepForm(),
+            StepForm(title="Staff", words="in 2 years"),
+        ),
+        TODAY,
+    )
+    assert [(s.title, s.target, s.done) for s in result] == [
+        ("Tech lead", date(2026, 3, 31), True),
+        ("Senior", date(2027, 9, 30), False),
+        ("Staff", date(2028, 11, 21), False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ((), [(Field.STEP_TITLE, 0, "at least one step")]),
+        ((StepForm(words="Q3 2027"),), [(Field.STEP_TITLE, 0, "Name this step")]),
+        ((StepForm(title="Senior"),), [(Field.STEP_WORDS, 0, "Give this step a target")]),
+        ((StepForm(title="Senior", words="when I'm ready"),), [(Field.STEP_WORDS, 0, "Q3 2027")]),
+        ((StepForm(title="Senior", picked="2026-01-31"),), [(Field.STEP_PICKED, 0, "has passed")]),
+        ((StepForm(title="Senior", words="2025"),), [(Field.STEP_WORDS, 0, "tick it as done")]),
+        ((StepForm(title="x" * (STEP_TITLE_MAX + 1), words="2027"),), [(Field.STEP_TITLE, 0, "Keep this to 150")]),
+        (
+            (StepForm(title="Staff", words="2029"), StepForm(title="Senior", words="2027")),
+            [(Field.STEP_WORDS, 1, "put the steps in order")],
+        ),
+    ],
+)
+def test_step_errors(rows: tuple[StepForm, ...], expected: list[tuple[Field, int, str]]) -> None:
+    found = errors_of(check_steps, steps(*rows))
+    assert [(f, i) for f, i, _ in found] == [(f, i) for f, i, _ in expected]
+    for (_, _, message), (_, _, words) in zip(found, expected, strict=True):
+        assert words in message
+
+
+def test_a_past_step_is_fine_once_done() -> None:
+    (step,) = check_steps(steps(StepForm(title="Senior", words="2025", done=True)), TODAY)
+    assert step.done and step.target == date(2025, 12, 31)
+
+
+def test_gaps_keep_their_order_and_skip_blank_rows() -> None:
+    form = PlanForm(gaps=["  Design reviews ", "", "Mentoring", "", ""])
+    assert check_gaps(form) == ("Design reviews", "Mentoring")
+
+
+def test_gaps_need_one_and_each_within_limit() -> None:
+    with pytest.raises(FormInvalid) as caught:
+        check_gaps(PlanForm())
+    assert caught.value.errors[0].field is Field.GAP
+    with pytest.raises(FormInvalid) as caught:
+        check_gaps(PlanForm(gaps=["ok", "y" * (GAP_MAX + 1), "", "", ""]))
+    assert (caught.value.errors[0].index, caught.value.errors[0].field) == (1, Field.GAP)
+
+
+def test_whole_plan_collects_errors_from_every_question() -> None:
+    with pytest.raises(FormInvalid) as caught:
+        check_plan(PlanForm(), TODAY)
+    assert {e.field for e in caught.value.errors} == {Field.GOAL_KIND, Field.STEP_TITLE, Field.GAP}
+
+
+def test_form_survives_json_round_trip_and_old_drafts_are_padded() -> None:
+    form = PlanForm(goal_kind="own", goal_text="🚀 <&>", steps=[StepForm(title="a", words="2027")], step_rows=9)
+    again = PlanForm.from_json(form.to_json())
+    assert again.goal_text == "🚀 <&>"
+    assert len(again.steps) == 5 and again.steps[0].title == "a"
+    assert again.step_rows == 5

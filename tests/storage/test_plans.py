@@ -1,0 +1,122 @@
+"""Plan storage: versions kept as history, exact text round trips, drafts, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.career.plan import Goal, GoalKind, Plan, PlanForm, Step, StepForm
+from storage import plans as store
+from storage.db import Database
+from storage.models import PlanDraft, PlanVersion
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+HOSTILE = "<!channel> <@U0BOSS> <http://evil.example|click me> & &amp; 🚀 “quotes” \\ ' \" \n second line"
+
+
+def a_plan(goal_text: str = "Lead a platform team") -> Plan:
+    return Plan(
+        goal=Goal(
+            kind=GoalKind.OWN,
+            text=goal_text,
+            target=date(2029, 6, 30),
+            target_text="June 2029",
+            is_own_want=True,
+            fits_values=False,
+            year_from_now="Owning the deploy pipeline",
+        ),
+        steps=(
+            Step("Senior engineer", date(2027, 9, 30), "Q3 2027"),
+            Step("Staff engineer", date(2028, 12, 31), "", done=False),
+        ),
+        gaps=("Leading design reviews", "Mentoring"),
+    )
+
+
+def test_a_person_is_created_once_even_when_asked_twice(db: Database) -> None:
+    with db.session() as session:
+        first = store.ensure_person(session, "T1", "U1", NOW)
+    with db.session() as session:
+        again = store.ensure_person(session, "T1", "U1", NOW)
+        other_team = store.ensure_person(session, "T2", "U1", NOW)
+    assert first == again
+    assert other_team != first
+
+
+def test_saving_keeps_every_version_and_latest_is_the_newest(db: Database) -> None:
+    with db.session() as session:
+        person = store.ensure_person(session, "T1", "U1", NOW)
+        first = store.add_plan_version(session, person, a_plan("First goal"), NOW)
+    with db.session() as session:
+        second = store.add_plan_version(session, person, a_plan("Second goal"), NOW + timedelta(days=1))
+    assert (first.version, second.version) == (1, 2)
+    with db.session() as session:
+        latest = store.latest_plan(session, person)
+        history = store.plan_history(session, person)
+    assert latest is not None
+    assert latest.plan.goal.text == "Second goal"
+    assert latest.saved_at == NOW + timedelta(days=1)
+    assert [v.plan.goal.text for v in history] == ["First goal", "Second goal"]
+
+
+def test_plans_round_trip_exactly_including_hostile_text(db: Database) -> None:
+    plan = a_plan(HOSTILE)
+    with db.session() as session:
+        person = store.ensure_person(session, "T1", "U1", NOW)
+        store.add_plan_version(session, person, plan, NOW)
+    with db.session() as session:
+        latest = store.latest_plan(session, person)
+    assert latest is not None
+    assert latest.plan == plan
+
+
+def test_people_see_only_their_own_plan(db: Database) -> None:
+    with db.session() as session:
+        alice = store.ensure_person(session, "T1", "UALICE", NOW)
+        bob = store.ensure_person(session, "T1", "UBOB", NOW)
+        store.add_plan_version(session, person_id=alice, plan=a_plan("Alice's goal"), now=NOW)
+    with db.session() as session:
+        assert store.latest_plan(session, bob) is None
+        assert store.find_person_id(session, "T2", "UALICE") is None
+
+
+def test_drafts_keep_what_was_typed_per_open_wizard(db: Database) -> None:
+    form = PlanForm(goal_kind="own", goal_text=HOSTILE, steps=[StepForm(title="x", words="not a date")])
+    with db.session() as session:
+        person = store.ensure_person(session, "T1", "U1", NOW)
+        store.put_draft(session, person, "V1", form, NOW)
+    with db.session() as session:
+        assert store.get_draft(session, person, "V1") == PlanForm.from_json(form.to_json())
+        assert store.get_draft(session, person, "V2") is None
+        store.delete_draft(session, person, "V1")
+    with db.session() as session:
+        assert store.get_draft(session, person, "V1") is None
+
+
+def test_abandoned_drafts_are_purged(db: Database) -> None:
+    with db.session() as session:
+        person = store.ensure_person(session, "T1", "U1", NOW)
+        store.put_draft(session, person, "OLD", PlanForm(goal_text="old answers"), NOW)
+    later = NOW + store.DRAFT_LIFETIME + timedelta(minutes=1)
+    with db.session() as session:
+        store.put_draft(session, person, "NEW", PlanForm(), later)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(PlanDraft)) == 1
+        assert store.get_draft(session, person, "OLD") is None
+
+
+def test_a_plan_version_is_written_in_one_transaction(db: Database) -> None:
+    class Boom(Exception):
+        pass
+
+    with db.session() as session:
+        person = store.ensure_person(session, "T1", "U1", NOW)
+    try:
+        with db.session() as session:
+            store.add_plan_version(session, person, a_plan(), NOW)
+            raise Boom
+    except Boom:
+        pass
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(PlanVersion)) == 0
