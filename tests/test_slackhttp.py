@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import queue
 import threading
@@ -114,6 +115,7 @@ def test_http_result_helpers() -> None:
 
 def test_view_submission_looks_like_the_fixture() -> None:
     fixture = load_fixture("view_submission/view_submission_bolt_python_plain_text_input.json")
+    before = copy.deepcopy(MODAL)
     payload = view_submission(MODAL, {"goal": {"goal_input": {"value": "Staff engineer"}}})
 
     assert set(fixture) <= set(payload)
@@ -127,7 +129,7 @@ def test_view_submission_looks_like_the_fixture() -> None:
     typed = {"type": "plain_text_input", "value": "Staff engineer"}
     assert view["state"]["values"] == {"goal": {"goal_input": typed}}
     assert payload["user"]["id"] == "U0EMPLOYEE"
-    assert MODAL["blocks"][0].get("state") is None  # input not mutated
+    assert before == MODAL  # the caller's view is not mutated
 
 
 def test_block_action_containers() -> None:
@@ -150,6 +152,14 @@ def test_block_action_containers() -> None:
     assert dm["container"]["channel_id"] == dm["channel"]["id"] == "DU0EMPLOYEE"
     assert dm["channel"]["name"] == "directmessage"
     assert dm["response_url"].startswith("http://127.0.0.1:9/")
+
+    # a view as the fake answered views.open keeps its id and hash
+    answered = {**MODAL, "id": "V0FAKE0007", "hash": "1700000001.fake0001", "state": {"values": {}}}
+    again = block_action({"action_id": "add_idea"}, view=answered, values=values)
+    assert again["container"]["view_id"] == again["view"]["id"] == "V0FAKE0007"
+    assert again["view"]["hash"] == "1700000001.fake0001"
+    state = again["view"]["state"]["values"]
+    assert state["goal"]["goal_input"] == {"type": "plain_text_input", "value": "x"}
 
     with pytest.raises(ValueError, match="container"):
         block_action({"action_id": "x"}, container="attachment")

@@ -22,15 +22,18 @@ def register(app: App, services: Services) -> None:
         words = text.split() if isinstance(text, str) else []
         subcommand = words[0].lower() if words else ""
         if subcommand == "help":
-            ack(text=help_text.usage())
+            ack(text=help_text.usage(), response_type="ephemeral")
             return
         if subcommand not in OPEN_PLAN:
-            ack(text=help_text.usage(unknown=words[0]))
+            ack(text=help_text.usage(unknown=words[0]), response_type="ephemeral")
             return
         who = who_from(body)
         trigger_id = body.get("trigger_id")
         if who is None or not isinstance(trigger_id, str):
-            ack(text="Slack sent this command without saying who you are, so I can't open your plan. Try again?")
+            ack(
+                text="Slack sent this command without saying who you are, so I can't open your plan. Try again?",
+                response_type="ephemeral",
+            )
             return
         ack()
         open_wizard(client, services, who, trigger_id)

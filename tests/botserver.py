@@ -1,0 +1,29 @@
+"""Serve a Bolt app over real HTTP on 127.0.0.1 (port 0) for a test, exactly as `careerplan run` does."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+from slack_bolt import App
+from waitress import wasyncore
+from waitress.server import create_server
+
+from bot.server import wsgi_app
+
+
+@contextmanager
+def serving(app: App) -> Iterator[str]:
+    """Yield the base URL (http://127.0.0.1:PORT) while the app is served; stop it cleanly after."""
+    sockets: dict[int, Any] = {}
+    server = create_server(wsgi_app(app), map=sockets, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{cast(Any, server).effective_port}"
+    finally:
+        cast(Any, server).trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
+        thread.join(timeout=5)
+        server.task_dispatcher.shutdown(timeout=5)
