@@ -26,12 +26,14 @@ def create_app(
     client: WebClient | None = None,
 ) -> App:
     """Build the app. Bolt checks the bot token with auth.test here (raising BoltError if Slack refuses it)."""
+    bolt_logger = logging.getLogger("slack_bolt")
+    bolt_logger.addFilter(_same_token_notice)
     app = App(
         client=client or build_web_client(settings),
         signing_secret=settings.signing_secret,
-        # Slack's own retries of slow events would double the work; our listeners ack at once.
+        # Listeners ack first and work after, so Slack's 3 s deadline never waits on the database.
         process_before_response=False,
-        logger=logging.getLogger("slack_bolt"),
+        logger=bolt_logger,
     )
     register(app, Services(plans=Plans(db, clock)))
 
@@ -43,3 +45,8 @@ def create_app(
         log.error("listener failed for %s from %s: %r", kind, user, error, exc_info=error)
 
     return app
+
+
+def _same_token_notice(record: logging.LogRecord) -> bool:
+    """Bolt also reads SLACK_BOT_TOKEN from the environment and warns that our client's (the same) wins."""
+    return "`token` will be unused" not in record.getMessage()

@@ -129,7 +129,10 @@ def _open_database(url: str) -> Database:
 def _prepare_schema(db: Database) -> None:
     """A local SQLite file is upgraded on start; a shared server database is upgraded by the admin."""
     if is_sqlite(db.url):
+        before = _current(db)
         db.upgrade()
+        if before != head_revision():
+            logging.getLogger("careerplan").info("database upgraded from %s to %s", before or "empty", head_revision())
         return
     if not db.is_at_head():
         raise StartupError(
@@ -149,7 +152,7 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Bolt and the SDK log request bodies (people's answers) at DEBUG/INFO: keep them quieter.
     quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
-    for name in ("slack_bolt", "slack_sdk"):
+    for name in ("slack_bolt", "slack_sdk", "alembic"):
         logging.getLogger(name).setLevel(quiet)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot import ids
 from bot.app import create_app
 from bot.settings import Settings
 from storage.db import Database
@@ -79,6 +80,31 @@ class Modal:
         assert call.params["view_id"] == self.view_id
         self.view = call.params["view"]
         self.shown.append(self.view)
+
+
+def text(value: str | None) -> dict[str, Any]:
+    return {"value": value}
+
+
+def walk_wizard(modal: Modal, goal: str = "Lead a platform team") -> None:
+    modal.submit(
+        {
+            ids.BLOCK_GOAL_KIND: {"selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": "own"}},
+            ids.BLOCK_GOAL_TEXT: text(goal),
+            ids.BLOCK_GOAL_WORDS: text("June 2029"),
+        }
+    )
+    assert modal.page == ids.VIEW_STEPS
+    modal.submit(
+        {
+            "step_title_0": text("Senior engineer"),
+            "step_words_0": text("Q3 2027"),
+            "step_title_1": text("Staff engineer"),
+            "step_date_1": {"selected_date": "2028-12-31"},
+        }
+    )
+    assert modal.page == ids.VIEW_GAPS
+    modal.submit({"gap_0": text("Leading design reviews"), "gap_1": text("Mentoring")})
 
 
 @pytest.fixture

@@ -13,35 +13,10 @@ from bot.career.plan import GOAL_TEXT_MAX
 from storage import plans as store
 from storage.models import PlanVersion
 from tests.bot.blocks.slack_state import assert_slack_accepts
-from tests.bot.listeners.conftest import EMPLOYEE, Bot, Modal
+from tests.bot.listeners.conftest import EMPLOYEE, Bot, text, walk_wizard
 from tests.slackhttp import app_home_opened
 
 HOSTILE_GOAL = ("<!channel> <@U0BOSS> <http://x|y> & " * 40)[:GOAL_TEXT_MAX]
-
-
-def text(value: str | None) -> dict[str, Any]:
-    return {"value": value}
-
-
-def walk_wizard(modal: Modal, goal: str = "Lead a platform team") -> None:
-    modal.submit(
-        {
-            ids.BLOCK_GOAL_KIND: {"selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": "own"}},
-            ids.BLOCK_GOAL_TEXT: text(goal),
-            ids.BLOCK_GOAL_WORDS: text("June 2029"),
-        }
-    )
-    assert modal.page == ids.VIEW_STEPS
-    modal.submit(
-        {
-            "step_title_0": text("Senior engineer"),
-            "step_words_0": text("Q3 2027"),
-            "step_title_1": text("Staff engineer"),
-            "step_date_1": {"selected_date": "2028-12-31"},
-        }
-    )
-    assert modal.page == ids.VIEW_GAPS
-    modal.submit({"gap_0": text("Leading design reviews"), "gap_1": text("Mentoring")})
 
 
 def versions(bot: Bot) -> int:

@@ -1,0 +1,151 @@
+"""A newcomer's path: `careerplan run` started as a process in HTTP mode against the fake Slack,
+driven by signed HTTP requests; and the CLI's answers when something is missing or wrong."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import ids
+from storage import plans as store
+from storage.db import Database
+from tests.bot.listeners.conftest import SECRET, Bot, walk_wizard
+from tests.conftest import Clock
+from tests.fakeslack import FakeSlack
+from tests.slackhttp import SlackSender, app_home_opened
+
+pytestmark = pytest.mark.e2e
+
+
+def careerplan(*args: str) -> list[str]:
+    script = Path(sys.executable).with_name("careerplan")
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "bot", *args]
+
+
+def clean_env(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERPLAN_", "DATABASE_URL"))}
+    return {**env, **settings}
+
+
+@pytest.fixture
+def running(tmp_path: Path, clock: Clock) -> Iterator[Bot]:
+    database = f"sqlite:///{tmp_path / 'careerplan.db'}"
+    with FakeSlack() as slack:
+        env = clean_env(
+            SLACK_BOT_TOKEN="xoxb-e2e",
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=slack.url,
+            DATABASE_URL=database,
+            HOST="127.0.0.1",
+            PORT="0",
+        )
+        process = subprocess.Popen(
+            careerplan("run"), env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()  # blocks until the bot says where it listens (or exits)
+            assert "listening on" in line, (
+                f"no start-up line; stderr: {process.stderr.read() if process.stderr else ''}"
+            )
+            url = line.split("listening on ", 1)[1].strip().removesuffix("/slack/events")
+            db = Database(database)
+            yield Bot(slack, SlackSender(url + "/slack/events", SECRET), db, clock, url)
+            db.dispose()
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_a_newcomer_walks_the_wizard_against_a_running_bot(running: Bot) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(running.url + "/healthz", timeout=5) as response:
+        assert response.status == 200
+    assert running.send.event(app_home_opened()).status == 200
+    assert "Write my plan" in str(running.slack.wait_for("views.publish")[-1].params["view"])
+
+    modal = running.open_wizard()
+    assert modal.page == ids.VIEW_GOAL
+    walk_wizard(modal)
+    assert "version 1" in str(modal.view)
+    with running.db.session() as session:
+        person = store.find_person_id(session, "T0FAKE", "U0EMPLOYEE")
+        assert person is not None
+        saved = store.latest_plan(session, person)
+    assert saved is not None
+    assert saved.plan.goal.text == "Lead a platform team"
+    assert "Lead a platform team" in str(running.slack.wait_for("views.publish", 2)[-1].params["view"])
+
+    again = running.open_wizard()
+    assert "Lead a platform team" in str(again.view)
+    assert running.send.slash_command("help").json()["response_type"] == "ephemeral"
+    forged = SlackSender(running.url + "/slack/events", "wrong-secret")
+    assert forged.slash_command("").status == 401
+
+
+@pytest.mark.parametrize(
+    ("settings", "names"),
+    [
+        ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "eighty"}, "PORT"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-not-app"}, "SLACK_APP_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "CAREERPLAN_CADENCE_MONTHS": "12"},
+            "CAREERPLAN_CADENCE_MONTHS",
+        ),
+    ],
+)
+def test_run_with_a_missing_or_bad_setting_says_which_in_one_line(
+    tmp_path: Path, settings: dict[str, str], names: str
+) -> None:
+    done = subprocess.run(careerplan("run"), env=clean_env(**settings), cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("careerplan: ")
+    assert names in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_run_says_when_slack_refuses_the_token(tmp_path: Path) -> None:
+    with FakeSlack() as slack:
+        env = clean_env(SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET="s", SLACK_API_URL=slack.url, PORT="0")
+        from tests.fakeslack import FakeResponse
+
+        slack.script("auth.test", FakeResponse(body={"ok": False, "error": "token_revoked"}))
+        done = subprocess.run(careerplan("run"), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "careerplan: Slack refused SLACK_BOT_TOKEN (token_revoked): check the token and SLACK_API_URL"
+    )
+
+
+def test_db_upgrade_and_current_report_the_revision(tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'admin.db'}")
+    current = subprocess.run(careerplan("db", "current"), env=env, capture_output=True, text=True)
+    assert "none (empty database)" in current.stdout
+    assert "needs `careerplan db upgrade`" in current.stdout
+    upgraded = subprocess.run(careerplan("db", "upgrade"), env=env, capture_output=True, text=True)
+    assert upgraded.returncode == 0
+    assert "upgraded from empty to 0001" in upgraded.stdout
+    again = subprocess.run(careerplan("db", "upgrade"), env=env, capture_output=True, text=True)
+    assert "is up to date (revision 0001)" in again.stdout
+    current = subprocess.run(careerplan("db", "current"), env=env, capture_output=True, text=True)
+    assert "revision 0001, up to date" in current.stdout
+
+
+def test_help_lists_the_commands() -> None:
+    done = subprocess.run(careerplan("--help"), capture_output=True, text=True)
+    assert done.returncode == 0
+    for command in ("run", "db"):
+        assert command in done.stdout
