@@ -101,6 +101,9 @@ def _too_far() -> DateNotUnderstood:
     return _not_understood(f"That is more than {MAX_YEARS_AHEAD} years away; please pick a nearer target.")
 
 
+_ISO_ORDER = re.compile(r"^\d{4}\D", re.ASCII)  # 2027-06-05 and 2027/06/05 are year-month-day everywhere
+
+
 def _parse_absolute(text: str) -> datetime.date:
     try:
         first = dateutil_parser.parse(text, default=_DEFAULT_A, dayfirst=False, ignoretz=True)
@@ -127,7 +130,19 @@ def _parse_absolute(text: str) -> datetime.date:
         return datetime.date(year, 12, 31)
     if not has_day:
         return _month_end(year, first.month)
+    if not _ISO_ORDER.match(text) and _day_first(text) != first.date():
+        # 05/06/2027 is 6 May to some and 5 June to others: ask rather than guess.
+        raise _not_understood(
+            "The day and month could be read either way: write the month as a word (5 June 2027) or use 2027-06-05."
+        )
     return first.date()
+
+
+def _day_first(text: str) -> datetime.date | None:
+    try:
+        return dateutil_parser.parse(text, default=_DEFAULT_A, dayfirst=True, ignoretz=True).date()
+    except _PARSE_ERRORS:
+        return None
 
 
 def _read(text: str, today: datetime.date) -> datetime.date:

@@ -19,7 +19,8 @@ TODAY = date(2026, 11, 21)
         pytest.param("June 15, 2027", date(2027, 6, 15), id="month-day-comma-year"),
         pytest.param("2027/06/15", date(2027, 6, 15), id="slashed-iso-day"),
         pytest.param("June 15th 2027", date(2027, 6, 15), id="ordinal-day"),
-        pytest.param("12/31/2027", date(2027, 12, 31), id="us-month-first"),
+        pytest.param("12/31/2027", date(2027, 12, 31), id="us-month-first-unambiguous"),
+        pytest.param("31/12/2027", date(2027, 12, 31), id="day-first-unambiguous"),
         pytest.param("2028-02-29", date(2028, 2, 29), id="leap-day"),
         # A month is its last day.
         pytest.param("2027-06", date(2027, 6, 30), id="iso-month"),
@@ -146,6 +147,8 @@ def test_relative_months_clip_to_month_end(today: date, text: str, expected: dat
         pytest.param("1899", "before 1900", id="year-before-1900"),
         pytest.param("Q4 1899", "before 1900", id="quarter-before-1900"),
         pytest.param("2027" + " " * 97, "too long", id="101-characters"),
+        pytest.param("05/06/2027", "either way", id="day-month-ambiguous"),
+        pytest.param("06.05.2027", "either way", id="day-month-ambiguous-dots"),
     ],
 )
 def test_rejects_with_a_helpful_message(text: str, says: str) -> None:
