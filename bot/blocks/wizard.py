@@ -231,13 +231,12 @@ def read_gaps(values: Values, form: PlanForm) -> None:
 class Page:
     callback_id: str
     read: Callable[[Values, PlanForm], None]
-    previous: str | None
 
 
 PAGES: dict[str, Page] = {
-    ids.VIEW_GOAL: Page(ids.VIEW_GOAL, read_goal, None),
-    ids.VIEW_STEPS: Page(ids.VIEW_STEPS, read_steps, ids.VIEW_GOAL),
-    ids.VIEW_GAPS: Page(ids.VIEW_GAPS, read_gaps, ids.VIEW_STEPS),
+    ids.VIEW_GOAL: Page(ids.VIEW_GOAL, read_goal),
+    ids.VIEW_STEPS: Page(ids.VIEW_STEPS, read_steps),
+    ids.VIEW_GAPS: Page(ids.VIEW_GAPS, read_gaps),
 }
 
 _FIELD_PAGE = {

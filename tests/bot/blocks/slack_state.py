@@ -35,7 +35,7 @@ def state_from_initial(view: dict[str, Any], overrides: dict[str, dict[str, Any]
 def assert_slack_accepts(view: dict[str, Any]) -> None:
     """slack_sdk's View model checks Slack's documented limits (title ≤ 24, 1–100 blocks, …)."""
     View(**view).validate_json()
-    assert 1 <= len(view["blocks"]) <= 100
+    assert len(view["blocks"]) in range(1, 101)
     for block in view["blocks"]:
         if block["type"] == "section":
             assert len(block["text"]["text"]) <= 3000
@@ -43,5 +43,5 @@ def assert_slack_accepts(view: dict[str, Any]) -> None:
             assert all(len(e["text"]) <= 3000 for e in block["elements"])
         if block["type"] == "input" and block["element"]["type"] == "plain_text_input":
             element = block["element"]
-            assert 1 <= element["max_length"] <= 3000
+            assert element["max_length"] in range(1, 3001)
             assert len(element.get("initial_value", "")) <= element["max_length"]
