@@ -8,9 +8,12 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.lines import Lines
 from bot.listeners import register
 from bot.listeners.context import Services
+from bot.own_data import OwnData
 from bot.plans import Clock, Plans, utc_now
+from bot.reflections import Reflections
 from bot.settings import Settings
 from bot.slack_client import build_web_client
 from storage.db import Database
@@ -35,7 +38,13 @@ def create_app(
         process_before_response=False,
         logger=bolt_logger,
     )
-    register(app, Services(plans=Plans(db, clock)))
+    services = Services(
+        plans=Plans(db, clock),
+        lines=Lines(db, settings.cadence_months, clock),
+        reflections=Reflections(db, clock),
+        own_data=OwnData(db, clock),
+    )
+    register(app, services)
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -17,11 +17,31 @@ VIEW_STEPS: Final = "careerplan.steps"
 VIEW_GAPS: Final = "careerplan.gaps"
 WIZARD_VIEWS: Final = (VIEW_GOAL, VIEW_STEPS, VIEW_GAPS)
 
+# Subcommands of /careerplan (the first word of its text).
+SUB_HELP: Final = "help"
+SUB_MANAGER: Final = "manager"
+SUB_ADD: Final = "add"
+SUB_TEAM: Final = "team"
+SUB_REFLECT: Final = "reflect"
+SUB_EXPORT: Final = "export"
+SUB_DELETE: Final = "delete"
+
+# Other views.
+VIEW_REFLECT: Final = "careerplan.reflect"
+VIEW_DELETE: Final = "careerplan.delete"
+VIEW_REPORT_PLAN: Final = "careerplan.report_plan"
+
 # Actions.
 ACTION_BACK: Final = "careerplan.back"
 ACTION_ADD_STEP: Final = "careerplan.add_step"
 ACTION_ADD_GAP: Final = "careerplan.add_gap"
 ACTION_EDIT_PLAN: Final = "careerplan.edit_plan"
+ACTION_REFLECT: Final = "careerplan.reflect"
+ACTION_LINE_CONFIRM: Final = "careerplan.line_confirm"  # value: the reporting line's id
+ACTION_LINE_DECLINE: Final = "careerplan.line_decline"  # value: the reporting line's id
+ACTION_SHARE: Final = "careerplan.share"  # value: the reporting line's id
+ACTION_STOP_SHARING: Final = "careerplan.stop_sharing"  # value: the reporting line's id
+ACTION_VIEW_PLAN: Final = "careerplan.view_plan"  # value: the report's Slack user id
 
 # Goal view.
 BLOCK_GOAL_KIND: Final = "goal_kind"
@@ -39,6 +59,13 @@ BLOCK_STEPS_DONE: Final = "steps_done"
 
 # Gaps view: one block per gap, in order of significance.
 BLOCK_GAP: Final = "gap_{}"
+
+# Reflection view (F2).
+BLOCK_ENERGY: Final = "energy"
+BLOCK_REFLECT_YEAR: Final = "reflect_year"
+BLOCK_WHY: Final = "why"
+BLOCK_WHY_WORDS: Final = "why_words"
+BLOCK_DIRECTION: Final = "direction"
 
 # Every input block holds exactly one element; its action_id is the block's name + this suffix.
 ELEMENT: Final = "value"

@@ -1,4 +1,4 @@
-"""Use cases of the plan wizard (F1) and Home (F6): Slack-free, one unit of work each."""
+"""Use cases of the plan wizard (F1) and the employee's Home (F6): Slack-free, one unit of work each."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import ids
+from bot.career.home import HomeData
 from bot.career.plan import (
     FieldError,
     FormInvalid,
@@ -21,7 +22,9 @@ from bot.career.plan import (
     check_plan,
     check_steps,
 )
+from storage import lines as line_store
 from storage import plans as store
+from storage import reflections as reflection_store
 from storage.db import Database
 
 Clock = Callable[[], datetime]
@@ -87,7 +90,7 @@ class Plans:
         with self.db.session() as session:
             person_id, form = self._draft(session, who, root_view_id, now)
             fill(form)
-            today = self._today(session, person_id, now)
+            today = today_of(session, person_id, now)
             try:
                 if page == ids.VIEW_GOAL:
                     check_goal(form, today)
@@ -133,14 +136,19 @@ class Plans:
             if person_id is not None:
                 store.delete_draft(session, person_id, root_view_id)
 
-    def home(self, who: Who) -> tuple[SavedPlan | None, date]:
-        """What the person's Home tab shows, and their today."""
+    def home(self, who: Who) -> HomeData:
+        """What the person's Home tab shows: their plan, last reflection, and who may see them."""
         now = self.clock()
         with self.db.session() as session:
             person_id = store.find_person_id(session, who.team_id, who.user_id)
             if person_id is None:
-                return None, now.date()
-            return store.latest_plan(session, person_id), self._today(session, person_id, now)
+                return HomeData(today=now.astimezone(UTC).date())
+            return HomeData(
+                today=today_of(session, person_id, now),
+                saved=store.latest_plan(session, person_id),
+                reflection=reflection_store.latest_reflection(session, person_id),
+                manager_line=line_store.active_line_of(session, person_id),
+            )
 
     def _draft(self, session: Session, who: Who, root_view_id: str, now: datetime) -> tuple[int, PlanForm]:
         person_id = store.ensure_person(session, who.team_id, who.user_id, now)
@@ -150,13 +158,13 @@ class Plans:
             form = PlanForm.from_plan(None if saved is None else saved.plan)
         return person_id, form
 
-    @staticmethod
-    def _today(session: Session, person_id: int, now: datetime) -> date:
-        """Today where the person is (their Slack time zone when known), else in UTC."""
-        tz = store.person_tz(session, person_id)
-        if tz:
-            try:
-                return now.astimezone(ZoneInfo(tz)).date()
-            except (ZoneInfoNotFoundError, ValueError):
-                pass
-        return now.astimezone(UTC).date()
+
+def today_of(session: Session, person_id: int, now: datetime) -> date:
+    """Today where the person is (their Slack time zone when known), else in UTC."""
+    tz = store.person_tz(session, person_id)
+    if tz:
+        try:
+            return now.astimezone(ZoneInfo(tz)).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return now.astimezone(UTC).date()

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -118,3 +119,61 @@ class PlanDraft(Base):
     root_view_id: Mapped[str] = mapped_column(String(64))
     form: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReportingLine(Base):
+    """Who reports to whom. Pending until the other party confirms; ended lines are kept as history."""
+
+    __tablename__ = "reporting_lines"
+    __table_args__ = (
+        # One active manager per report, and one open request per pair, enforced by the database.
+        Index(
+            "uq_reporting_lines_active_report",
+            "report_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+        Index(
+            "uq_reporting_lines_pending_pair",
+            "report_id",
+            "manager_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_reporting_lines_manager_status", "manager_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10))
+    requested_by: Mapped[str] = mapped_column(String(10))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The day the line became active: the scheduler's first-month clock starts here.
+    started_on: Mapped[date | None] = mapped_column(Date)
+    cadence_months: Mapped[int] = mapped_column(Integer)
+    # When the report shared their plan and reflections with this line's manager; None: private.
+    shared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    # Where the Confirm / Decline request was sent, so it can be updated once answered.
+    request_channel: Mapped[str | None] = mapped_column(String(32))
+    request_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class ReflectionEntry(Base):
+    """One set of answers to the curiosity/why prompts (F2), kept with its date."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (Index("ix_reflections_person_created", "person_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    energy: Mapped[str] = mapped_column(Text)
+    year_from_now: Mapped[str] = mapped_column(Text)
+    why: Mapped[str] = mapped_column(String(200))  # comma-separated bot.career.reflection.Why values
+    why_words: Mapped[str] = mapped_column(Text)
+    direction: Mapped[str | None] = mapped_column(String(20))

@@ -37,6 +37,8 @@ METHOD_SCOPES: dict[str, str | None] = {
     "users_lookupByEmail": "users:read.email",
     "chat_postMessage": "chat:write",
     "chat_update": "chat:write",
+    "chat_postEphemeral": "chat:write",
+    "files_upload_v2": "files:write",
     "conversations_open": "im:write",
 }
 

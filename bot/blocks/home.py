@@ -1,4 +1,5 @@
-"""App Home (F6), the employee's part: their plan at a glance, or an invitation to write one."""
+"""App Home (F6), the employee's part: their plan at a glance (or an invitation to write one), their
+last reflection, and exactly who can see them, with the control to share or stop sharing."""
 
 from __future__ import annotations
 
@@ -6,15 +7,44 @@ from datetime import date
 from typing import Any
 
 from bot import ids
+from bot.blocks.reflect import reflection_summary
 from bot.blocks.text import button, context, fit, header, section
+from bot.career.home import HomeData
+from bot.career.lines import Line
 from bot.career.plan import GoalKind, SavedPlan, human_date
 
 View = dict[str, Any]
 
 
-def home_view(saved: SavedPlan | None, today: date) -> View:
-    blocks = _empty_state() if saved is None else _plan_blocks(saved, today)
+def home_view(data: HomeData) -> View:
+    blocks = _empty_state() if data.saved is None else _plan_blocks(data.saved, data.today)
+    if data.reflection is not None:
+        blocks += [{"type": "divider"}, *reflection_summary(data.reflection)]
+    blocks += [{"type": "divider"}, *who_can_see(data.manager_line, has_answers=bool(data.saved or data.reflection))]
     return {"type": "home", "blocks": blocks}
+
+
+def who_can_see(line: Line | None, *, has_answers: bool) -> list[dict[str, Any]]:
+    """Exactly who can see the person's plan and reflections, and the control to change it."""
+    if line is None:
+        return [
+            section(
+                "*Who can see your answers:* only you. "
+                f"To share them with your manager, first add them with `{ids.COMMAND} manager @name`."
+            )
+        ]
+    manager = f"<@{line.manager}>"
+    if line.shared:
+        text = f"*Who can see your answers:* you and {manager}, your manager, while they are your manager."
+        control = button("Stop sharing", ids.ACTION_STOP_SHARING, value=str(line.id))
+    else:
+        text = f"*Who can see your answers:* only you. {manager}, your manager, sees that your plan is not shared."
+        control = button("Share with my manager", ids.ACTION_SHARE, value=str(line.id), style="primary")
+    blocks = [section(text)]
+    if has_answers or line.shared:
+        blocks.append({"type": "actions", "block_id": "home_sharing", "elements": [control]})
+    blocks.append(context("Sharing covers your plan, its history and your reflections. Admins see counts only."))
+    return blocks
 
 
 def _empty_state() -> list[dict[str, Any]]:
@@ -29,9 +59,12 @@ def _empty_state() -> list[dict[str, Any]]:
         {
             "type": "actions",
             "block_id": "home_actions",
-            "elements": [button("Write my plan", ids.ACTION_EDIT_PLAN, style="primary")],
+            "elements": [
+                button("Write my plan", ids.ACTION_EDIT_PLAN, style="primary"),
+                button("Reflect", ids.ACTION_REFLECT),
+            ],
         },
-        context(f"Takes about five minutes. Only you can see your plan. You can also type `{ids.COMMAND}`."),
+        context(f"Takes about five minutes. You can also type `{ids.COMMAND}`."),
     ]
 
 
@@ -76,12 +109,14 @@ def _plan_blocks(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
         {
             "type": "actions",
             "block_id": "home_actions",
-            "elements": [button("Edit plan", ids.ACTION_EDIT_PLAN, style="primary")],
+            "elements": [
+                button("Edit plan", ids.ACTION_EDIT_PLAN, style="primary"),
+                button("Reflect", ids.ACTION_REFLECT),
+            ],
         },
         context(
             f"Version {saved.version}, last revised "
-            f"<!date^{int(saved.saved_at.timestamp())}^{{date_short_pretty}}|{human_date(saved.saved_at.date())}>. "
-            "Only you can see your plan."
+            f"<!date^{int(saved.saved_at.timestamp())}^{{date_short_pretty}}|{human_date(saved.saved_at.date())}>."
         ),
     ]
     return blocks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import commands, events, wizard
+from bot.listeners import commands, events, lines, own_data, reflect, wizard
 from bot.listeners.context import Services
 
 
@@ -12,3 +12,6 @@ def register(app: App, services: Services) -> None:
     commands.register(app, services)
     wizard.register(app, services)
     events.register(app, services)
+    lines.register(app, services)
+    reflect.register(app, services)
+    own_data.register(app, services)

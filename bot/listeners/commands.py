@@ -1,7 +1,8 @@
-"""/careerplan and its subcommands."""
+"""/careerplan and its subcommands: read who is asking, hand the rest to the subcommand's handler."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -9,10 +10,21 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks import help as help_text
-from bot.listeners.context import Services, who_from
-from bot.listeners.wizard import open_wizard
+from bot.listeners import lines, own_data, reflect
+from bot.listeners.context import Command, Services, who_from
+from bot.listeners.wizard import plan_command
 
-OPEN_PLAN = {"", "plan", "edit"}
+HANDLERS: dict[str, Callable[[Command], None]] = {
+    "": plan_command,
+    "plan": plan_command,
+    "edit": plan_command,
+    ids.SUB_MANAGER: lines.manager_command,
+    ids.SUB_ADD: lines.add_command,
+    ids.SUB_TEAM: lines.team_command,
+    ids.SUB_REFLECT: reflect.reflect_command,
+    ids.SUB_EXPORT: own_data.export_command,
+    ids.SUB_DELETE: own_data.delete_command,
+}
 
 
 def register(app: App, services: Services) -> None:
@@ -21,19 +33,19 @@ def register(app: App, services: Services) -> None:
         text = body.get("text")
         words = text.split() if isinstance(text, str) else []
         subcommand = words[0].lower() if words else ""
-        if subcommand == "help":
+        if subcommand == ids.SUB_HELP:
             ack(text=help_text.usage(), response_type="ephemeral")
             return
-        if subcommand not in OPEN_PLAN:
+        handler = HANDLERS.get(subcommand)
+        if handler is None:
             ack(text=help_text.usage(unknown=words[0]), response_type="ephemeral")
             return
         who = who_from(body)
-        trigger_id = body.get("trigger_id")
-        if who is None or not isinstance(trigger_id, str):
+        if who is None:
             ack(
-                text="Slack sent this command without saying who you are, so I can't open your plan. Try again?",
+                text="Slack sent this command without saying who you are, so I did nothing. Try again?",
                 response_type="ephemeral",
             )
             return
-        ack()
-        open_wizard(client, services, who, trigger_id)
+        trigger_id = body.get("trigger_id")
+        handler(Command(ack, client, services, who, trigger_id if isinstance(trigger_id, str) else None, words[1:]))

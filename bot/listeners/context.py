@@ -1,16 +1,20 @@
-"""What listeners share: the use cases, and reading who is acting from Slack's payload."""
+"""What listeners share: the use cases, reading who is acting from Slack's payload, and replying."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import home_view
+from bot.lines import Lines
+from bot.own_data import OwnData
 from bot.plans import Plans, Who
+from bot.reflections import Reflections
 
 log = logging.getLogger("careerplan")
 
@@ -18,6 +22,25 @@ log = logging.getLogger("careerplan")
 @dataclass(frozen=True)
 class Services:
     plans: Plans
+    lines: Lines
+    reflections: Reflections
+    own_data: OwnData
+
+
+@dataclass(frozen=True)
+class Command:
+    """One `/careerplan <subcommand> …` call, for the subcommand's handler (which must ack)."""
+
+    ack: Ack
+    client: WebClient
+    services: Services
+    who: Who
+    trigger_id: str | None
+    args: list[str] = field(default_factory=list)
+
+    def reply(self, text: str) -> None:
+        """Answer privately, in the HTTP acknowledgement itself (no extra API call, no channel post)."""
+        self.ack(text=text, response_type="ephemeral")
 
 
 def who_from(body: dict[str, Any]) -> Who | None:
@@ -34,8 +57,36 @@ def who_from(body: dict[str, Any]) -> Who | None:
 
 
 def publish_home(client: WebClient, services: Services, who: Who) -> None:
-    saved, today = services.plans.home(who)
     try:
-        client.views_publish(user_id=who.user_id, view=home_view(saved, today))
+        client.views_publish(user_id=who.user_id, view=home_view(services.plans.home(who)))
     except SlackApiError as exc:
         log.warning("views.publish failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+def tell(client: WebClient, body: dict[str, Any], who: Who, text: str) -> None:
+    """A private note to the person who clicked, where they clicked (an ephemeral message, or a DM).
+
+    Used to refuse an action clearly: it changes nothing and shows no one else's answers.
+    """
+    channel = body.get("channel")
+    channel_id = channel.get("id") if isinstance(channel, dict) else None
+    try:
+        if isinstance(channel_id, str) and channel_id:
+            client.chat_postEphemeral(channel=channel_id, user=who.user_id, text=text)
+        else:
+            client.chat_postMessage(channel=who.user_id, text=text)
+    except SlackApiError as exc:
+        log.warning("could not tell %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+def dm(
+    client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None
+) -> tuple[str, str] | None:
+    """Send a direct message from the bot; returns where it landed (channel, ts) to update it later."""
+    try:
+        answer = client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        log.warning("DM to %s failed: %s", user_id, exc.response.get("error"))
+        return None
+    channel, ts = answer.get("channel"), answer.get("ts")
+    return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.wizard import PAGES, build_page, error_messages, goal_view, page_of, saved_view
-from bot.listeners.context import Services, log, publish_home, who_from
+from bot.listeners.context import Command, Services, log, publish_home, who_from
 from bot.plans import Invalid, ShowPage, Who
 
 WIZARD_VIEW = re.compile("^(" + "|".join(re.escape(v) for v in ids.WIZARD_VIEWS) + ")$")
@@ -27,6 +27,15 @@ def open_wizard(client: WebClient, services: Services, who: Who, trigger_id: str
         client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
         log.warning("views.open failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+def plan_command(command: Command) -> None:
+    """`/careerplan`: open the wizard (ack first; the trigger_id lives 3 s)."""
+    if command.trigger_id is None:
+        command.reply("Slack sent this command without a trigger, so I can't open your plan. Try again?")
+        return
+    command.ack()
+    open_wizard(command.client, command.services, command.who, command.trigger_id)
 
 
 def register(app: App, services: Services) -> None:

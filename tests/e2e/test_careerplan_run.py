@@ -13,7 +13,7 @@ import pytest
 
 from bot import ids
 from storage import plans as store
-from storage.db import Database
+from storage.db import Database, head_revision
 from tests.bot.listeners.conftest import SECRET, Bot, walk_wizard
 from tests.conftest import Clock
 from tests.fakeslack import FakeSlack
@@ -137,11 +137,12 @@ def test_db_upgrade_and_current_report_the_revision(tmp_path: Path) -> None:
     assert "needs `careerplan db upgrade`" in current.stdout
     upgraded = subprocess.run(careerplan("db", "upgrade"), env=env, capture_output=True, text=True)
     assert upgraded.returncode == 0
-    assert "upgraded from empty to 0001" in upgraded.stdout
+    head = head_revision()
+    assert f"upgraded from empty to {head}" in upgraded.stdout
     again = subprocess.run(careerplan("db", "upgrade"), env=env, capture_output=True, text=True)
-    assert "is up to date (revision 0001)" in again.stdout
+    assert f"is up to date (revision {head})" in again.stdout
     current = subprocess.run(careerplan("db", "current"), env=env, capture_output=True, text=True)
-    assert "revision 0001, up to date" in current.stdout
+    assert f"revision {head}, up to date" in current.stdout
 
 
 def test_help_lists_the_commands() -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from bot import ids
 from bot.blocks.home import home_view
+from bot.career.home import HomeData
 from bot.career.plan import MAX_GAPS, MAX_STEPS, Goal, GoalKind, Plan, SavedPlan, Step
 from tests.bot.blocks.slack_state import assert_slack_accepts
 
@@ -22,7 +23,7 @@ def text_of(view: dict[str, object]) -> str:
 
 
 def test_empty_state_invites_to_write_a_plan() -> None:
-    view = home_view(None, TODAY)
+    view = home_view(HomeData(TODAY))
     assert_slack_accepts(view)
     assert view["type"] == "home"
     assert ids.ACTION_EDIT_PLAN in text_of(view)
@@ -39,7 +40,7 @@ def test_plan_shows_goal_steps_focus_gap_and_when_revised() -> None:
         ),
         ("Design reviews", "Mentoring"),
     )
-    view = home_view(saved(plan), TODAY)
+    view = home_view(HomeData(TODAY, saved(plan)))
     assert_slack_accepts(view)
     text = text_of(view)
     assert "Lead a platform team" in text
@@ -54,7 +55,9 @@ def test_plan_shows_goal_steps_focus_gap_and_when_revised() -> None:
 
 
 def test_default_goals_are_named_when_no_words_were_given() -> None:
-    view = home_view(saved(Plan(Goal(GoalKind.KEEP_IMPROVING), (Step("Ownership", date(2027, 6, 30)),), ("x",))), TODAY)
+    view = home_view(
+        HomeData(TODAY, saved(Plan(Goal(GoalKind.KEEP_IMPROVING), (Step("Ownership", date(2027, 6, 30)),), ("x",))))
+    )
     assert "Keep improving myself and the value I deliver" in text_of(view)
 
 
@@ -65,7 +68,7 @@ def test_largest_possible_plan_of_control_characters_fits_slack_limits_and_is_es
         tuple(Step(("<" * 150), date(2027, 1, 1)) for _ in range(MAX_STEPS)),
         tuple(">" * 400 for _ in range(MAX_GAPS)),
     )
-    view = home_view(saved(plan), TODAY)
+    view = home_view(HomeData(TODAY, saved(plan)))
     assert_slack_accepts(view)
     assert "<!channel>" not in text_of(view)
     assert "<@U1>" not in text_of(view)

@@ -1,0 +1,223 @@
+"""Storage of reporting lines, behind small functions that return bot.career.lines.Line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session, aliased
+
+from bot.career.lines import EndReason, Line, LineStatus, RequestedBy
+from storage.models import Person, ReportingLine
+
+_Report = aliased(Person, name="report")
+_Manager = aliased(Person, name="manager")
+
+
+def _lines() -> Select[ReportingLine, str, str]:
+    return (
+        select(ReportingLine, _Report.slack_user_id, _Manager.slack_user_id)
+        .join(_Report, _Report.id == ReportingLine.report_id)
+        .join(_Manager, _Manager.id == ReportingLine.manager_id)
+    )
+
+
+def _line(found: tuple[ReportingLine, str, str]) -> Line:
+    row, report, manager = found
+    return Line(
+        id=row.id,
+        report=report,
+        manager=manager,
+        status=LineStatus(row.status),
+        requested_by=RequestedBy(row.requested_by),
+        started_on=row.started_on,
+        cadence_months=row.cadence_months,
+        shared=row.shared_at is not None,
+    )
+
+
+def _one(session: Session, query: Select[ReportingLine, str, str]) -> Line | None:
+    found = session.execute(query.limit(1)).first()
+    return None if found is None else _line(found._tuple())
+
+
+def get_line(session: Session, line_id: int) -> Line | None:
+    return _one(session, _lines().where(ReportingLine.id == line_id))
+
+
+def active_line_of(session: Session, report_id: int) -> Line | None:
+    """The report's current manager, if any."""
+    return _one(
+        session,
+        _lines().where(ReportingLine.report_id == report_id, ReportingLine.status == LineStatus.ACTIVE.value),
+    )
+
+
+def active_line_between(session: Session, report_id: int, manager_id: int) -> Line | None:
+    return _one(
+        session,
+        _lines().where(
+            ReportingLine.report_id == report_id,
+            ReportingLine.manager_id == manager_id,
+            ReportingLine.status == LineStatus.ACTIVE.value,
+        ),
+    )
+
+
+def pending_line_between(session: Session, report_id: int, manager_id: int) -> Line | None:
+    return _one(
+        session,
+        _lines().where(
+            ReportingLine.report_id == report_id,
+            ReportingLine.manager_id == manager_id,
+            ReportingLine.status == LineStatus.PENDING.value,
+        ),
+    )
+
+
+def reports_of(session: Session, manager_id: int) -> list[Line]:
+    """The manager's active lines, oldest first."""
+    rows = session.execute(
+        _lines()
+        .where(ReportingLine.manager_id == manager_id, ReportingLine.status == LineStatus.ACTIVE.value)
+        .order_by(ReportingLine.started_on, ReportingLine.id)
+    )
+    return [_line(row._tuple()) for row in rows]
+
+
+def pending_lines_of(session: Session, person_id: int) -> list[Line]:
+    """Open requests the person made or is asked to answer, oldest first."""
+    rows = session.execute(
+        _lines()
+        .where(
+            (ReportingLine.report_id == person_id) | (ReportingLine.manager_id == person_id),
+            ReportingLine.status == LineStatus.PENDING.value,
+        )
+        .order_by(ReportingLine.requested_at, ReportingLine.id)
+    )
+    return [_line(row._tuple()) for row in rows]
+
+
+def manager_user_of(session: Session, team_id: str, user_id: str) -> str | None:
+    """The Slack user id of the person's active manager (for walking a management chain)."""
+    return session.scalar(
+        select(_Manager.slack_user_id)
+        .select_from(ReportingLine)
+        .join(_Report, _Report.id == ReportingLine.report_id)
+        .join(_Manager, _Manager.id == ReportingLine.manager_id)
+        .where(
+            _Report.team_id == team_id,
+            _Report.slack_user_id == user_id,
+            ReportingLine.status == LineStatus.ACTIVE.value,
+        )
+    )
+
+
+def add_line(
+    session: Session,
+    report_id: int,
+    manager_id: int,
+    *,
+    requested_by: RequestedBy,
+    cadence_months: int,
+    now: datetime,
+    started_on: date | None = None,
+) -> Line:
+    """A new pending request, or (with `started_on`, for an admin import) an active line.
+
+    An active line ends the report's current one; call `end_active_line` first.
+    """
+    row = ReportingLine(
+        report_id=report_id,
+        manager_id=manager_id,
+        status=(LineStatus.ACTIVE if started_on is not None else LineStatus.PENDING).value,
+        requested_by=requested_by.value,
+        requested_at=now,
+        started_on=started_on,
+        cadence_months=cadence_months,
+    )
+    session.add(row)
+    session.flush()
+    if started_on is not None:
+        _supersede_pending(session, report_id, manager_id, now)
+    line = get_line(session, row.id)
+    assert line is not None
+    return line
+
+
+def set_request_message(session: Session, line_id: int, channel: str, ts: str) -> None:
+    session.execute(
+        update(ReportingLine).where(ReportingLine.id == line_id).values(request_channel=channel, request_ts=ts)
+    )
+
+
+def request_message(session: Session, line_id: int) -> tuple[str, str] | None:
+    found = session.execute(
+        select(ReportingLine.request_channel, ReportingLine.request_ts).where(ReportingLine.id == line_id)
+    ).first()
+    if found is None or found[0] is None or found[1] is None:
+        return None
+    return found[0], found[1]
+
+
+def end_active_line(session: Session, report_id: int, reason: EndReason, now: datetime) -> Line | None:
+    """End the report's active line, if any; its manager loses access at once. Returns the ended line."""
+    line = active_line_of(session, report_id)
+    if line is None:
+        return None
+    session.execute(
+        update(ReportingLine)
+        .where(ReportingLine.id == line.id, ReportingLine.status == LineStatus.ACTIVE.value)
+        .values(status=LineStatus.ENDED.value, ended_at=now, end_reason=reason.value)
+    )
+    return line
+
+
+def activate(session: Session, line_id: int, started_on: date, now: datetime) -> bool:
+    """Make a pending line active (the caller has ended the report's old line). False if no longer pending."""
+    result = session.execute(
+        update(ReportingLine)
+        .where(ReportingLine.id == line_id, ReportingLine.status == LineStatus.PENDING.value)
+        .values(status=LineStatus.ACTIVE.value, started_on=started_on)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def decline(session: Session, line_id: int, now: datetime) -> bool:
+    """Close a pending request. False if it was no longer pending."""
+    result = session.execute(
+        update(ReportingLine)
+        .where(ReportingLine.id == line_id, ReportingLine.status == LineStatus.PENDING.value)
+        .values(status=LineStatus.DECLINED.value, ended_at=now, end_reason=EndReason.DECLINED.value)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def set_shared(session: Session, line_id: int, shared: bool, now: datetime) -> bool:
+    """Share (or stop sharing) the report's answers with this active line's manager. False if not active."""
+    result = session.execute(
+        update(ReportingLine)
+        .where(ReportingLine.id == line_id, ReportingLine.status == LineStatus.ACTIVE.value)
+        .values(shared_at=now if shared else None)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def update_terms(session: Session, line_id: int, *, started_on: date, cadence_months: int) -> None:
+    session.execute(
+        update(ReportingLine)
+        .where(ReportingLine.id == line_id)
+        .values(started_on=started_on, cadence_months=cadence_months)
+    )
+
+
+def _supersede_pending(session: Session, report_id: int, manager_id: int, now: datetime) -> None:
+    session.execute(
+        update(ReportingLine)
+        .where(
+            ReportingLine.report_id == report_id,
+            ReportingLine.manager_id == manager_id,
+            ReportingLine.status == LineStatus.PENDING.value,
+        )
+        .values(status=LineStatus.ENDED.value, ended_at=now, end_reason=EndReason.SUPERSEDED.value)
+    )
