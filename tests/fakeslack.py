@@ -364,6 +364,8 @@ class FakeSlack:
                 return self._views_publish(p)
             case "users.info":
                 return self._users_info(p)
+            case "users.lookupByEmail":
+                return self._users_lookup_by_email(p)
             case "chat.postMessage":
                 return self._chat_post_message(p)
             case "conversations.open":
@@ -474,6 +476,18 @@ class FakeSlack:
             **copy.deepcopy(extra),
         }
         return _ok(user=user)
+
+    def _users_lookup_by_email(self, p: dict[str, Any]) -> FakeResponse:
+        """Finds a user of ``self.users`` whose ``profile.email`` matches (case-insensitively), as Slack does."""
+        email = p.get("email")
+        if not isinstance(email, str) or not email:
+            return _error("invalid_arguments")
+        for user_id, extra in self.users.items():
+            profile = extra.get("profile")
+            known = profile.get("email") if isinstance(profile, dict) else None
+            if isinstance(known, str) and known.lower() == email.lower() and not extra.get("__missing__"):
+                return self._users_info({"user": user_id})
+        return _error("users_not_found")
 
     def _next_ts(self) -> str:
         self._ts_seq += 1

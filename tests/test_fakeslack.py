@@ -384,3 +384,11 @@ def test_start_stop_are_explicit_too() -> None:
     finally:
         fake.stop()
     fake.stop()  # idempotent
+
+
+def test_users_lookup_by_email_finds_the_user_with_that_address(client: WebClient, fake: FakeSlack) -> None:
+    fake.users["U0ANA"] = {"profile": {"email": "ana@example.com"}}
+    assert client.users_lookupByEmail(email="ANA@example.com")["user"]["id"] == "U0ANA"
+    with pytest.raises(SlackApiError) as refused:
+        client.users_lookupByEmail(email="nobody@example.com")
+    assert refused.value.response["error"] == "users_not_found"

@@ -90,3 +90,28 @@ def dm(
         return None
     channel, ts = answer.get("channel"), answer.get("ts")
     return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
+
+
+def for_owner(view: dict[str, Any], who: Who) -> dict[str, Any]:
+    """The modal, marked as the acting person's: submissions by anyone else are refused (see `owned_by`)."""
+    return {**view, "private_metadata": who.user_id}
+
+
+def owned_by(view: dict[str, Any], who: Who) -> bool:
+    """Whether a submitted modal was opened for `who` (a replayed or forwarded payload is not)."""
+    return view.get("private_metadata") == who.user_id
+
+
+def not_yours_view(title: str) -> dict[str, Any]:
+    """What a person sees when they submit a modal that was opened for someone else. Nothing changes."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": "This form was opened for someone else, so nothing was changed."},
+            }
+        ],
+    }
