@@ -14,18 +14,19 @@ _Report = aliased(Person, name="report")
 _Manager = aliased(Person, name="manager")
 
 
-def _lines() -> Select[ReportingLine, str, str]:
+def _lines() -> Select[ReportingLine, str, str, str]:
     return (
-        select(ReportingLine, _Report.slack_user_id, _Manager.slack_user_id)
+        select(ReportingLine, _Report.team_id, _Report.slack_user_id, _Manager.slack_user_id)
         .join(_Report, _Report.id == ReportingLine.report_id)
         .join(_Manager, _Manager.id == ReportingLine.manager_id)
     )
 
 
-def _line(found: tuple[ReportingLine, str, str]) -> Line:
-    row, report, manager = found
+def _line(found: tuple[ReportingLine, str, str, str]) -> Line:
+    row, team_id, report, manager = found
     return Line(
         id=row.id,
+        team_id=team_id,
         report=report,
         manager=manager,
         status=LineStatus(row.status),
@@ -36,7 +37,7 @@ def _line(found: tuple[ReportingLine, str, str]) -> Line:
     )
 
 
-def _one(session: Session, query: Select[ReportingLine, str, str]) -> Line | None:
+def _one(session: Session, query: Select[ReportingLine, str, str, str]) -> Line | None:
     found = session.execute(query.limit(1)).first()
     return None if found is None else _line(found._tuple())
 
@@ -183,12 +184,12 @@ def activate(session: Session, line_id: int, started_on: date, now: datetime) ->
     return bool(getattr(result, "rowcount", 0))
 
 
-def decline(session: Session, line_id: int, now: datetime) -> bool:
+def decline(session: Session, line_id: int, now: datetime, reason: EndReason = EndReason.DECLINED) -> bool:
     """Close a pending request. False if it was no longer pending."""
     result = session.execute(
         update(ReportingLine)
         .where(ReportingLine.id == line_id, ReportingLine.status == LineStatus.PENDING.value)
-        .values(status=LineStatus.DECLINED.value, ended_at=now, end_reason=EndReason.DECLINED.value)
+        .values(status=LineStatus.DECLINED.value, ended_at=now, end_reason=reason.value)
     )
     return bool(getattr(result, "rowcount", 0))
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.reflect import reflection_summary
+from bot.blocks.sharing import who_can_see
 from bot.blocks.text import button, context, fit, header, section
 from bot.career.home import HomeData
-from bot.career.lines import Line
 from bot.career.plan import GoalKind, SavedPlan, human_date
 
 View = dict[str, Any]
@@ -20,31 +20,8 @@ def home_view(data: HomeData) -> View:
     blocks = _empty_state() if data.saved is None else _plan_blocks(data.saved, data.today)
     if data.reflection is not None:
         blocks += [{"type": "divider"}, *reflection_summary(data.reflection)]
-    blocks += [{"type": "divider"}, *who_can_see(data.manager_line, has_answers=bool(data.saved or data.reflection))]
+    blocks += [{"type": "divider"}, *who_can_see(data.manager_line)]
     return {"type": "home", "blocks": blocks}
-
-
-def who_can_see(line: Line | None, *, has_answers: bool) -> list[dict[str, Any]]:
-    """Exactly who can see the person's plan and reflections, and the control to change it."""
-    if line is None:
-        return [
-            section(
-                "*Who can see your answers:* only you. "
-                f"To share them with your manager, first add them with `{ids.COMMAND} manager @name`."
-            )
-        ]
-    manager = f"<@{line.manager}>"
-    if line.shared:
-        text = f"*Who can see your answers:* you and {manager}, your manager, while they are your manager."
-        control = button("Stop sharing", ids.ACTION_STOP_SHARING, value=str(line.id))
-    else:
-        text = f"*Who can see your answers:* only you. {manager}, your manager, sees that your plan is not shared."
-        control = button("Share with my manager", ids.ACTION_SHARE, value=str(line.id), style="primary")
-    blocks = [section(text)]
-    if has_answers or line.shared:
-        blocks.append({"type": "actions", "block_id": "home_sharing", "elements": [control]})
-    blocks.append(context("Sharing covers your plan, its history and your reflections. Admins see counts only."))
-    return blocks
 
 
 def _empty_state() -> list[dict[str, Any]]:
@@ -69,8 +46,30 @@ def _empty_state() -> list[dict[str, Any]]:
 
 
 def _plan_blocks(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
+    return [
+        header("Your career plan"),
+        *plan_summary(saved, today),
+        {
+            "type": "actions",
+            "block_id": "home_actions",
+            "elements": [
+                button("Edit plan", ids.ACTION_EDIT_PLAN, style="primary"),
+                button("Reflect", ids.ACTION_REFLECT),
+            ],
+        },
+        revised(saved),
+    ]
+
+
+def revised(saved: SavedPlan) -> dict[str, Any]:
+    when = f"<!date^{int(saved.saved_at.timestamp())}^{{date_short_pretty}}|{human_date(saved.saved_at.date())}>"
+    return context(f"Version {saved.version}, last revised {when}.")
+
+
+def plan_summary(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
+    """The three answers at a glance: goal, steps with their targets, gaps by significance (no buttons)."""
     plan, goal = saved.plan, saved.plan.goal
-    blocks: list[dict[str, Any]] = [header("Your career plan")]
+    blocks: list[dict[str, Any]] = []
 
     goal_line = f"*Goal:* {fit(goal.title, 2000)}"
     if goal.text and goal.kind is not GoalKind.OWN:
@@ -79,8 +78,8 @@ def _plan_blocks(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
         goal_line += f"\n*Target:* {human_date(goal.target)}"
     blocks.append(section(goal_line))
     checks = [
-        ("it's what you want", goal.is_own_want),
-        ("it fits your values and life", goal.fits_values),
+        ("a goal of one's own, not family's or society's", goal.is_own_want),
+        ("fits values and whole life", goal.fits_values),
     ]
     blocks.append(context(" · ".join(("✓ " if ok else "☐ not yet checked: ") + text for text, ok in checks)))
     if goal.year_from_now:
@@ -105,20 +104,6 @@ def _plan_blocks(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
             section("*Then, in order:*\n" + "\n".join(f"{n}. {fit(gap, 500)}" for n, gap in enumerate(others, start=2)))
         )
 
-    blocks += [
-        {
-            "type": "actions",
-            "block_id": "home_actions",
-            "elements": [
-                button("Edit plan", ids.ACTION_EDIT_PLAN, style="primary"),
-                button("Reflect", ids.ACTION_REFLECT),
-            ],
-        },
-        context(
-            f"Version {saved.version}, last revised "
-            f"<!date^{int(saved.saved_at.timestamp())}^{{date_short_pretty}}|{human_date(saved.saved_at.date())}>."
-        ),
-    ]
     return blocks
 
 

@@ -14,7 +14,9 @@ from datetime import date
 from typing import Any
 
 from bot import ids
+from bot.blocks.sharing import who_can_see
 from bot.blocks.text import button, context, cut, fit, plain, section
+from bot.career.lines import Line
 from bot.career.plan import (
     DATE_WORDS_MAX,
     GAP_MAX,
@@ -179,7 +181,8 @@ def gaps_view(form: PlanForm, next_step: str | None) -> View:
     return _modal(ids.VIEW_GAPS, "Save plan", blocks)
 
 
-def saved_view(saved: SavedPlan) -> View:
+def saved_view(saved: SavedPlan, line: Line | None) -> View:
+    """The wizard's last word: saved, the focus now, and who can see the plan (with Share / Stop sharing)."""
     plan = saved.plan
     lines = [f"*Saved.* This is version {saved.version} of your plan."]
     if plan.focus_gap is not None:
@@ -190,7 +193,8 @@ def saved_view(saved: SavedPlan) -> View:
         "close": plain("Done"),
         "blocks": [
             section("\n".join(lines)),
-            context("Only you can see your plan. Open the app's Home tab to see it at a glance."),
+            {"type": "divider"},
+            *who_can_see(line),
         ],
     }
 

@@ -35,6 +35,7 @@ class EndReason(StrEnum):
     DECLINED = "declined"
     REPLACED = "replaced"  # the report confirmed another manager
     SUPERSEDED = "superseded"  # a pending request overtaken by an active line for the same pair
+    UNDELIVERED = "undelivered"  # Slack would not deliver the request to the invited person
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Line:
     """A reporting line, people named by their Slack user ids."""
 
     id: int
+    team_id: str
     report: str
     manager: str
     status: LineStatus

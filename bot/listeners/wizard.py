@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.blocks.wizard import PAGES, build_page, error_messages, goal_view, page_of, saved_view
-from bot.listeners.context import Command, Services, log, publish_home, who_from
+from bot.blocks.wizard import PAGES, TITLE, build_page, error_messages, goal_view, page_of, saved_view
+from bot.listeners.context import Command, Services, for_owner, log, not_yours_view, owned_by, publish_home, who_from
 from bot.plans import Invalid, ShowPage, Who
 
 WIZARD_VIEW = re.compile("^(" + "|".join(re.escape(v) for v in ids.WIZARD_VIEWS) + ")$")
@@ -22,7 +22,7 @@ MOVES = re.compile(
 
 def open_wizard(client: WebClient, services: Services, who: Who, trigger_id: str) -> None:
     """Open the wizard on the goal page, filled from the latest plan (the trigger_id lives 3 s)."""
-    view = goal_view(services.plans.new_wizard(who))
+    view = for_owner(goal_view(services.plans.new_wizard(who)), who)
     try:
         client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
@@ -46,19 +46,23 @@ def register(app: App, services: Services) -> None:
         if who is None or page not in PAGES:
             ack(response_action="update", view=_problem_view())
             return
+        if not owned_by(view, who):
+            ack(response_action="update", view=not_yours_view(TITLE))
+            return
         values = _values(view)
         outcome = services.plans.submit(who, _root_id(view), page, lambda form: PAGES[page].read(values, form))
         if isinstance(outcome, Invalid):
             elsewhere = [e for e in outcome.errors if page_of(e) != page]
             if elsewhere:
                 # Something checked on an earlier page no longer holds: show that page again.
-                ack(response_action="update", view=build_page(page_of(elsewhere[0]), outcome.form))
+                ack(response_action="update", view=for_owner(build_page(page_of(elsewhere[0]), outcome.form), who))
             else:
                 ack(response_action="errors", errors=error_messages(outcome.errors))
         elif isinstance(outcome, ShowPage):
-            ack(response_action="update", view=build_page(outcome.callback_id, outcome.form))
+            ack(response_action="update", view=for_owner(build_page(outcome.callback_id, outcome.form), who))
         else:
-            ack(response_action="update", view=saved_view(outcome.saved))
+            line = services.lines.manager_line(who)
+            ack(response_action="update", view=for_owner(saved_view(outcome.saved, line), who))
             log.info("plan saved for %s/%s (version %d)", who.team_id, who.user_id, outcome.saved.version)
             publish_home(client, services, who)
 
@@ -68,14 +72,16 @@ def register(app: App, services: Services) -> None:
         who, view = who_from(body), _view(body)
         page = view.get("callback_id")
         view_id = view.get("id")
-        if who is None or page not in PAGES or not isinstance(view_id, str):
+        if who is None or page not in PAGES or not isinstance(view_id, str) or not owned_by(view, who):
             return
         values = _values(view)
         shown = services.plans.move(
             who, _root_id(view), page, lambda form: PAGES[page].read(values, form), action.get("action_id", "")
         )
         try:
-            client.views_update(view_id=view_id, hash=view.get("hash"), view=build_page(shown.callback_id, shown.form))
+            client.views_update(
+                view_id=view_id, hash=view.get("hash"), view=for_owner(build_page(shown.callback_id, shown.form), who)
+            )
         except SlackApiError as exc:
             # hash_conflict: the view changed meanwhile (a double click); the draft is saved either way.
             log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
@@ -84,7 +90,7 @@ def register(app: App, services: Services) -> None:
     def closed(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         who = who_from(body)
-        if who is not None:
+        if who is not None and owned_by(_view(body), who):
             services.plans.discard_draft(who, _root_id(_view(body)))
 
     @app.action(ids.ACTION_EDIT_PLAN)

@@ -156,7 +156,7 @@ def test_saved_view_names_the_version_and_focus_escaped() -> None:
         version=3,
         saved_at=datetime(2026, 11, 21, tzinfo=UTC),
     )
-    view = saved_view(saved)
+    view = saved_view(saved, None)
     assert_slack_accepts(view)
     text = view["blocks"][0]["text"]["text"]
     assert "version 3" in text

@@ -25,11 +25,13 @@ def fixtures(folder: str, prefix: str = "") -> list[str]:
 def test_real_view_submissions_get_a_clear_answer(bot: Bot, name: str, page: str) -> None:
     payload = copy.deepcopy(load_fixture(name))
     payload["view"]["callback_id"] = page
+    payload["view"]["private_metadata"] = payload["user"]["id"]  # our modals carry their owner
     result = bot.send.interactive(payload)
     assert result.status == 200, result.text
     answer = result.json()
     # Foreign inputs are not ours: the page's required answers are missing, said inline.
     assert answer["response_action"] in {"errors", "update"}
+    assert "opened for someone else" not in str(answer)
     if answer["response_action"] == "errors":
         assert answer["errors"] and all(isinstance(m, str) and m for m in answer["errors"].values())
 
@@ -38,6 +40,7 @@ def test_real_view_submissions_get_a_clear_answer(bot: Bot, name: str, page: str
 def test_real_modal_button_click_moves_back(bot: Bot, name: str) -> None:
     payload = copy.deepcopy(load_fixture(name))
     payload["view"]["callback_id"] = ids.VIEW_STEPS
+    payload["view"]["private_metadata"] = payload["user"]["id"]
     payload["actions"][0]["action_id"] = ids.ACTION_BACK
     assert bot.send.interactive(payload).status == 200
     update = bot.slack.wait_for("views.update")[-1].params
