@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Row, Select, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.career.lines import EndReason, Line, LineStatus, RequestedBy
@@ -22,7 +22,7 @@ def _lines() -> Select[ReportingLine, str, str, str]:
     )
 
 
-def _line(found: tuple[ReportingLine, str, str, str]) -> Line:
+def _line(found: Row[ReportingLine, str, str, str]) -> Line:
     row, team_id, report, manager = found
     return Line(
         id=row.id,
@@ -39,7 +39,7 @@ def _line(found: tuple[ReportingLine, str, str, str]) -> Line:
 
 def _one(session: Session, query: Select[ReportingLine, str, str, str]) -> Line | None:
     found = session.execute(query.limit(1)).first()
-    return None if found is None else _line(found._tuple())
+    return None if found is None else _line(found)
 
 
 def get_line(session: Session, line_id: int) -> Line | None:
@@ -83,7 +83,7 @@ def reports_of(session: Session, manager_id: int) -> list[Line]:
         .where(ReportingLine.manager_id == manager_id, ReportingLine.status == LineStatus.ACTIVE.value)
         .order_by(ReportingLine.started_on, ReportingLine.id)
     )
-    return [_line(row._tuple()) for row in rows]
+    return [_line(row) for row in rows]
 
 
 def pending_lines_of(session: Session, person_id: int) -> list[Line]:
@@ -96,7 +96,7 @@ def pending_lines_of(session: Session, person_id: int) -> list[Line]:
         )
         .order_by(ReportingLine.requested_at, ReportingLine.id)
     )
-    return [_line(row._tuple()) for row in rows]
+    return [_line(row) for row in rows]
 
 
 def manager_user_of(session: Session, team_id: str, user_id: str) -> str | None:

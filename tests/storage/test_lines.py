@@ -1,0 +1,89 @@
+"""Reporting lines in the database (SQLite, and PostgreSQL when configured): the rules it enforces itself."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from bot.career.lines import EndReason, LineStatus, RequestedBy
+from storage import lines as store
+from storage.db import Database
+from storage.plans import ensure_person
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+
+
+def people(db: Database, *names: str) -> list[int]:
+    with db.session() as session:
+        return [ensure_person(session, "T1", name, NOW) for name in names]
+
+
+def test_a_report_cannot_have_two_active_managers(db: Database) -> None:
+    emp, boss, other = people(db, "UEMP", "UBOSS", "UOTHER")
+    with db.session() as session:
+        store.add_line(
+            session, emp, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=NOW.date()
+        )
+    with pytest.raises(IntegrityError), db.session() as session:
+        store.add_line(
+            session, emp, other, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=NOW.date()
+        )
+    with db.session() as session:
+        current = store.active_line_of(session, emp)
+    assert current is not None and current.manager == "UBOSS"
+
+
+def test_one_open_request_per_pair(db: Database) -> None:
+    emp, boss = people(db, "UEMP", "UBOSS")
+    with db.session() as session:
+        store.add_line(session, emp, boss, requested_by=RequestedBy.REPORT, cadence_months=3, now=NOW)
+    with pytest.raises(IntegrityError), db.session() as session:
+        store.add_line(session, emp, boss, requested_by=RequestedBy.MANAGER, cadence_months=3, now=NOW)
+
+
+def test_a_new_manager_ends_the_old_line_and_history_is_kept(db: Database) -> None:
+    emp, boss, other = people(db, "UEMP", "UBOSS", "UOTHER")
+    with db.session() as session:
+        first = store.add_line(
+            session, emp, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 1, 5)
+        )
+        store.set_shared(session, first.id, True, NOW)
+        pending = store.add_line(session, emp, other, requested_by=RequestedBy.REPORT, cadence_months=4, now=NOW)
+    with db.session() as session:
+        ended = store.end_active_line(session, emp, EndReason.REPLACED, NOW)
+        assert store.activate(session, pending.id, date(2026, 11, 21), NOW)
+    assert ended is not None and ended.id == first.id
+    with db.session() as session:
+        old, new = store.get_line(session, first.id), store.get_line(session, pending.id)
+        assert store.manager_user_of(session, "T1", "UEMP") == "UOTHER"
+    assert old is not None and old.status is LineStatus.ENDED
+    assert new is not None and new.status is LineStatus.ACTIVE
+    assert new.started_on == date(2026, 11, 21) and new.cadence_months == 4
+    assert not new.shared  # sharing never carries over to a new manager
+
+
+def test_answering_twice_changes_nothing_the_second_time(db: Database) -> None:
+    emp, boss = people(db, "UEMP", "UBOSS")
+    with db.session() as session:
+        pending = store.add_line(session, emp, boss, requested_by=RequestedBy.REPORT, cadence_months=3, now=NOW)
+    with db.session() as session:
+        assert store.decline(session, pending.id, NOW)
+        assert not store.decline(session, pending.id, NOW)
+        assert not store.activate(session, pending.id, NOW.date(), NOW)
+        assert not store.set_shared(session, pending.id, True, NOW)
+
+
+def test_an_imported_line_supersedes_an_open_request_for_the_same_pair(db: Database) -> None:
+    emp, boss = people(db, "UEMP", "UBOSS")
+    with db.session() as session:
+        pending = store.add_line(session, emp, boss, requested_by=RequestedBy.REPORT, cadence_months=3, now=NOW)
+        store.add_line(
+            session, emp, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=NOW.date()
+        )
+    with db.session() as session:
+        old = store.get_line(session, pending.id)
+        assert store.pending_lines_of(session, emp) == []
+        assert [line.report for line in store.reports_of(session, boss)] == ["UEMP"]
+    assert old is not None and old.status is LineStatus.ENDED
