@@ -93,9 +93,7 @@ class Lines:
                         else f"{mention(report)} already reports to you."
                     )
                 if store.pending_line_between(session, report_id, manager_id) is not None:
-                    return Refused(
-                        f"There is already a request waiting for an answer between you and {mention(other)}."
-                    )
+                    return Refused(self._already_asked(other))
                 if self._makes_cycle(session, who.team_id, report, manager):
                     return Refused(
                         f"{mention(manager)} reports to {mention(report)}, directly or through others, "
@@ -111,7 +109,7 @@ class Lines:
                 )
         except IntegrityError:
             # The same request, sent twice at once: the database kept one.
-            return Refused(f"A request between you and {mention(other)} is already waiting for an answer.")
+            return Refused(self._already_asked(other))
 
     def remember_request_message(self, line_id: int, channel: str, ts: str) -> None:
         with self.db.session() as session:
@@ -200,6 +198,10 @@ class Lines:
                 saved=plan_store.latest_plan(session, report_id),
                 reflection=reflection_store.latest_reflection(session, report_id),
             )
+
+    @staticmethod
+    def _already_asked(other: str) -> str:
+        return f"A request between you and {mention(other)} is already waiting for an answer."
 
     def _makes_cycle(self, session: Session, team_id: str, report: str, manager: str) -> bool:
         return makes_cycle(report, manager, lambda user: store.manager_user_of(session, team_id, user))
