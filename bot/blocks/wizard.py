@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from bot import ids
@@ -243,7 +244,7 @@ PAGES: dict[str, Page] = {
     ids.VIEW_GAPS: Page(ids.VIEW_GAPS, read_gaps),
 }
 
-_FIELD_PAGE = {
+_FIELD_PAGE: dict[StrEnum, str] = {
     Field.GOAL_KIND: ids.VIEW_GOAL,
     Field.GOAL_TEXT: ids.VIEW_GOAL,
     Field.GOAL_PICKED: ids.VIEW_GOAL,
@@ -255,7 +256,7 @@ _FIELD_PAGE = {
     Field.GAP: ids.VIEW_GAPS,
 }
 
-_FIELD_BLOCK = {
+_FIELD_BLOCK: dict[StrEnum, str] = {
     Field.GOAL_KIND: ids.BLOCK_GOAL_KIND,
     Field.GOAL_TEXT: ids.BLOCK_GOAL_TEXT,
     Field.GOAL_PICKED: ids.BLOCK_GOAL_DATE,

@@ -193,7 +193,7 @@ class Field(StrEnum):
 
 @dataclass(frozen=True)
 class FieldError:
-    field: Field
+    field: StrEnum  # the plan's Field, or another form's (bot.career.reflection.ReflectionField)
     message: str
     index: int | None = None  # which step or gap
 

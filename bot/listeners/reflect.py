@@ -2,14 +2,73 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+from typing import Any
 
-from bot.listeners.context import Command, Services
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import ids
+from bot.blocks.reflect import TITLE, read_reflection, reflect_view, reflection_errors, saved_view
+from bot.listeners.context import (
+    Command,
+    Services,
+    for_owner,
+    log,
+    not_yours_view,
+    owned_by,
+    publish_home,
+    who_from,
+)
+from bot.plans import Who
+
+
+def open_reflection(client: WebClient, services: Services, who: Who, trigger_id: str) -> None:
+    """Open the prompts, filled with the latest answers, marked as `who`'s (the trigger_id lives 3 s)."""
+    view = for_owner(reflect_view(services.reflections.start(who)), who)
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        log.warning("views.open failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
 
 
 def reflect_command(command: Command) -> None:
-    command.reply("Reflections are coming soon.")
+    """`/careerplan reflect`: open the curiosity/why prompts (ack first; the trigger_id lives 3 s)."""
+    if not command.trigger_id:
+        command.reply(
+            "Slack sent this command without a trigger, so I can't open the prompts. "
+            f"Try `{ids.COMMAND} {ids.SUB_REFLECT}` again?"
+        )
+        return
+    command.ack()
+    open_reflection(command.client, command.services, command.who, command.trigger_id)
 
 
 def register(app: App, services: Services) -> None:
-    pass
+    @app.action(ids.ACTION_REFLECT)
+    def reflect_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        who, trigger_id = who_from(body), body.get("trigger_id")
+        if who is not None and isinstance(trigger_id, str) and trigger_id:
+            open_reflection(client, services, who, trigger_id)
+
+    @app.view_submission(ids.VIEW_REFLECT)
+    def submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        who, view = who_from(body), body.get("view")
+        if who is None or not isinstance(view, dict) or not owned_by(view, who):
+            # A payload replayed by someone else (or naming no one): store nothing, show nothing.
+            ack(response_action="update", view=not_yours_view(TITLE))
+            return
+        outcome = services.reflections.save(who, read_reflection(_values(view)))
+        if isinstance(outcome, list):
+            ack(response_action="errors", errors=reflection_errors(outcome))
+            return
+        ack(response_action="update", view=saved_view(outcome))
+        log.info("reflection saved for %s/%s", who.team_id, who.user_id)
+        publish_home(client, services, who)
+
+
+def _values(view: dict[str, Any]) -> dict[str, Any]:
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}

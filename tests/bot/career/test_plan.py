@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 import pytest
 
@@ -30,7 +31,7 @@ def steps(*rows: StepForm) -> PlanForm:
     return form
 
 
-def errors_of(check: object, form: PlanForm) -> list[tuple[Field, int | None, str]]:
+def errors_of(check: object, form: PlanForm) -> list[tuple[StrEnum, int | None, str]]:
     with pytest.raises(FormInvalid) as caught:
         check(form, TODAY)  # type: ignore[operator]
     return [(e.field, e.index, e.message) for e in caught.value.errors]
