@@ -56,6 +56,19 @@ def who_from(body: dict[str, Any]) -> Who | None:
     return None
 
 
+def view_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The view a payload came from (view_submission, view_closed, or a click in a modal or Home)."""
+    view = body.get("view")
+    return view if isinstance(view, dict) else {}
+
+
+def state_values(view: dict[str, Any]) -> dict[str, Any]:
+    """`view.state.values`, or {} when Slack left it out."""
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
 def publish_home(client: WebClient, services: Services, who: Who) -> None:
     try:
         client.views_publish(user_id=who.user_id, view=home_view(services.plans.home(who)))

@@ -18,6 +18,7 @@ from bot.listeners.context import (
     not_yours_view,
     owned_by,
     publish_home,
+    state_values,
     who_from,
 )
 from bot.plans import Who
@@ -59,16 +60,10 @@ def register(app: App, services: Services) -> None:
             # A payload replayed by someone else (or naming no one): store nothing, show nothing.
             ack(response_action="update", view=not_yours_view(TITLE))
             return
-        outcome = services.reflections.save(who, read_reflection(_values(view)))
+        outcome = services.reflections.save(who, read_reflection(state_values(view)))
         if isinstance(outcome, list):
             ack(response_action="errors", errors=reflection_errors(outcome))
             return
         ack(response_action="update", view=saved_view(outcome))
         log.info("reflection saved for %s/%s", who.team_id, who.user_id)
         publish_home(client, services, who)
-
-
-def _values(view: dict[str, Any]) -> dict[str, Any]:
-    state = view.get("state")
-    values = state.get("values") if isinstance(state, dict) else None
-    return values if isinstance(values, dict) else {}

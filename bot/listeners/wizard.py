@@ -11,7 +11,18 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.wizard import PAGES, TITLE, build_page, error_messages, goal_view, page_of, saved_view
-from bot.listeners.context import Command, Services, for_owner, log, not_yours_view, owned_by, publish_home, who_from
+from bot.listeners.context import (
+    Command,
+    Services,
+    for_owner,
+    log,
+    not_yours_view,
+    owned_by,
+    publish_home,
+    state_values,
+    view_of,
+    who_from,
+)
 from bot.plans import Invalid, ShowPage, Who
 
 WIZARD_VIEW = re.compile("^(" + "|".join(re.escape(v) for v in ids.WIZARD_VIEWS) + ")$")
@@ -41,7 +52,7 @@ def plan_command(command: Command) -> None:
 def register(app: App, services: Services) -> None:
     @app.view_submission(WIZARD_VIEW)
     def submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        who, view = who_from(body), _view(body)
+        who, view = who_from(body), view_of(body)
         page = view.get("callback_id")
         if who is None or page not in PAGES:
             ack(response_action="update", view=_problem_view())
@@ -49,7 +60,7 @@ def register(app: App, services: Services) -> None:
         if not owned_by(view, who):
             ack(response_action="update", view=not_yours_view(TITLE))
             return
-        values = _values(view)
+        values = state_values(view)
         outcome = services.plans.submit(who, _root_id(view), page, lambda form: PAGES[page].read(values, form))
         if isinstance(outcome, Invalid):
             elsewhere = [e for e in outcome.errors if page_of(e) != page]
@@ -69,12 +80,12 @@ def register(app: App, services: Services) -> None:
     @app.action(MOVES)
     def moved(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        who, view = who_from(body), _view(body)
+        who, view = who_from(body), view_of(body)
         page = view.get("callback_id")
         view_id = view.get("id")
         if who is None or page not in PAGES or not isinstance(view_id, str) or not owned_by(view, who):
             return
-        values = _values(view)
+        values = state_values(view)
         shown = services.plans.move(
             who, _root_id(view), page, lambda form: PAGES[page].read(values, form), action.get("action_id", "")
         )
@@ -90,8 +101,8 @@ def register(app: App, services: Services) -> None:
     def closed(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         who = who_from(body)
-        if who is not None and owned_by(_view(body), who):
-            services.plans.discard_draft(who, _root_id(_view(body)))
+        if who is not None and owned_by(view_of(body), who):
+            services.plans.discard_draft(who, _root_id(view_of(body)))
 
     @app.action(ids.ACTION_EDIT_PLAN)
     def edit_plan(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -99,17 +110,6 @@ def register(app: App, services: Services) -> None:
         who, trigger_id = who_from(body), body.get("trigger_id")
         if who is not None and isinstance(trigger_id, str):
             open_wizard(client, services, who, trigger_id)
-
-
-def _view(body: dict[str, Any]) -> dict[str, Any]:
-    view = body.get("view")
-    return view if isinstance(view, dict) else {}
-
-
-def _values(view: dict[str, Any]) -> dict[str, Any]:
-    state = view.get("state")
-    values = state.get("values") if isinstance(state, dict) else None
-    return values if isinstance(values, dict) else {}
 
 
 def _root_id(view: dict[str, Any]) -> str:
