@@ -9,6 +9,10 @@ uses, records every request (method, parsed params, headers, token) and lets tes
         client.views_open(trigger_id="1.2.3", view=view)
         assert fake.wait_for("views.open")[0].params["view"] == view
 
+File uploads follow slack_sdk's ``files_upload_v2``: ``files.getUploadURLExternal`` hands out an upload URL on
+the fake itself (``/upload/v1/F…``, no token needed, as on files.slack.com), the raw bytes POSTed there are kept
+in ``fake.uploads[file_id]``, and ``files.completeUploadExternal`` shares them (``fake.files[file_id]``).
+
 Defaults are modelled on Slack's documented/captured answers (see ``tests/fixtures/slack/``).
 """
 
@@ -34,6 +38,7 @@ __all__ = [
     "Call",
     "FakeResponse",
     "FakeSlack",
+    "SharedFile",
     "ratelimited",
     "server_error",
 ]
@@ -44,6 +49,10 @@ BOT_ID = "BFAKE"
 APP_ID = "A0FAKE"
 
 API_PREFIX = "/api/"
+# Where files.getUploadURLExternal's upload_url points (Slack's is https://files.slack.com/upload/v1/…).
+UPLOAD_PREFIX = "/upload/v1/"
+# The name uploads are recorded under in ``calls`` (and scripted by, e.g. ``fake.script(UPLOAD, server_error())``).
+UPLOAD = "upload"
 VALID_TOKEN_PREFIXES = ("xoxb-", "xapp-")
 # Slack authenticates these with client_id/client_secret (HTTP Basic), not with a token.
 TOKENLESS_METHODS = frozenset({"oauth.v2.access", "oauth.access", "oauth.v2.exchange"})
@@ -81,6 +90,17 @@ class FakeResponse:
     body: dict[str, Any] | str = field(default_factory=lambda: {"ok": True})
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (slow Slack / client timeouts)
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """A file completed with files.completeUploadExternal: where it was shared, and how."""
+
+    id: str
+    filename: str
+    title: str
+    channel_id: str | None
+    initial_comment: str | None
 
 
 def ratelimited(retry_after: int = 0) -> FakeResponse:
@@ -185,6 +205,10 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         length = int(headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length > 0 else b""
+        if path.startswith(UPLOAD_PREFIX):
+            # A file's bytes, not a Web API call: kept raw (they need not be UTF-8), no token (the URL is the key).
+            self._write(fake._receive_upload(path[len(UPLOAD_PREFIX) :], raw, headers))
+            return
         bad_body = False
         try:
             params = _parse_body(raw, headers.get("content-type", ""))
@@ -237,6 +261,11 @@ class FakeSlack:
         self._home_views: dict[str, str] = {}
         self._last_root_view_id: str | None = None
         self._view_seq = 0
+        self._file_seq = 0
+        # file id -> (filename, declared length), from files.getUploadURLExternal
+        self._upload_slots: dict[str, tuple[str, int]] = {}
+        self.uploads: dict[str, bytes] = {}  # file id -> the exact bytes POSTed to its upload_url
+        self.files: dict[str, SharedFile] = {}  # file id -> how files.completeUploadExternal shared it
         self._hash_seq = 0
         self._ts_seq = 0
         self._stopping = threading.Event()
@@ -248,10 +277,7 @@ class FakeSlack:
     @property
     def url(self) -> str:
         """Base URL for ``WebClient(base_url=...)``, with the trailing slash slack_sdk expects."""
-        if self._server is None:
-            raise RuntimeError("FakeSlack is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}{API_PREFIX}"
+        return self._base() + API_PREFIX
 
     def start(self) -> FakeSlack:
         if self._server is not None:
@@ -370,6 +396,10 @@ class FakeSlack:
                 return self._chat_post_message(p)
             case "conversations.open":
                 return self._conversations_open(p)
+            case "files.getUploadURLExternal":
+                return self._files_get_upload_url(p)
+            case "files.completeUploadExternal":
+                return self._files_complete_upload(p)
             case _:
                 return _ok()
 
@@ -526,3 +556,62 @@ class FakeSlack:
             return _error("users_list_not_supplied")
         first = users.split(",")[0].strip()
         return _ok(channel={"id": "D" + first})
+
+    # -- file uploads (files_upload_v2) -----------------------------------------------------------
+
+    def _files_get_upload_url(self, p: dict[str, Any]) -> FakeResponse:
+        filename, length = p.get("filename"), p.get("length")
+        if not isinstance(filename, str) or not filename:
+            return _error("invalid_arguments")
+        try:
+            declared = int(length) if isinstance(length, (str, int)) else -1
+        except ValueError:
+            declared = -1
+        if declared < 0:
+            return _error("invalid_arguments")
+        self._file_seq += 1
+        file_id = f"F0FAKE{self._file_seq:04d}"
+        self._upload_slots[file_id] = (filename, declared)
+        return _ok(upload_url=self._base() + UPLOAD_PREFIX + file_id, file_id=file_id)
+
+    def _receive_upload(self, file_id: str, raw: bytes, headers: dict[str, str]) -> FakeResponse:
+        call = Call(method=UPLOAD, params={"file_id": file_id, "length": len(raw)}, headers=headers, token=None)
+        with self._cond:
+            self._calls.append(call)
+            self._cond.notify_all()
+            queue = self._scripts.get(UPLOAD)
+            if queue:
+                return queue.popleft()
+            if file_id not in self._upload_slots:
+                return FakeResponse(status=404, body="Not Found")
+            self.uploads[file_id] = raw
+        # files.slack.com answers a good upload with a short text body.
+        return FakeResponse(body=f"OK - {len(raw)}")
+
+    def _files_complete_upload(self, p: dict[str, Any]) -> FakeResponse:
+        files = p.get("files")
+        if not isinstance(files, list) or not files or not all(isinstance(f, dict) for f in files):
+            return _error("invalid_arguments")
+        if any(f.get("id") not in self.uploads for f in files):
+            return _error("file_not_found")  # never uploaded (or never asked for)
+        channel_id, comment = p.get("channel_id"), p.get("initial_comment")
+        answered: list[dict[str, Any]] = []
+        for f in files:
+            file_id = str(f["id"])
+            filename = self._upload_slots[file_id][0]
+            title = str(f.get("title") or filename)
+            self.files[file_id] = SharedFile(
+                id=file_id,
+                filename=filename,
+                title=title,
+                channel_id=channel_id if isinstance(channel_id, str) else None,
+                initial_comment=comment if isinstance(comment, str) else None,
+            )
+            answered.append({"id": file_id, "title": title})
+        return _ok(files=answered)
+
+    def _base(self) -> str:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"

@@ -6,6 +6,7 @@ import http.client
 import json
 import threading
 import types
+import urllib.error
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any
@@ -17,7 +18,7 @@ from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from tests.fakeslack import FakeResponse, FakeSlack, ratelimited, server_error
+from tests.fakeslack import FakeResponse, FakeSlack, SharedFile, ratelimited, server_error
 from tests.slackhttp import load_fixture
 
 MODAL: dict[str, Any] = {
@@ -392,3 +393,57 @@ def test_users_lookup_by_email_finds_the_user_with_that_address(client: WebClien
     with pytest.raises(SlackApiError) as refused:
         client.users_lookupByEmail(email="nobody@example.com")
     assert refused.value.response["error"] == "users_not_found"
+
+
+def test_files_upload_v2_keeps_the_exact_bytes_and_shares_the_file(client: WebClient, fake: FakeSlack) -> None:
+    content = "# Plan\n<!channel> & <@U1> 🚀\r\nlast line without newline"
+    answer = client.files_upload_v2(
+        channel="DU1", content=content, filename="plan.md", title="My plan", initial_comment="Here it is"
+    )
+
+    (asked,) = fake.calls_to("files.getUploadURLExternal")
+    assert asked.params["filename"] == "plan.md"
+    assert asked.params["length"] == str(len(content.encode("utf-8")))
+    (uploaded,) = fake.calls_to("upload")
+    assert uploaded.token is None  # the upload URL itself is the credential, as on files.slack.com
+    file_id = uploaded.params["file_id"]
+    assert fake.uploads == {file_id: content.encode("utf-8")}
+    (completed,) = fake.calls_to("files.completeUploadExternal")
+    assert completed.params["files"] == [{"id": file_id, "title": "My plan"}]
+    assert completed.params["channel_id"] == "DU1"
+    assert answer["files"] == [{"id": file_id, "title": "My plan"}]
+    assert answer["file"] == {"id": file_id, "title": "My plan"}  # slack_sdk adds it for a single file
+    assert fake.files[file_id] == SharedFile(file_id, "plan.md", "My plan", "DU1", "Here it is")
+
+
+def test_upload_url_is_on_the_fake_and_unknown_ids_are_refused(client: WebClient, fake: FakeSlack) -> None:
+    slot = client.files_getUploadURLExternal(filename="a.bin", length=3)
+    parts = urllib.parse.urlsplit(slot["upload_url"])
+    assert (parts.hostname, parts.port) == ("127.0.0.1", urllib.parse.urlsplit(fake.url).port)
+    assert parts.path == "/upload/v1/" + slot["file_id"]
+    conn = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=5)
+    try:
+        conn.request("POST", "/upload/v1/F0NOPE", body=b"\xff\x00\x01")
+        assert conn.getresponse().status == 404
+        conn.request("POST", parts.path, body=b"\xff\x00\x01")  # not UTF-8: kept as bytes all the same
+        ok = conn.getresponse()
+        assert (ok.status, ok.read()) == (200, b"OK - 3")
+    finally:
+        conn.close()
+    assert fake.uploads == {slot["file_id"]: b"\xff\x00\x01"}
+
+
+def test_completing_a_file_that_was_never_uploaded_fails(client: WebClient, fake: FakeSlack) -> None:
+    slot = client.files_getUploadURLExternal(filename="a.md", length=1)
+    with pytest.raises(SlackApiError) as err:
+        client.files_completeUploadExternal(files=[{"id": slot["file_id"], "title": "a"}], channel_id="DU1")
+    assert err.value.response["error"] == "file_not_found"
+    assert fake.files == {}
+
+
+def test_a_failing_upload_can_be_scripted(client: WebClient, fake: FakeSlack) -> None:
+    fake.script("upload", server_error())
+    with pytest.raises(urllib.error.HTTPError):
+        client.files_upload_v2(channel="DU1", content="x", filename="x.md")
+    assert fake.uploads == {}
+    assert fake.calls_to("files.completeUploadExternal") == []

@@ -1,0 +1,134 @@
+"""F7: everything a person saved, as one Markdown document laid out as the three questions. Pure.
+
+The document is a file, not Slack mrkdwn: answers are written exactly as saved, with no escaping,
+so what someone typed (`<`, `>`, `&`, emoji, several lines) comes back to them byte for byte.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.career.plan import GOAL_KIND_LABELS, GoalKind, Plan, SavedPlan, human_date
+from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, SavedReflection
+
+TITLE = "# My career plan"
+GOAL_QUESTION = "1. What career goal do you have?"
+STEPS_QUESTION = "2. What are your steps to get there?"
+GAPS_QUESTION = "3. What are the gaps between now and the next step?"
+REFLECTIONS_HEADING = "## Reflections"
+HISTORY_HEADING = "## History"
+NOTHING_SAVED = "Nothing is saved: you have no plan and no reflections."
+
+OWN_WANT_CHECK = "It's what I want, not what family or society expects"
+FITS_VALUES_CHECK = "It fits my values and my whole life"
+# The reflection's prompts, as the modal asks them (bot/blocks/reflect.py; bot/career may not import it).
+ENERGY_PROMPT = "What part of your work gives you the most energy?"
+YEAR_PROMPT = "Where do you want to be a year from now?"
+WHY_PROMPT = "What do you hope your next role or goal will give you?"
+WHY_WORDS_PROMPT = "The why, in your words:"
+DIRECTION_PROMPT = "Where are you leaning?"
+
+
+def export_markdown(history: list[SavedPlan], reflections: list[SavedReflection], exported_on: date) -> str:
+    """The whole document: the current plan, the reflections, then every earlier version of the plan."""
+    versions = sorted(history, key=lambda saved: saved.version)
+    lines = [TITLE, "", f"Exported on {human_date(exported_on)}. Everything below is exactly as you saved it."]
+    if not versions and not reflections:
+        return _joined([*lines, "", NOTHING_SAVED])
+    if versions:
+        current = versions[-1]
+        lines += ["", f"Current plan: version {current.version}, saved {_moment(current.saved_at)}."]
+        lines += _plan(current.plan, level=2)
+    else:
+        lines += ["", "No plan saved yet."]
+    lines += ["", REFLECTIONS_HEADING]
+    if reflections:
+        for reflection in sorted(reflections, key=lambda r: r.saved_at):
+            lines += _reflection(reflection)
+    else:
+        lines += ["", "No reflections saved."]
+    lines += ["", HISTORY_HEADING]
+    earlier = versions[:-1]
+    if earlier:
+        # Newest first: the version just before the current one is the most useful to compare.
+        for version in reversed(earlier):
+            lines += ["", f"### Version {version.version}, saved {_moment(version.saved_at)}"]
+            lines += _plan(version.plan, level=4)
+    else:
+        lines += ["", "No earlier versions."]
+    return _joined(lines)
+
+
+def _plan(plan: Plan, level: int) -> list[str]:
+    """The three questions and their answers, under headings of the given level."""
+    hashes = "#" * level
+    goal = plan.goal
+    lines = ["", f"{hashes} {GOAL_QUESTION}", ""]
+    lines += _answer("Goal:", goal.text if goal.text else GOAL_KIND_LABELS[goal.kind])
+    if goal.text and goal.kind is not GoalKind.OWN:
+        lines += ["", f"Kind of goal: {GOAL_KIND_LABELS[goal.kind]}"]
+    target = "**Target:** none set" if goal.target is None else _target("Target", goal.target, goal.target_text)
+    lines += ["", target]
+    lines += ["", _checkbox(goal.is_own_want, OWN_WANT_CHECK), _checkbox(goal.fits_values, FITS_VALUES_CHECK)]
+    if goal.year_from_now:
+        lines += ["", *_answer("A year from now:", goal.year_from_now)]
+
+    lines += ["", f"{hashes} {STEPS_QUESTION}", ""]
+    if plan.steps:
+        for n, step in enumerate(plan.steps, start=1):
+            done = " (done)" if step.done else ""
+            lines.append(f"{n}. {step.title}: {_target('by', step.target, step.target_text, bold=False)}{done}")
+    else:
+        lines.append("No steps.")
+
+    lines += ["", f"{hashes} {GAPS_QUESTION}", ""]
+    if plan.gaps:
+        lines.append("Most significant first; work on the focus until it no longer is, then the next.")
+        lines.append("")
+        for n, gap in enumerate(plan.gaps, start=1):
+            lines.append(f"{n}. **Focus:** {gap}" if n == 1 else f"{n}. {gap}")
+    else:
+        lines.append("No gaps.")
+    return lines
+
+
+def _reflection(saved: SavedReflection) -> list[str]:
+    answers = saved.reflection
+    lines = ["", f"### {_moment(saved.saved_at)}"]
+    if answers.energy:
+        lines += ["", *_answer(ENERGY_PROMPT, answers.energy)]
+    if answers.year_from_now:
+        lines += ["", *_answer(YEAR_PROMPT, answers.year_from_now)]
+    if answers.why:
+        lines += ["", f"**{WHY_PROMPT}** " + ", ".join(WHY_LABELS[reason] for reason in answers.why)]
+    if answers.why_words:
+        lines += ["", *_answer(WHY_WORDS_PROMPT, answers.why_words)]
+    if answers.direction is not None:
+        lines += ["", f"**{DIRECTION_PROMPT}** {DIRECTION_LABELS[answers.direction]}"]
+    return lines
+
+
+def _answer(label: str, text: str) -> list[str]:
+    """A labelled answer (`label` ends in its own ":" or "?"); several lines get a paragraph of their own."""
+    if "\n" in text:
+        return [f"**{label}**", "", text]
+    return [f"**{label}** {text}"]
+
+
+def _target(label: str, target: date, words: str, *, bold: bool = True) -> str:
+    shown = f"**{label}:**" if bold else label
+    said = f" (you wrote “{words}”)" if words else ""
+    return f"{shown} {human_date(target)}{said}"
+
+
+def _checkbox(ticked: bool, text: str) -> str:
+    return f"- [{'x' if ticked else ' '}] {text}"
+
+
+def _moment(moment: datetime) -> str:
+    utc = moment.astimezone(UTC)
+    return f"{human_date(utc.date())}, {utc:%H:%M} UTC"
+
+
+def _joined(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,168 @@
+"""The export document: every saved answer verbatim, laid out as the three questions, then reflections and history."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.career.export import (
+    FITS_VALUES_CHECK,
+    GAPS_QUESTION,
+    GOAL_QUESTION,
+    HISTORY_HEADING,
+    NOTHING_SAVED,
+    OWN_WANT_CHECK,
+    REFLECTIONS_HEADING,
+    STEPS_QUESTION,
+    export_markdown,
+)
+from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step
+from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, Direction, Reflection, SavedReflection, Why
+
+TODAY = date(2026, 11, 21)
+HOSTILE = "<!channel> <@U0BOSS> <http://evil.example|click> & &amp; 🚀 *bold* _it_ `code` # not a heading"
+MULTILINE = "first line <b>\n  second line & more\n\n🌱 after a blank line"
+
+
+def plan_of(goal_text: str, *, gaps: tuple[str, ...] = ("Leading design reviews", "Mentoring")) -> Plan:
+    return Plan(
+        goal=Goal(
+            kind=GoalKind.OWN,
+            text=goal_text,
+            target=date(2029, 6, 30),
+            target_text="June <2029> & 🎯",
+            is_own_want=True,
+            fits_values=False,
+            year_from_now=MULTILINE,
+        ),
+        steps=(
+            Step("Senior <engineer> & 🧗", date(2027, 9, 30), "Q3 2027", done=True),
+            Step("Staff engineer", date(2028, 12, 31), ""),
+        ),
+        gaps=gaps,
+    )
+
+
+def saved(version: int, plan: Plan, day: int = 1) -> SavedPlan:
+    return SavedPlan(plan=plan, version=version, saved_at=datetime(2026, 10, day, 9, 30, tzinfo=UTC))
+
+
+REFLECTION = SavedReflection(
+    Reflection(
+        energy="Pairing on <hard> bugs & 🐛",
+        year_from_now="Leading the <platform> team",
+        why=(Why.CHALLENGES, Why.PAY),
+        why_words=MULTILINE,
+        direction=Direction.NEXT_STEP,
+    ),
+    saved_at=datetime(2026, 11, 2, 14, 5, tzinfo=UTC),
+)
+
+
+def test_every_saved_answer_appears_verbatim() -> None:
+    current = plan_of(HOSTILE, gaps=(HOSTILE + " gap", MULTILINE))
+    document = export_markdown([saved(1, plan_of("Old goal")), saved(2, current, day=5)], [REFLECTION], TODAY)
+
+    for answer in (
+        HOSTILE,
+        HOSTILE + " gap",
+        MULTILINE,
+        "June <2029> & 🎯",
+        "Senior <engineer> & 🧗",
+        "Staff engineer",
+        "Q3 2027",
+        "Pairing on <hard> bugs & 🐛",
+        "Leading the <platform> team",
+        "Old goal",
+    ):
+        assert answer in document, answer
+    # Nothing was escaped or HTML-encoded: the only entity is the one the person typed.
+    assert document.count("&amp;") == HOSTILE.count("&amp;") * 2
+    assert "&lt;" not in document and "&gt;" not in document
+
+
+def test_the_current_plan_is_laid_out_as_the_three_questions() -> None:
+    document = export_markdown([saved(1, plan_of("Lead a platform team"))], [], TODAY)
+    lines = document.splitlines()
+
+    assert lines[0] == "# My career plan"
+    assert "Exported on 21 Nov 2026." in lines[2]
+    assert "Current plan: version 1, saved 1 Oct 2026, 09:30 UTC." in lines
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings == [
+        f"## {GOAL_QUESTION}",
+        f"## {STEPS_QUESTION}",
+        f"## {GAPS_QUESTION}",
+        "## Reflections",
+        "## History",
+    ]
+    assert "**Goal:** Lead a platform team" in lines
+    assert "**Target:** 30 Jun 2029 (you wrote “June <2029> & 🎯”)" in lines
+    assert f"- [x] {OWN_WANT_CHECK}" in lines
+    assert f"- [ ] {FITS_VALUES_CHECK}" in lines
+    assert "1. Senior <engineer> & 🧗: by 30 Sep 2027 (you wrote “Q3 2027”) (done)" in lines
+    assert "2. Staff engineer: by 31 Dec 2028" in lines
+    assert "1. **Focus:** Leading design reviews" in lines
+    assert "2. Mentoring" in lines
+    assert "No reflections saved." in lines
+    assert "No earlier versions." in lines
+
+
+def test_multi_line_answers_stand_in_their_own_paragraph() -> None:
+    document = export_markdown([saved(1, plan_of("Lead"))], [], TODAY)
+    assert f"**A year from now:**\n\n{MULTILINE}\n" in document
+
+
+def test_a_default_goal_is_named_and_words_given_for_it_are_kept() -> None:
+    plain_default = Plan(goal=Goal(kind=GoalKind.REACH_SENIOR), steps=(), gaps=())
+    document = export_markdown([saved(1, plain_default)], [], TODAY)
+    assert "**Goal:** Reach the senior level" in document
+    assert "**Target:** none set" in document
+    assert "No steps." in document and "No gaps." in document
+
+    with_words = Plan(goal=Goal(kind=GoalKind.KEEP_IMPROVING, text="Get better at <SQL>"), steps=(), gaps=())
+    document = export_markdown([saved(1, with_words)], [], TODAY)
+    assert "**Goal:** Get better at <SQL>" in document
+    assert "Kind of goal: Keep improving myself and the value I deliver" in document
+
+
+def test_reflections_come_with_their_date_and_the_labels_people_chose() -> None:
+    later = SavedReflection(
+        Reflection(energy="", year_from_now="", why=(), why_words="", direction=Direction.NOT_SURE),
+        saved_at=datetime(2026, 11, 20, 8, 0, tzinfo=UTC),
+    )
+    document = export_markdown([], [later, REFLECTION], TODAY)
+
+    assert "No plan saved yet." in document
+    reflections = document.split(REFLECTIONS_HEADING)[1].split(HISTORY_HEADING)[0]
+    # Oldest first, whatever order they were given in.
+    assert reflections.index("### 2 Nov 2026, 14:05 UTC") < reflections.index("### 20 Nov 2026, 08:00 UTC")
+    assert f"{WHY_LABELS[Why.CHALLENGES]}, {WHY_LABELS[Why.PAY]}" in reflections
+    assert DIRECTION_LABELS[Direction.NEXT_STEP] in reflections
+    assert DIRECTION_LABELS[Direction.NOT_SURE] in reflections
+    assert "energy" in reflections and "Pairing on <hard> bugs & 🐛" in reflections
+
+
+def test_history_holds_every_earlier_version_newest_first_laid_out_the_same_way() -> None:
+    versions = [saved(n, plan_of(f"Goal of version {n}"), day=n) for n in (1, 2, 3)]
+    document = export_markdown(list(reversed(versions)), [], TODAY)
+
+    current, history = document.split(HISTORY_HEADING)
+    assert "Goal of version 3" in current
+    assert "Goal of version 1" not in current and "Goal of version 2" not in current
+    assert "Goal of version 3" not in history
+    assert history.index("### Version 2, saved 2 Oct 2026") < history.index("### Version 1, saved 1 Oct 2026")
+    for question in (GOAL_QUESTION, STEPS_QUESTION, GAPS_QUESTION):
+        assert history.count(f"#### {question}") == 2
+    assert history.count("**Focus:** Leading design reviews") == 2
+
+
+def test_nothing_saved_says_so() -> None:
+    document = export_markdown([], [], TODAY)
+    assert document.splitlines() == [
+        "# My career plan",
+        "",
+        "Exported on 21 Nov 2026. Everything below is exactly as you saved it.",
+        "",
+        NOTHING_SAVED,
+    ]
+    assert document.endswith("\n")

@@ -1,0 +1,128 @@
+"""erase_answers on SQLite and PostgreSQL: every answer row of one person goes (steps and gaps by cascade),
+everyone else's stays, and so do the person and their reporting lines, with sharing switched off."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from bot.career.lines import RequestedBy
+from bot.career.plan import Goal, GoalKind, Plan, PlanForm, Step
+from bot.career.reflection import Direction, Reflection, Why
+from storage import lines as line_store
+from storage import plans as store
+from storage import reflections as reflection_store
+from storage.db import Database
+from storage.models import Base, Person, PlanDraft, PlanGap, PlanStep, PlanVersion, ReflectionEntry, ReportingLine
+from storage.own_data import ERASED_KEYS, erase_answers
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+HOSTILE = "<!channel> & 🚀\nsecond line"
+
+
+def a_plan(goal: str, steps: int, gaps: int) -> Plan:
+    return Plan(
+        goal=Goal(kind=GoalKind.OWN, text=goal, year_from_now=HOSTILE),
+        steps=tuple(Step(f"Step {n}", date(2027 + n, 1, 1)) for n in range(steps)),
+        gaps=tuple(f"Gap {n} {HOSTILE}" for n in range(gaps)),
+    )
+
+
+def fill(session: Session, user_id: str) -> int:
+    """Two plan versions (2+3 steps, 1+2 gaps), a draft and two reflections for `user_id`."""
+    person = store.ensure_person(session, "T1", user_id, NOW)
+    store.add_plan_version(session, person, a_plan(f"{user_id} first", 2, 1), NOW)
+    store.add_plan_version(session, person, a_plan(f"{user_id} second", 3, 2), NOW + timedelta(days=1))
+    store.put_draft(session, person, "V1", PlanForm(goal_text=HOSTILE), NOW)
+    for n in range(2):
+        reflection = Reflection(HOSTILE, "", (Why.PAY,), "", Direction.NEXT_STEP)
+        reflection_store.add_reflection(session, person, reflection, NOW + timedelta(hours=n))
+    return person
+
+
+def answer_rows(session: Session, person: int, version_ids: list[int]) -> dict[str, int]:
+    """Rows holding the person's answers; steps and gaps looked up by their (former) version ids."""
+
+    def count(model: type[Base], where: ColumnElement[bool]) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(where)) or 0
+
+    return {
+        "plan_versions": count(PlanVersion, PlanVersion.person_id == person),
+        "plan_steps": count(PlanStep, PlanStep.plan_version_id.in_(version_ids)),
+        "plan_gaps": count(PlanGap, PlanGap.plan_version_id.in_(version_ids)),
+        "plan_drafts": count(PlanDraft, PlanDraft.person_id == person),
+        "reflections": count(ReflectionEntry, ReflectionEntry.person_id == person),
+    }
+
+
+def version_ids(session: Session, person: int) -> list[int]:
+    return list(session.scalars(select(PlanVersion.id).where(PlanVersion.person_id == person)))
+
+
+def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Database) -> None:
+    with db.session() as session:
+        ana, bo, boss = fill(session, "U0ANA"), fill(session, "U0BO"), store.ensure_person(session, "T1", "U0M", NOW)
+        ana_line = line_store.add_line(
+            session, ana, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 1, 5)
+        )
+        bo_line = line_store.add_line(
+            session, bo, ana, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 2, 1)
+        )
+        line_store.set_shared(session, ana_line.id, True, NOW)
+        line_store.set_shared(session, bo_line.id, True, NOW)  # Bo shares with Ana, Bo's manager
+    with db.session() as session:
+        ana_versions, bo_versions = version_ids(session, ana), version_ids(session, bo)
+        bo_before = answer_rows(session, bo, bo_versions)
+        assert answer_rows(session, ana, ana_versions) == bo_before
+
+    with db.session() as session:
+        counts = erase_answers(session, ana)
+
+    assert counts == {
+        "plan_versions": 2,
+        "plan_steps": 5,
+        "plan_gaps": 3,
+        "plan_drafts": 1,
+        "reflections": 2,
+        "shares_stopped": 1,
+    }
+    assert tuple(counts) == ERASED_KEYS
+    with db.session() as session:
+        # Steps and gaps went with their versions (ON DELETE CASCADE), checked by the old ids, not by a join.
+        assert answer_rows(session, ana, ana_versions) == dict.fromkeys(bo_before, 0)
+        assert answer_rows(session, bo, bo_versions) == bo_before
+        assert store.latest_plan(session, bo) is not None
+        # The person and both lines stay, active; only Ana's own sharing is off.
+        assert session.get(Person, ana) is not None
+        lines = {row.id: row for row in session.scalars(select(ReportingLine))}
+        assert set(lines) == {ana_line.id, bo_line.id}
+        assert lines[ana_line.id].status == "active" and lines[ana_line.id].shared_at is None
+        assert lines[ana_line.id].started_on == date(2026, 1, 5)
+        assert lines[bo_line.id].shared_at is not None
+
+
+def test_erasing_twice_or_for_someone_with_nothing_saved_removes_nothing(db: Database) -> None:
+    with db.session() as session:
+        ana = fill(session, "U0ANA")
+        empty = store.ensure_person(session, "T1", "U0EMPTY", NOW)
+    with db.session() as session:
+        assert sum(erase_answers(session, ana).values()) > 0
+    with db.session() as session:
+        assert erase_answers(session, ana) == dict.fromkeys(ERASED_KEYS, 0)
+        assert erase_answers(session, empty) == dict.fromkeys(ERASED_KEYS, 0)
+
+
+def test_a_failed_transaction_erases_nothing(db: Database) -> None:
+    with db.session() as session:
+        ana = fill(session, "U0ANA")
+    try:
+        with db.session() as session:
+            erase_answers(session, ana)
+            raise RuntimeError("the request died half way")
+    except RuntimeError:
+        pass
+    with db.session() as session:
+        assert answer_rows(session, ana, version_ids(session, ana))["plan_versions"] == 2
