@@ -105,6 +105,16 @@ def dm(
     return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
 
 
+def open_modal(client: WebClient, who: Who, trigger_id: str, view: dict[str, Any]) -> bool:
+    """Open `view` as `who`'s modal (marked as theirs). False if Slack refused (e.g. the trigger expired)."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=for_owner(view, who))
+    except SlackApiError as exc:
+        log.warning("views.open failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+        return False
+    return True
+
+
 def for_owner(view: dict[str, Any], who: Who) -> dict[str, Any]:
     """The modal, marked as the acting person's: submissions by anyone else are refused (see `owned_by`)."""
     return {**view, "private_metadata": who.user_id}

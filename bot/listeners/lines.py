@@ -14,7 +14,7 @@ from bot.blocks import lines as blocks
 from bot.blocks.wizard import saved_view
 from bot.career.lines import RequestedBy
 from bot.lines import Answered, Refused, ReportPlan
-from bot.listeners.context import Command, Services, dm, for_owner, log, publish_home, tell, who_from
+from bot.listeners.context import Command, Services, dm, for_owner, log, open_modal, publish_home, tell, who_from
 from bot.plans import Who
 
 # With `should_escape: true` in the manifest, Slack sends "@Ana" as "<@U0ANA|ana>" (or "<@U0ANA>").
@@ -117,10 +117,7 @@ def register(app: App, services: Services) -> None:
             log.info("plan of %s opened by %s/%s", outcome.report, who.team_id, who.user_id)
         else:
             view = blocks.not_shared_view(outcome.report)
-        try:
-            client.views_open(trigger_id=trigger_id, view=view)
-        except SlackApiError as exc:
-            log.warning("views.open failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+        open_modal(client, who, trigger_id, view)
 
 
 def _after_answer(client: WebClient, services: Services, body: dict[str, Any], outcome: Answered) -> None:

@@ -14,9 +14,9 @@ from bot.listeners.context import (
     Command,
     Services,
     dm,
-    for_owner,
     log,
     not_yours_view,
+    open_modal,
     owned_by,
     publish_home,
     who_from,
@@ -73,12 +73,8 @@ def delete_command(command: Command) -> None:
         command.reply("Slack sent this command without a trigger, so I can't ask you to confirm. Try again?")
         return
     command.ack()
-    try:
-        command.client.views_open(trigger_id=command.trigger_id, view=for_owner(delete_confirm_view(), command.who))
-    except SlackApiError as exc:
-        who = command.who
-        log.warning("views.open (delete) failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
-        dm(command.client, who.user_id, DELETE_NOT_OPENED)
+    if not open_modal(command.client, command.who, command.trigger_id, delete_confirm_view()):
+        dm(command.client, command.who.user_id, DELETE_NOT_OPENED)
 
 
 def register(app: App, services: Services) -> None:

@@ -6,16 +6,15 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.reflect import TITLE, read_reflection, reflect_view, reflection_errors, saved_view
 from bot.listeners.context import (
     Command,
     Services,
-    for_owner,
     log,
     not_yours_view,
+    open_modal,
     owned_by,
     publish_home,
     state_values,
@@ -26,11 +25,7 @@ from bot.plans import Who
 
 def open_reflection(client: WebClient, services: Services, who: Who, trigger_id: str) -> None:
     """Open the prompts, filled with the latest answers, marked as `who`'s (the trigger_id lives 3 s)."""
-    view = for_owner(reflect_view(services.reflections.start(who)), who)
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
-        log.warning("views.open failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+    open_modal(client, who, trigger_id, reflect_view(services.reflections.start(who)))
 
 
 def reflect_command(command: Command) -> None:

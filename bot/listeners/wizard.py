@@ -17,6 +17,7 @@ from bot.listeners.context import (
     for_owner,
     log,
     not_yours_view,
+    open_modal,
     owned_by,
     publish_home,
     state_values,
@@ -33,11 +34,7 @@ MOVES = re.compile(
 
 def open_wizard(client: WebClient, services: Services, who: Who, trigger_id: str) -> None:
     """Open the wizard on the goal page, filled from the latest plan (the trigger_id lives 3 s)."""
-    view = for_owner(goal_view(services.plans.new_wizard(who)), who)
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
-        log.warning("views.open failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+    open_modal(client, who, trigger_id, goal_view(services.plans.new_wizard(who)))
 
 
 def plan_command(command: Command) -> None:
