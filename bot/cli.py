@@ -4,17 +4,63 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 from urllib.error import URLError
 
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import Settings, SettingsError, database_url
 from storage.db import Database, head_revision, is_sqlite
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from bot.importer import Lookup
+
+_T = TypeVar("_T")
+
+# What `import-managers` reads from the environment: it serves no requests from Slack, so it needs no
+# signing secret, app token or port, and a bad value of those must not stop an import.
+IMPORT_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_API_URL", "DATABASE_URL", "CAREERPLAN_CADENCE_MONTHS", "LOG_LEVEL")
+# Exit statuses of `import-managers`: 1 is kept for "some rows rejected, the rest imported".
+IMPORT_REJECTED_ROWS = 1
+IMPORT_NOTHING_IMPORTED = 2
+# users.lookupByEmail is Tier 3 (about 50 a minute): a large file of e-mails meets the limit by design, so the
+# import waits out more Retry-After answers than the bot, which must answer people quickly, does.
+IMPORT_RATE_LIMIT_RETRIES = 10
+
+IMPORT_DESCRIPTION = """\
+Import reporting lines (who manages whom) from a CSV file, as HR keeps them. An import counts as
+each report's consent: its lines are active at once, and a report's previous manager loses access.
+
+The first row names the columns, in any order and any case; other columns are ignored:
+  report, manager   required: a Slack user id (U0123ABCD) or an e-mail address, which is
+                    looked up in Slack (the app needs the users:read.email scope)
+  start_date        optional, YYYY-MM-DD: when the line started (default for a new line: today, UTC)
+  cadence_months    optional, 3 to 6: months between career conversations
+                    (default for a new line: CAREERPLAN_CADENCE_MONTHS, else 3)
+
+Running the same file twice changes nothing. It is not a full sync: reports the file does not name
+keep their lines. A report whose manager changes has the old line ended. Rows that cannot be imported
+(unknown e-mail, self-management, a cycle such as A → B → A, a bad date or cadence, a report given two
+managers) are listed with the reason; the other rows are imported, all in one transaction.
+
+Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL and CAREERPLAN_CADENCE_MONTHS from the environment."""
+
+IMPORT_EPILOG = """\
+exit status:
+  0  every row was imported (with --dry-run: would be)
+  1  some rows were rejected, each listed with its reason; the other rows were imported
+  2  nothing was imported: unreadable file, missing column, missing setting, database or Slack unreachable"""
 
 
 class StartupError(Exception):
@@ -49,6 +95,18 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(title="database commands", metavar="DB_COMMAND", required=True)
     db_commands.add_parser("upgrade", help="apply the migrations this release needs").set_defaults(handler=_db_upgrade)
     db_commands.add_parser("current", help="show the database's migration revision").set_defaults(handler=_db_current)
+    imports = commands.add_parser(
+        "import-managers",
+        help="import reporting lines from HR's CSV file (report, manager, start_date, cadence_months)",
+        description=IMPORT_DESCRIPTION,
+        epilog=IMPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imports.add_argument("file", metavar="FILE.csv", type=Path, help="the CSV file; row 1 names the columns")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="check every row and say what would change, writing nothing"
+    )
+    imports.set_defaults(handler=_import_managers)
     return parser
 
 
@@ -114,6 +172,96 @@ def _db_current(_args: argparse.Namespace) -> int:
     state = "up to date" if current == head else f"needs `careerplan db upgrade` to {head}"
     print(f"{_safe(db.url)}: revision {current or 'none (empty database)'}, {state}")
     return 0
+
+
+def _import_managers(args: argparse.Namespace) -> int:
+    from bot.importer import ImportFileError  # imported late: `careerplan --help` stays fast
+
+    try:
+        return _import(args.file, dry_run=args.dry_run)
+    except (ImportFileError, StartupError) as exc:
+        # Exit 1 would read as "some rows rejected": anything that stops the whole import is a 2.
+        print(f"careerplan: {exc}", file=sys.stderr)
+        return IMPORT_NOTHING_IMPORTED
+    except KeyboardInterrupt:
+        print("careerplan: interrupted: nothing was imported", file=sys.stderr)
+        return 130
+
+
+def _import(path: Path, *, dry_run: bool) -> int:
+    from bot.importer import import_managers, read_csv
+    from bot.slack_client import build_web_client
+
+    env = {name: os.environ[name] for name in IMPORT_SETTINGS if name in os.environ}
+    settings = Settings.from_env({**env, "SLACK_SIGNING_SECRET": "unused by import-managers"})
+    _configure_logging(settings.log_level)
+    rows = read_csv(path)  # a bad file stops here, before the database or Slack is touched
+    db = _open_database(settings.database_url)
+    try:
+        _prepare_schema(db)
+        client = build_web_client(settings)
+        client.retry_handlers = [
+            *(handler for handler in client.retry_handlers if not isinstance(handler, RateLimitErrorRetryHandler)),
+            RateLimitErrorRetryHandler(max_retry_count=IMPORT_RATE_LIMIT_RETRIES),
+        ]
+        team_id = _team_id(client)
+        print(f"Importing {path} into {_safe(db.url)} (Slack team {team_id})", file=sys.stderr)
+        summary = import_managers(
+            db,
+            team_id,
+            rows,
+            _lookup_by_email(client),
+            default_cadence_months=settings.cadence_months,
+            now=datetime.now(UTC),
+            dry_run=dry_run,
+            progress=_progress,
+        )
+    except (URLError, OSError) as exc:
+        raise StartupError(
+            f"cannot reach Slack at {settings.slack_api_url}: {_reason(exc)}; nothing was imported"
+        ) from None
+    except SQLAlchemyError as exc:
+        raise StartupError(f"the import failed: {_reason(exc)}; nothing was imported") from None
+    finally:
+        db.dispose()
+    for rejected in summary.rejected:
+        print(f"row {rejected.row}: {rejected.reason}")
+    print(summary.line())
+    return IMPORT_REJECTED_ROWS if summary.rejected else 0
+
+
+def _team_id(client: WebClient) -> str:
+    try:
+        return str(client.auth_test()["team_id"])
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({error}): check the token and SLACK_API_URL") from None
+
+
+def _lookup_by_email(client: WebClient) -> Lookup:
+    from bot.importer import LookupFailed
+
+    def lookup(email: str) -> str | None:
+        try:
+            user = client.users_lookupByEmail(email=email)["user"]
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+            if error == "users_not_found":
+                return None
+            hint = ": reinstall the app with the users:read.email scope" if error == "missing_scope" else ""
+            raise LookupFailed(f"Slack answered {error}{hint}") from None
+        if user.get("deleted"):
+            raise LookupFailed("the account is deactivated")
+        return str(user["id"])
+
+    return lookup
+
+
+def _progress(items: Sequence[_T], what: str) -> Iterable[_T]:
+    from tqdm import tqdm
+
+    # On stderr, and only on a terminal (disable=None): piped output and logs stay clean.
+    return tqdm(items, desc=what, unit="rows", disable=None, file=sys.stderr)
 
 
 def _open_database(url: str) -> Database:
