@@ -86,13 +86,13 @@ class Lines:
             with self.db.session() as session:
                 report_id = plan_store.ensure_person(session, who.team_id, report, now)
                 manager_id = plan_store.ensure_person(session, who.team_id, manager, now)
-                if store.active_line_between(session, report_id, manager_id) is not None:
+                if store.line_between(session, report_id, manager_id, LineStatus.ACTIVE) is not None:
                     return Refused(
                         f"{mention(manager)} is already your manager."
                         if asked_by is RequestedBy.REPORT
                         else f"{mention(report)} already reports to you."
                     )
-                if store.pending_line_between(session, report_id, manager_id) is not None:
+                if store.line_between(session, report_id, manager_id, LineStatus.PENDING) is not None:
                     return Refused(self._already_asked(other))
                 if self._makes_cycle(session, who.team_id, report, manager):
                     return Refused(

@@ -54,24 +54,13 @@ def active_line_of(session: Session, report_id: int) -> Line | None:
     )
 
 
-def active_line_between(session: Session, report_id: int, manager_id: int) -> Line | None:
+def line_between(session: Session, report_id: int, manager_id: int, status: LineStatus) -> Line | None:
     return _one(
         session,
         _lines().where(
             ReportingLine.report_id == report_id,
             ReportingLine.manager_id == manager_id,
-            ReportingLine.status == LineStatus.ACTIVE.value,
-        ),
-    )
-
-
-def pending_line_between(session: Session, report_id: int, manager_id: int) -> Line | None:
-    return _one(
-        session,
-        _lines().where(
-            ReportingLine.report_id == report_id,
-            ReportingLine.manager_id == manager_id,
-            ReportingLine.status == LineStatus.PENDING.value,
+            ReportingLine.status == status.value,
         ),
     )
 
