@@ -19,6 +19,7 @@ from bot.listeners.context import (
     open_modal,
     owned_by,
     publish_home,
+    view_of,
     who_from,
 )
 from bot.plans import Who
@@ -80,15 +81,13 @@ def delete_command(command: Command) -> None:
 def register(app: App, services: Services) -> None:
     @app.view_submission(ids.VIEW_DELETE)
     def delete_confirmed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        view = body.get("view")
-        view = view if isinstance(view, dict) else {}
-        who = who_from(body)
+        view, who = view_of(body), who_from(body)
         # Re-checked on the server: only the person the modal was opened for may confirm it.
         if who is None or not owned_by(view, who):
             ack(response_action="update", view=not_yours_view(DELETE_TITLE))
             log.warning(
                 "delete refused: modal opened for %r, submitted by %s",
-                view.get("private_metadata"),
+                str(view.get("private_metadata"))[:40],
                 who.user_id if who else None,
             )
             return
