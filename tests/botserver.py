@@ -24,6 +24,11 @@ def serving(app: App) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{cast(Any, server).effective_port}"
     finally:
-        cast(Any, server).trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
+        try:
+            # Ask the server's own loop to close its sockets (waitress' loop is not thread-safe).
+            cast(Any, server).trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
+        except OSError:
+            # The loop's wake-up pipe is already gone (seen once in CI): close the sockets from here.
+            wasyncore.close_all(sockets)
         thread.join(timeout=5)
         server.task_dispatcher.shutdown(timeout=5)
