@@ -25,11 +25,14 @@ SUB_TEAM: Final = "team"
 SUB_REFLECT: Final = "reflect"
 SUB_EXPORT: Final = "export"
 SUB_DELETE: Final = "delete"
+SUB_LOG: Final = "log"
 
 # Other views.
 VIEW_REFLECT: Final = "careerplan.reflect"
 VIEW_DELETE: Final = "careerplan.delete"
 VIEW_REPORT_PLAN: Final = "careerplan.report_plan"
+VIEW_LOG: Final = "careerplan.log"  # F5; private_metadata: owner and the line's id
+VIEW_SKIP: Final = "careerplan.skip"  # the reason for skipping a cycle; private_metadata: owner and line id
 
 # Actions.
 ACTION_BACK: Final = "careerplan.back"
@@ -42,6 +45,11 @@ ACTION_LINE_DECLINE: Final = "careerplan.line_decline"  # value: the reporting l
 ACTION_SHARE: Final = "careerplan.share"  # value: the reporting line's id
 ACTION_STOP_SHARING: Final = "careerplan.stop_sharing"  # value: the reporting line's id
 ACTION_VIEW_PLAN: Final = "careerplan.view_plan"  # value: the report's Slack user id
+ACTION_LOG: Final = "careerplan.log"  # value: the reporting line's id (nudge DM, Home)
+ACTION_SNOOZE: Final = "careerplan.snooze"  # value: the nudge's id
+ACTION_SKIP: Final = "careerplan.skip"  # value: the reporting line's id
+# One action per outcome of an experiment (bot.career.cadence.Outcome): prefix + outcome; value: experiment id.
+ACTION_OUTCOME_PREFIX: Final = "careerplan.outcome."
 
 # Goal view.
 BLOCK_GOAL_KIND: Final = "goal_kind"
@@ -66,6 +74,18 @@ BLOCK_REFLECT_YEAR: Final = "reflect_year"
 BLOCK_WHY: Final = "why"
 BLOCK_WHY_WORDS: Final = "why_words"
 BLOCK_DIRECTION: Final = "direction"
+
+# Log conversation view (F5): experiment rows numbered from 0.
+BLOCK_HELD_ON: Final = "held_on"
+BLOCK_NOTES: Final = "notes"
+BLOCK_NOTES_SHARED: Final = "notes_shared"
+BLOCK_NEXT_IN: Final = "next_in"
+BLOCK_EXPERIMENT_KIND: Final = "experiment_kind_{}"
+BLOCK_EXPERIMENT_WHAT: Final = "experiment_what_{}"
+BLOCK_EXPERIMENT_ENDS: Final = "experiment_ends_{}"
+
+# Skip view.
+BLOCK_SKIP_REASON: Final = "skip_reason"
 
 # Every input block holds exactly one element; its action_id is the block's name + this suffix.
 ELEMENT: Final = "value"

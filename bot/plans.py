@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import ids
+from bot.career.cadence import local_day
 from bot.career.home import HomeData
 from bot.career.plan import (
     FieldError,
@@ -161,10 +161,4 @@ class Plans:
 
 def today_of(session: Session, person_id: int, now: datetime) -> date:
     """Today where the person is (their Slack time zone when known), else in UTC."""
-    tz = store.person_tz(session, person_id)
-    if tz:
-        try:
-            return now.astimezone(ZoneInfo(tz)).date()
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return now.astimezone(UTC).date()
+    return local_day(now, store.person_tz(session, person_id))

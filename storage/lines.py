@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Row, Select, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bot.career.cadence import first_due
 from bot.career.lines import EndReason, Line, LineStatus, RequestedBy
 from storage.models import Person, ReportingLine
 
@@ -34,6 +35,8 @@ def _line(found: Row[ReportingLine, str, str, str]) -> Line:
         started_on=row.started_on,
         cadence_months=row.cadence_months,
         shared=row.shared_at is not None,
+        next_due_on=row.next_due_on,
+        last_held_on=row.last_held_on,
     )
 
 
@@ -125,6 +128,7 @@ def add_line(
         requested_at=now,
         started_on=started_on,
         cadence_months=cadence_months,
+        **(_new_schedule(started_on) if started_on is not None else {}),
     )
     session.add(row)
     session.flush()
@@ -168,7 +172,7 @@ def activate(session: Session, line_id: int, started_on: date, now: datetime) ->
     result = session.execute(
         update(ReportingLine)
         .where(ReportingLine.id == line_id, ReportingLine.status == LineStatus.PENDING.value)
-        .values(status=LineStatus.ACTIVE.value, started_on=started_on)
+        .values(status=LineStatus.ACTIVE.value, started_on=started_on, **_new_schedule(started_on))
     )
     return bool(getattr(result, "rowcount", 0))
 
@@ -194,11 +198,29 @@ def set_shared(session: Session, line_id: int, shared: bool, now: datetime) -> b
 
 
 def update_terms(session: Session, line_id: int, *, started_on: date, cadence_months: int) -> None:
+    """A corrected start date or cadence (admin import). Before any conversation, the first-month clock
+    restarts from the new start; after one, the next due date stays where that conversation put it."""
     session.execute(
         update(ReportingLine)
         .where(ReportingLine.id == line_id)
         .values(started_on=started_on, cadence_months=cadence_months)
     )
+    session.execute(
+        update(ReportingLine)
+        .where(
+            ReportingLine.id == line_id,
+            ReportingLine.status == LineStatus.ACTIVE.value,
+            ReportingLine.last_held_on.is_(None),
+            ReportingLine.last_skipped_on.is_(None),
+            ReportingLine.next_due_on != first_due(started_on),
+        )
+        .values(**_new_schedule(started_on))
+    )
+
+
+def _new_schedule(started_on: date) -> dict[str, date]:
+    """A line's schedule on the day it starts: first conversation due in 30 days, first nudge that day."""
+    return {"next_due_on": first_due(started_on), "next_nudge_on": started_on}
 
 
 def _supersede_pending(session: Session, report_id: int, manager_id: int, now: datetime) -> None:

@@ -143,6 +143,7 @@ class ReportingLine(Base):
             postgresql_where=text("status = 'pending'"),
         ),
         Index("ix_reporting_lines_manager_status", "manager_id", "status"),
+        Index("ix_reporting_lines_status_next_nudge_on", "status", "next_nudge_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -161,6 +162,12 @@ class ReportingLine(Base):
     # Where the Confirm / Decline request was sent, so it can be updated once answered.
     request_channel: Mapped[str | None] = mapped_column(String(32))
     request_ts: Mapped[str | None] = mapped_column(String(32))
+    # The conversation schedule (bot.career.cadence), kept with the line so a sweep reads one indexed range.
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    # The manager's local day of the next nudge not yet handled; None: nothing more until a conversation.
+    next_nudge_on: Mapped[date | None] = mapped_column(Date)
+    last_held_on: Mapped[date | None] = mapped_column(Date)
+    last_skipped_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ReflectionEntry(Base):
@@ -177,3 +184,79 @@ class ReflectionEntry(Base):
     why: Mapped[str] = mapped_column(String(200))  # comma-separated bot.career.reflection.Why values
     why_words: Mapped[str] = mapped_column(Text)
     direction: Mapped[str | None] = mapped_column(String(20))
+
+
+class Conversation(Base):
+    """A career conversation held (with the manager's notes) or a cycle skipped (with the reason)."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_line_held_on", "line_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("reporting_lines.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # bot.career.cadence.ConversationKind
+    held_on: Mapped[date] = mapped_column(Date)  # the day held, or the day the cycle was skipped
+    notes: Mapped[str] = mapped_column(Text)  # the manager's; erased with either person's answers
+    notes_shared: Mapped[bool] = mapped_column(Boolean)  # the manager shared the notes with the report
+    skip_reason: Mapped[str] = mapped_column(Text)
+    next_in_months: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Experiment(Base):
+    """A low-stakes experiment agreed in a conversation; both people are asked what it taught when it ends."""
+
+    __tablename__ = "experiments"
+    __table_args__ = (
+        Index("ix_experiments_line_ends_on", "line_id", "ends_on"),
+        # The sweep looks only at experiments whose end has not been asked about yet.
+        Index(
+            "ix_experiments_unasked_ends_on",
+            "ends_on",
+            sqlite_where=text("asked_at IS NULL"),
+            postgresql_where=text("asked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    line_id: Mapped[int] = mapped_column(ForeignKey("reporting_lines.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # bot.career.cadence.ExperimentKind
+    what: Mapped[str] = mapped_column(Text)
+    ends_on: Mapped[date] = mapped_column(Date)
+    asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its "what did it teach" nudges
+    manager_outcome: Mapped[str | None] = mapped_column(String(20))  # bot.career.cadence.Outcome
+    manager_answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    report_outcome: Mapped[str | None] = mapped_column(String(20))
+    report_answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Nudge(Base):
+    """One DM the scheduler owes someone. Unique per (line, kind, due date, audience): sent at most once.
+
+    A sweeper claims a nudge by a conditional update (pending → sending, with a lease), sends it, and
+    records Slack's ts. A failed send goes back to pending with its error and a later `not_before`.
+    """
+
+    __tablename__ = "nudges"
+    __table_args__ = (
+        UniqueConstraint("line_id", "kind", "due_on", "audience"),
+        Index("ix_nudges_status_not_before", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("reporting_lines.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # bot.career.cadence.NudgeKind
+    due_on: Mapped[date] = mapped_column(Date)  # the conversation's due date, or the experiments' end date
+    audience: Mapped[str] = mapped_column(String(10))  # bot.career.cadence.Audience
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10))  # bot.career.cadence.NudgeStatus
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(100))
+    snoozes: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

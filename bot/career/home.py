@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from bot.career.conversation import Experiment
 from bot.career.lines import Line
 from bot.career.plan import SavedPlan
 from bot.career.reflection import SavedReflection
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """One report, as their manager's Home shows them (dates only: no answers unless shared)."""
+
+    line: Line  # active; line.next_due_on and line.last_held_on are the schedule
+    running: list[Experiment] = field(default_factory=list)  # experiments not yet ended
 
 
 @dataclass(frozen=True)
@@ -16,3 +25,5 @@ class HomeData:
     saved: SavedPlan | None = None
     reflection: SavedReflection | None = None
     manager_line: Line | None = None  # the person's active line as a report: who may be shown their answers
+    team: list[TeamMember] = field(default_factory=list)  # the person's reports, next due first (one page)
+    team_size: int = 0  # all of their reports, when more than one page

@@ -51,6 +51,8 @@ class Line:
     started_on: date | None
     cadence_months: int
     shared: bool
+    next_due_on: date | None = None  # the next career conversation's due date, while active
+    last_held_on: date | None = None  # the last conversation held on this line
 
     @property
     def invited(self) -> str:
