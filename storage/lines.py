@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.career.cadence import first_due
 from bot.career.lines import EndReason, Line, LineStatus, RequestedBy
 from storage.models import Person, ReportingLine
+from storage.nudges import cancel_open
 
 _Report = aliased(Person, name="report")
 _Manager = aliased(Person, name="manager")
@@ -162,8 +163,10 @@ def end_active_line(session: Session, report_id: int, reason: EndReason, now: da
     session.execute(
         update(ReportingLine)
         .where(ReportingLine.id == line.id, ReportingLine.status == LineStatus.ACTIVE.value)
-        .values(status=LineStatus.ENDED.value, ended_at=now, end_reason=reason.value)
+        .values(status=LineStatus.ENDED.value, ended_at=now, end_reason=reason.value, next_nudge_on=None)
     )
+    # Nudges about this line would now reach a manager who has lost access: they never go.
+    cancel_open(session, line.id)
     return line
 
 

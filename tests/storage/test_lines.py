@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot.career.cadence import Audience, NudgeKind, NudgeStatus
 from bot.career.lines import EndReason, LineStatus, RequestedBy
 from storage import lines as store
 from storage.db import Database
+from storage.models import Nudge
 from storage.plans import ensure_person
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
@@ -87,3 +90,45 @@ def test_an_imported_line_supersedes_an_open_request_for_the_same_pair(db: Datab
         assert store.pending_lines_of(session, emp) == []
         assert [line.report for line in store.reports_of(session, boss)] == ["UEMP"]
     assert old is not None and old.status is LineStatus.ENDED
+
+
+def test_a_line_starts_its_conversation_schedule_when_it_becomes_active(db: Database) -> None:
+    emp, boss, other = people(db, "UEMP", "UBOSS", "UOTHER")
+    with db.session() as session:
+        imported = store.add_line(
+            session, emp, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2027, 1, 31)
+        )
+        asked = store.add_line(session, other, boss, requested_by=RequestedBy.REPORT, cadence_months=3, now=NOW)
+    assert imported.next_due_on == date(2027, 3, 2)  # 30 days, whatever the month lengths
+    assert asked.next_due_on is None  # nothing is due on a request nobody has confirmed
+    with db.session() as session:
+        assert store.activate(session, asked.id, date(2027, 2, 1), NOW)
+        confirmed = store.get_line(session, asked.id)
+    assert confirmed is not None and confirmed.next_due_on == date(2027, 3, 3)
+
+
+def test_ending_a_line_cancels_the_nudges_it_still_owed(db: Database) -> None:
+    emp, boss = people(db, "UEMP", "UBOSS")
+    with db.session() as session:
+        line = store.add_line(
+            session, emp, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=NOW.date()
+        )
+        session.add(
+            Nudge(
+                line_id=line.id,
+                kind=NudgeKind.FIRST_MONTH.value,
+                due_on=NOW.date(),
+                audience=Audience.MANAGER.value,
+                recipient_id=boss,
+                status=NudgeStatus.PENDING.value,
+                not_before=NOW,
+                attempts=0,
+                snoozes=0,
+                created_at=NOW,
+            )
+        )
+    with db.session() as session:
+        store.end_active_line(session, emp, EndReason.REPLACED, NOW)
+    with db.session() as session:
+        statuses = session.scalars(select(Nudge.status).where(Nudge.line_id == line.id)).all()
+    assert statuses == [NudgeStatus.CANCELLED.value]
