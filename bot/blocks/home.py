@@ -1,5 +1,7 @@
-"""App Home (F6), the employee's part: their plan at a glance (or an invitation to write one), their
-last reflection, and exactly who can see them, with the control to share or stop sharing."""
+"""App Home (F6). The employee's part: their plan at a glance (or an invitation to write one), their
+last reflection, and exactly who can see them, with the control to share or stop sharing. For a
+manager, then, their team: each report's next due date (or since when overdue), the last conversation
+held and the experiments running, with Log conversation and View plan. Dates only: no answers."""
 
 from __future__ import annotations
 
@@ -9,11 +11,18 @@ from typing import Any
 from bot import ids
 from bot.blocks.reflect import reflection_summary
 from bot.blocks.sharing import who_can_see
-from bot.blocks.text import button, context, fit, header, section
-from bot.career.home import HomeData
+from bot.blocks.text import button, context, escape, fit, header, section
+from bot.career.cadence import EXPERIMENT_LABELS
+from bot.career.home import HomeData, TeamMember
 from bot.career.plan import GoalKind, SavedPlan, human_date
 
 View = dict[str, Any]
+
+MAX_BLOCKS = 100  # Slack's limit for a Home tab
+TEAM_PAGE = 15  # reports shown on Home; `/careerplan team` lists them all
+TEAM_BLOCK = "team_{}"  # the actions block of the n-th report shown
+EXPERIMENTS_SHOWN = 3  # per report; more are counted
+EXPERIMENT_WHAT_SHOWN = 200
 
 
 def home_view(data: HomeData) -> View:
@@ -21,7 +30,65 @@ def home_view(data: HomeData) -> View:
     if data.reflection is not None:
         blocks += [{"type": "divider"}, *reflection_summary(data.reflection)]
     blocks += [{"type": "divider"}, *who_can_see(data.manager_line)]
+    if data.team:
+        blocks += team_blocks(data, room=MAX_BLOCKS - len(blocks))
     return {"type": "home", "blocks": blocks}
+
+
+def team_blocks(data: HomeData, *, room: int) -> list[dict[str, Any]]:
+    """The manager's team, in at most `room` blocks: a page of reports, and how to see the rest."""
+    total = max(data.team_size, len(data.team))
+    fixed = 4  # divider, header, the privacy note, the "…and N more" note
+    shown = data.team[: max(0, min(TEAM_PAGE, (room - fixed) // 2))]
+    if not shown:
+        return []  # no room at all: better no team than a view Slack refuses
+    blocks: list[dict[str, Any]] = [
+        {"type": "divider"},
+        header("Your team"),
+        context("Dates only. A report's plan opens for you only while they share it with you."),
+    ]
+    for n, member in enumerate(shown):
+        blocks += _member_blocks(n, member, data.today)
+    if total > len(shown):
+        blocks.append(context(f"…and {total - len(shown)} more: type `{ids.COMMAND} {ids.SUB_TEAM}`."))
+    return blocks
+
+
+def _member_blocks(n: int, member: TeamMember, today: date) -> list[dict[str, Any]]:
+    line = member.line
+    due = line.next_due_on
+    if due is None:
+        when = "no conversation due yet"
+    elif due < today:
+        when = f"⚠️ *overdue* since {human_date(due)}"
+    elif due == today:
+        when = "next conversation due *today*"
+    else:
+        when = f"next conversation due {human_date(due)}"
+    due_now = due is not None and due <= today
+    held = f"last held {human_date(line.last_held_on)}" if line.last_held_on is not None else "no conversation yet"
+    shared = "plan shared with you" if line.shared else "plan not shared"
+    text = f"<@{escape(line.report)}>\n{when} · {held} · {shared}"
+    if member.running:
+        running = [
+            f"• {EXPERIMENT_LABELS[e.kind]}: {fit(e.what, EXPERIMENT_WHAT_SHOWN)} (until {human_date(e.ends_on)})"
+            for e in member.running[:EXPERIMENTS_SHOWN]
+        ]
+        if len(member.running) > EXPERIMENTS_SHOWN:
+            running.append(f"…and {len(member.running) - EXPERIMENTS_SHOWN} more")
+        text += "\n*Experiments running*\n" + "\n".join(running)
+    return [
+        section(text),
+        {
+            "type": "actions",
+            "block_id": TEAM_BLOCK.format(n),
+            "elements": [
+                # Green only where it is time to talk, so a glance finds who needs a conversation.
+                button("Log conversation", ids.ACTION_LOG, value=str(line.id), style="primary" if due_now else None),
+                button("View plan", ids.ACTION_VIEW_PLAN, value=line.report),
+            ],
+        },
+    ]
 
 
 def _empty_state() -> list[dict[str, Any]]:

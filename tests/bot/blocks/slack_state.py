@@ -21,7 +21,7 @@ def state_from_initial(view: dict[str, Any], overrides: dict[str, dict[str, Any]
             state["value"] = element.get("initial_value")
         elif kind == "datepicker":
             state["selected_date"] = element.get("initial_date")
-        elif kind == "radio_buttons":
+        elif kind in ("radio_buttons", "static_select"):
             state["selected_option"] = element.get("initial_option")
         elif kind == "checkboxes":
             state["selected_options"] = element.get("initial_options", [])
