@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.conversations import Conversations
 from bot.lines import Lines
 from bot.listeners import register
 from bot.listeners.context import Services
@@ -43,6 +44,7 @@ def create_app(
         lines=Lines(db, settings.cadence_months, clock),
         reflections=Reflections(db, clock),
         own_data=OwnData(db, clock),
+        conversations=Conversations(db, settings.cadence_months, settings.lead_days, clock),
     )
     register(app, services)
 

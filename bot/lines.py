@@ -23,7 +23,9 @@ from storage import reflections as reflection_store
 from storage.db import Database
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
-LINE_ID = re.compile(r"[0-9]{1,18}")
+ROW_ID = re.compile(r"[0-9]{1,10}")
+# Ids are INTEGER columns: PostgreSQL refuses (with an error, not "no row") a bigger number in a WHERE.
+MAX_ROW_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,15 @@ class NotShared:
     """The viewer may not see the answers; they learn that much and nothing more."""
 
     report: str
+
+
+def row_id(value: object) -> int | None:
+    """A row id from a button value or modal metadata: digits only, never more than a database holds."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not ROW_ID.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ROW_ID else None
 
 
 def mention(user_id: str) -> str:
@@ -208,10 +219,8 @@ class Lines:
 
     @staticmethod
     def _line(session: Session, value: object) -> Line | None:
-        text = value.strip() if isinstance(value, str) else ""
-        if not LINE_ID.fullmatch(text):
-            return None
-        return store.get_line(session, int(text))
+        line_id = row_id(value)
+        return None if line_id is None else store.get_line(session, line_id)
 
     @staticmethod
     def _reload(session: Session, line_id: int) -> Line:

@@ -10,6 +10,7 @@ from datetime import UTC, date
 
 from bot.career.export import export_markdown
 from bot.plans import Clock, Who, today_of, utc_now
+from storage import conversations as conversation_store
 from storage import own_data as store
 from storage import plans as plan_store
 from storage import reflections as reflection_store
@@ -41,7 +42,8 @@ class OwnData:
             today = today_of(session, person_id, now)
             history = plan_store.plan_history(session, person_id)
             reflections = reflection_store.reflections_of(session, person_id)
-        return Export(export_markdown(history, reflections, today), today)
+            conversations = conversation_store.conversations_of_report(session, person_id)
+        return Export(export_markdown(history, reflections, today, conversations), today)
 
     def erase(self, who: Who) -> dict[str, int]:
         """Erase every answer of the person, in one transaction; rows removed per table (all 0 if none)."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.career.cadence import local_day
-from bot.career.home import HomeData
+from bot.career.home import HomeData, TeamMember
 from bot.career.plan import (
     FieldError,
     FormInvalid,
@@ -22,6 +22,7 @@ from bot.career.plan import (
     check_plan,
     check_steps,
 )
+from storage import conversations as conversation_store
 from storage import lines as line_store
 from storage import plans as store
 from storage import reflections as reflection_store
@@ -31,6 +32,8 @@ Clock = Callable[[], datetime]
 FillForm = Callable[[PlanForm], None]
 
 PAGE_ORDER = ids.WIZARD_VIEWS
+# Reports shown on a manager's Home, next due first; /careerplan team lists them all.
+TEAM_PAGE = 15
 
 
 def utc_now() -> datetime:
@@ -137,17 +140,23 @@ class Plans:
                 store.delete_draft(session, person_id, root_view_id)
 
     def home(self, who: Who) -> HomeData:
-        """What the person's Home tab shows: their plan, last reflection, and who may see them."""
+        """What the person's Home tab shows: their plan, last reflection, who may see them, and (for a manager)
+        their reports, next due first, with the experiments still running."""
         now = self.clock()
         with self.db.session() as session:
             person_id = store.find_person_id(session, who.team_id, who.user_id)
             if person_id is None:
                 return HomeData(today=now.astimezone(UTC).date())
+            today = today_of(session, person_id, now)
+            lines, team_size = conversation_store.team_page(session, person_id, limit=TEAM_PAGE)
+            running = conversation_store.running_experiments(session, [line.id for line in lines], today)
             return HomeData(
-                today=today_of(session, person_id, now),
+                today=today,
                 saved=store.latest_plan(session, person_id),
                 reflection=reflection_store.latest_reflection(session, person_id),
                 manager_line=line_store.active_line_of(session, person_id),
+                team=[TeamMember(line, running.get(line.id, [])) for line in lines],
+                team_size=team_size,
             )
 
     def _draft(self, session: Session, who: Who, root_view_id: str, now: datetime) -> tuple[int, PlanForm]:

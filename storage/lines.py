@@ -16,7 +16,8 @@ _Report = aliased(Person, name="report")
 _Manager = aliased(Person, name="manager")
 
 
-def _lines() -> Select[ReportingLine, str, str, str]:
+def lines_query() -> Select[ReportingLine, str, str, str]:
+    """Lines with their team and both people's Slack ids; map each row with `to_line`."""
     return (
         select(ReportingLine, _Report.team_id, _Report.slack_user_id, _Manager.slack_user_id)
         .join(_Report, _Report.id == ReportingLine.report_id)
@@ -24,7 +25,7 @@ def _lines() -> Select[ReportingLine, str, str, str]:
     )
 
 
-def _line(found: Row[ReportingLine, str, str, str]) -> Line:
+def to_line(found: Row[ReportingLine, str, str, str]) -> Line:
     row, team_id, report, manager = found
     return Line(
         id=row.id,
@@ -43,25 +44,25 @@ def _line(found: Row[ReportingLine, str, str, str]) -> Line:
 
 def _one(session: Session, query: Select[ReportingLine, str, str, str]) -> Line | None:
     found = session.execute(query.limit(1)).first()
-    return None if found is None else _line(found)
+    return None if found is None else to_line(found)
 
 
 def get_line(session: Session, line_id: int) -> Line | None:
-    return _one(session, _lines().where(ReportingLine.id == line_id))
+    return _one(session, lines_query().where(ReportingLine.id == line_id))
 
 
 def active_line_of(session: Session, report_id: int) -> Line | None:
     """The report's current manager, if any."""
     return _one(
         session,
-        _lines().where(ReportingLine.report_id == report_id, ReportingLine.status == LineStatus.ACTIVE.value),
+        lines_query().where(ReportingLine.report_id == report_id, ReportingLine.status == LineStatus.ACTIVE.value),
     )
 
 
 def line_between(session: Session, report_id: int, manager_id: int, status: LineStatus) -> Line | None:
     return _one(
         session,
-        _lines().where(
+        lines_query().where(
             ReportingLine.report_id == report_id,
             ReportingLine.manager_id == manager_id,
             ReportingLine.status == status.value,
@@ -72,24 +73,24 @@ def line_between(session: Session, report_id: int, manager_id: int, status: Line
 def reports_of(session: Session, manager_id: int) -> list[Line]:
     """The manager's active lines, oldest first."""
     rows = session.execute(
-        _lines()
+        lines_query()
         .where(ReportingLine.manager_id == manager_id, ReportingLine.status == LineStatus.ACTIVE.value)
         .order_by(ReportingLine.started_on, ReportingLine.id)
     )
-    return [_line(row) for row in rows]
+    return [to_line(row) for row in rows]
 
 
 def pending_lines_of(session: Session, person_id: int) -> list[Line]:
     """Open requests the person made or is asked to answer, oldest first."""
     rows = session.execute(
-        _lines()
+        lines_query()
         .where(
             (ReportingLine.report_id == person_id) | (ReportingLine.manager_id == person_id),
             ReportingLine.status == LineStatus.PENDING.value,
         )
         .order_by(ReportingLine.requested_at, ReportingLine.id)
     )
-    return [_line(row) for row in rows]
+    return [to_line(row) for row in rows]
 
 
 def manager_user_of(session: Session, team_id: str, user_id: str) -> str | None:

@@ -1,37 +1,73 @@
-"""F7: erasing a person's answers. Reporting lines (and, later, conversation dates) stay for the cadence."""
+"""F7: erasing a person's answers. Reporting lines and conversation dates stay for the cadence."""
 
 from __future__ import annotations
 
 from sqlalchemy import Delete, Update, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import PlanDraft, PlanGap, PlanStep, PlanVersion, ReflectionEntry, ReportingLine
+from storage.models import (
+    Conversation,
+    Experiment,
+    PlanDraft,
+    PlanGap,
+    PlanStep,
+    PlanVersion,
+    ReflectionEntry,
+    ReportingLine,
+)
 
 # Keys of erase_answers' result, in the order people read them.
-ERASED_KEYS = ("plan_versions", "plan_steps", "plan_gaps", "plan_drafts", "reflections", "shares_stopped")
+ERASED_KEYS = (
+    "plan_versions",
+    "plan_steps",
+    "plan_gaps",
+    "plan_drafts",
+    "reflections",
+    "conversation_notes",
+    "experiment_descriptions",
+    "shares_stopped",
+)
 
 
 def erase_answers(session: Session, person_id: int) -> dict[str, int]:
     """Delete every answer the person gave; return how many rows went, per table.
 
     THE one place to extend when a table gains the person's words: every such table must be
-    cleared here (the scheduler's conversations table will keep its dates and lose its notes).
+    cleared here.
 
     Removed: plan_versions with their plan_steps and plan_gaps (by ON DELETE CASCADE, which SQLite
-    enforces because storage.db turns foreign keys on), plan_drafts and reflections. Kept: the
-    person, their reporting lines (so the cadence goes on) with sharing switched off, so a plan
-    written later is not shown to a manager without a fresh choice ("shares_stopped" counts those).
+    enforces because storage.db turns foreign keys on), plan_drafts and reflections. Emptied, on every
+    line where the person is the report *or* the manager (a conversation's words are about both):
+    conversations' notes and skip reasons ("conversation_notes"), experiments' descriptions
+    ("experiment_descriptions"); their dates, kinds and outcomes stay, so the cadence and the
+    experiment reminders go on. Kept: the person, their reporting lines with sharing switched off, so a
+    plan written later is not shown to a manager without a fresh choice ("shares_stopped" counts those).
     """
     versions = select(PlanVersion.id).where(PlanVersion.person_id == person_id).scalar_subquery()
     # Counted before the cascade removes them, so the person is told exactly what went.
     steps = session.scalar(select(func.count()).select_from(PlanStep).where(PlanStep.plan_version_id.in_(versions)))
     gaps = session.scalar(select(func.count()).select_from(PlanGap).where(PlanGap.plan_version_id.in_(versions)))
+    lines = (
+        select(ReportingLine.id)
+        .where((ReportingLine.report_id == person_id) | (ReportingLine.manager_id == person_id))
+        .scalar_subquery()
+    )
     return {
         "plan_versions": _rows(session, delete(PlanVersion).where(PlanVersion.person_id == person_id)),
         "plan_steps": steps or 0,
         "plan_gaps": gaps or 0,
         "plan_drafts": _rows(session, delete(PlanDraft).where(PlanDraft.person_id == person_id)),
         "reflections": _rows(session, delete(ReflectionEntry).where(ReflectionEntry.person_id == person_id)),
+        "conversation_notes": _rows(
+            session,
+            update(Conversation)
+            .where(Conversation.line_id.in_(lines), (Conversation.notes != "") | (Conversation.skip_reason != ""))
+            .values(notes="", skip_reason=""),
+        ),
+        "experiment_descriptions": _rows(
+            session,
+            update(Experiment).where(Experiment.line_id.in_(lines), Experiment.what != "").values(what=""),
+        ),
         "shares_stopped": _rows(
             session,
             update(ReportingLine)

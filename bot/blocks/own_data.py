@@ -17,12 +17,13 @@ ERASED = (
     "• every version of your career plan: goals, steps with their targets, gaps\n"
     "• what you typed in a plan form you did not save\n"
     "• all your reflections\n"
-    "• the notes kept of your career conversations\n"
+    "• the notes and skip reasons of your career conversations, and the experiments' descriptions, "
+    "whether you were the report or the manager\n"
     "Sharing with your manager is switched off."
 )
 KEPT = (
-    "*What stays:* your reporting lines (who your manager is, who reports to you) and the dates of "
-    "career conversations, so check-ins go on as before."
+    "*What stays:* your reporting lines (who your manager is, who reports to you), the dates of "
+    "career conversations and the kinds and end dates of experiments, so check-ins go on as before."
 )
 WARNING = f":warning: *This cannot be undone.* To keep a copy, cancel and type `{ids.COMMAND} export` first."
 
@@ -33,6 +34,8 @@ _COUNTED = (
     ("plan_gaps", "gap", "gaps"),
     ("plan_drafts", "unsaved plan form", "unsaved plan forms"),
     ("reflections", "reflection", "reflections"),
+    ("conversation_notes", "career conversation's notes", "career conversations' notes"),
+    ("experiment_descriptions", "experiment's description", "experiments' descriptions"),
 )
 
 
@@ -54,7 +57,7 @@ def deleted_view(counts: dict[str, int]) -> View:
     if deleted:
         text = "*Deleted:* " + ", ".join(deleted) + "."
     else:
-        text = "*There was nothing to delete:* you had no plan and no reflections saved."
+        text = "*There was nothing to delete:* you had no plan, no reflections and no conversation notes saved."
     blocks = [section(text)]
     if counts.get("shares_stopped", 0):
         blocks.append(section("Sharing with your manager is off. Share again from your Home tab if you wish."))

@@ -6,8 +6,11 @@ so what someone typed (`<`, `>`, `&`, emoji, several lines) comes back to them b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, ConversationKind
+from bot.career.conversation import Conversation
 from bot.career.plan import GOAL_KIND_LABELS, GoalKind, Plan, SavedPlan, human_date
 from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, SavedReflection
 
@@ -17,6 +20,7 @@ STEPS_QUESTION = "2. What are your steps to get there?"
 GAPS_QUESTION = "3. What are the gaps between now and the next step?"
 REFLECTIONS_HEADING = "## Reflections"
 HISTORY_HEADING = "## History"
+CONVERSATIONS_HEADING = "## Career conversations"
 NOTHING_SAVED = "Nothing is saved: you have no plan and no reflections."
 
 OWN_WANT_CHECK = "It's what I want, not what family or society expects"
@@ -29,11 +33,21 @@ WHY_WORDS_PROMPT = "The why, in your words:"
 DIRECTION_PROMPT = "Where are you leaning?"
 
 
-def export_markdown(history: list[SavedPlan], reflections: list[SavedReflection], exported_on: date) -> str:
-    """The whole document: the current plan, the reflections, then every earlier version of the plan."""
+def export_markdown(
+    history: list[SavedPlan],
+    reflections: list[SavedReflection],
+    exported_on: date,
+    conversations: Sequence[Conversation] = (),
+) -> str:
+    """The whole document: the current plan, the reflections, the career conversations held with the
+    person's managers (if any), then every earlier version of the plan.
+
+    `conversations` are those where the person is the report; a manager's notes are written only when the
+    manager shared them (the caller passes what was stored; this function leaves out the rest).
+    """
     versions = sorted(history, key=lambda saved: saved.version)
     lines = [TITLE, "", f"Exported on {human_date(exported_on)}. Everything below is exactly as you saved it."]
-    if not versions and not reflections:
+    if not versions and not reflections and not conversations:
         return _joined([*lines, "", NOTHING_SAVED])
     if versions:
         current = versions[-1]
@@ -47,6 +61,10 @@ def export_markdown(history: list[SavedPlan], reflections: list[SavedReflection]
             lines += _reflection(reflection)
     else:
         lines += ["", "No reflections saved."]
+    if conversations:
+        lines += ["", CONVERSATIONS_HEADING]
+        for conversation in sorted(conversations, key=lambda c: (c.held_on, c.id)):
+            lines += _conversation(conversation)
     lines += ["", HISTORY_HEADING]
     earlier = versions[:-1]
     if earlier:
@@ -105,6 +123,27 @@ def _reflection(saved: SavedReflection) -> list[str]:
         lines += ["", *_answer(WHY_WORDS_PROMPT, answers.why_words)]
     if answers.direction is not None:
         lines += ["", f"**{DIRECTION_PROMPT}** {DIRECTION_LABELS[answers.direction]}"]
+    return lines
+
+
+def _conversation(conversation: Conversation) -> list[str]:
+    """One conversation as the report may read it: dates, experiments, and the notes only if shared."""
+    day = human_date(conversation.held_on)
+    if conversation.kind is ConversationKind.SKIPPED:
+        return ["", f"### {day}: cycle skipped by your manager"]
+    lines = ["", f"### {day}: held with your manager"]
+    lines += ["", f"Next conversation planned {conversation.next_in_months} months later."]
+    if conversation.experiments:
+        lines += ["", "**Experiments agreed:**", ""]
+        for experiment in conversation.experiments:
+            said = ""
+            if experiment.report_outcome is not None:
+                said = f" What it taught, you said: {OUTCOME_LABELS[experiment.report_outcome]}."
+            label = EXPERIMENT_LABELS[experiment.kind]
+            named = f"{label}: {experiment.what}" if experiment.what else label  # erased words leave the kind
+            lines.append(f"- {named} (until {human_date(experiment.ends_on)}).{said}")
+    if conversation.notes_shared and conversation.notes:
+        lines += ["", *_answer("Notes your manager shared with you:", conversation.notes)]
     return lines
 
 

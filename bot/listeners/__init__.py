@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import commands, events, lines, own_data, reflect, wizard
+from bot.listeners import commands, conversations, events, lines, own_data, reflect, wizard
 from bot.listeners.context import Services
 
 
@@ -15,3 +15,4 @@ def register(app: App, services: Services) -> None:
     lines.register(app, services)
     reflect.register(app, services)
     own_data.register(app, services)
+    conversations.register(app, services)

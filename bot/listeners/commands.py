@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks import help as help_text
-from bot.listeners import lines, own_data, reflect
+from bot.listeners import conversations, lines, own_data, reflect
 from bot.listeners.context import Command, Services, who_from
 from bot.listeners.wizard import plan_command
 
@@ -24,6 +24,7 @@ HANDLERS: dict[str, Callable[[Command], None]] = {
     ids.SUB_REFLECT: reflect.reflect_command,
     ids.SUB_EXPORT: own_data.export_command,
     ids.SUB_DELETE: own_data.delete_command,
+    ids.SUB_LOG: conversations.log_command,
 }
 
 

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import home_view
+from bot.conversations import Conversations
 from bot.lines import Lines
 from bot.own_data import OwnData
 from bot.plans import Plans, Who
@@ -25,6 +26,7 @@ class Services:
     lines: Lines
     reflections: Reflections
     own_data: OwnData
+    conversations: Conversations
 
 
 @dataclass(frozen=True)
@@ -105,36 +107,56 @@ def dm(
     return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
 
 
-def open_modal(client: WebClient, who: Who, trigger_id: str, view: dict[str, Any]) -> bool:
-    """Open `view` as `who`'s modal (marked as theirs). False if Slack refused (e.g. the trigger expired)."""
+def open_modal(client: WebClient, who: Who, trigger_id: str, view: dict[str, Any], subject: str | None = None) -> bool:
+    """Open `view` as `who`'s modal (marked as theirs, and about `subject` if given). False if Slack refused
+    (e.g. the trigger expired)."""
     try:
-        client.views_open(trigger_id=trigger_id, view=for_owner(view, who))
+        client.views_open(trigger_id=trigger_id, view=for_owner(view, who, subject))
     except SlackApiError as exc:
         log.warning("views.open failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
         return False
     return True
 
 
-def for_owner(view: dict[str, Any], who: Who) -> dict[str, Any]:
-    """The modal, marked as the acting person's: submissions by anyone else are refused (see `owned_by`)."""
-    return {**view, "private_metadata": who.user_id}
+# private_metadata is "OWNER" or "OWNER|SUBJECT" (e.g. "U123|42": the reporting line a log modal is about).
+SUBJECT_SEPARATOR = "|"
+
+
+def for_owner(view: dict[str, Any], who: Who, subject: str | None = None) -> dict[str, Any]:
+    """The modal, marked as the acting person's: submissions by anyone else are refused (see `owned_by`).
+
+    `subject` names what the modal acts on (a line id); it is only a hint, re-checked on submission.
+    """
+    metadata = who.user_id if subject is None else f"{who.user_id}{SUBJECT_SEPARATOR}{subject}"
+    return {**view, "private_metadata": metadata}
 
 
 def owned_by(view: dict[str, Any], who: Who) -> bool:
     """Whether a submitted modal was opened for `who` (a replayed or forwarded payload is not)."""
-    return view.get("private_metadata") == who.user_id
+    metadata = view.get("private_metadata")
+    if not isinstance(metadata, str):
+        return False
+    return metadata.split(SUBJECT_SEPARATOR, 1)[0] == who.user_id
+
+
+def subject_of(view: dict[str, Any]) -> str | None:
+    """What the modal was opened about (see `for_owner`), or None if it names nothing."""
+    metadata = view.get("private_metadata")
+    if not isinstance(metadata, str) or SUBJECT_SEPARATOR not in metadata:
+        return None
+    return metadata.split(SUBJECT_SEPARATOR, 1)[1]
 
 
 def not_yours_view(title: str) -> dict[str, Any]:
     """What a person sees when they submit a modal that was opened for someone else. Nothing changes."""
+    return notice_view(title, "This form was opened for someone else, so nothing was changed.")
+
+
+def notice_view(title: str, markdown: str) -> dict[str, Any]:
+    """A modal that only says something (already escaped mrkdwn): an outcome, or why nothing changed."""
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": title[:24]},
         "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": "This form was opened for someone else, so nothing was changed."},
-            }
-        ],
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": markdown[:3000]}}],
     }

@@ -1,5 +1,6 @@
 """erase_answers on SQLite and PostgreSQL: every answer row of one person goes (steps and gaps by cascade),
-everyone else's stays, and so do the person and their reporting lines, with sharing switched off."""
+the words of the career conversations on their lines (as report or manager) are emptied, everyone else's
+stay, and so do the person, their reporting lines (sharing switched off) and the conversations' dates."""
 
 from __future__ import annotations
 
@@ -9,14 +10,27 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from bot.career.cadence import ConversationKind, ExperimentKind
 from bot.career.lines import RequestedBy
 from bot.career.plan import Goal, GoalKind, Plan, PlanForm, Step
 from bot.career.reflection import Direction, Reflection, Why
+from storage import conversations as conversation_store
 from storage import lines as line_store
 from storage import plans as store
 from storage import reflections as reflection_store
 from storage.db import Database
-from storage.models import Base, Person, PlanDraft, PlanGap, PlanStep, PlanVersion, ReflectionEntry, ReportingLine
+from storage.models import (
+    Base,
+    Conversation,
+    Experiment,
+    Person,
+    PlanDraft,
+    PlanGap,
+    PlanStep,
+    PlanVersion,
+    ReflectionEntry,
+    ReportingLine,
+)
 from storage.own_data import ERASED_KEYS, erase_answers
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
@@ -41,6 +55,36 @@ def fill(session: Session, user_id: str) -> int:
         reflection = Reflection(HOSTILE, "", (Why.PAY,), "", Direction.NEXT_STEP)
         reflection_store.add_reflection(session, person, reflection, NOW + timedelta(hours=n))
     return person
+
+
+def talk(session: Session, line_id: int, held_on: date, *, skipped: bool = False) -> None:
+    """A conversation held (notes and two experiments) or a cycle skipped (a reason) on the line."""
+    new = conversation_store.NewConversation(
+        kind=ConversationKind.SKIPPED if skipped else ConversationKind.HELD,
+        held_on=held_on,
+        next_in_months=3,
+        notes="" if skipped else f"notes {HOSTILE}",
+        notes_shared=True,
+        skip_reason=f"reason {HOSTILE}" if skipped else "",
+        experiments=[]
+        if skipped
+        else [
+            conversation_store.NewExperiment(ExperimentKind.SHADOWING, f"shadow {HOSTILE}", held_on + timedelta(30)),
+            conversation_store.NewExperiment(ExperimentKind.MENTORSHIP, "", held_on + timedelta(60)),
+        ],
+    )
+    schedule = conversation_store.Schedule(held_on + timedelta(90), held_on + timedelta(87), 3)
+    assert conversation_store.add_conversation(session, line_id, new, schedule, NOW) is not None
+
+
+def words_by_line(session: Session) -> dict[int, list[tuple[str, ...]]]:
+    """Every conversation's and experiment's words (and what stays with them), by line."""
+    found: dict[int, list[tuple[str, ...]]] = {}
+    for c in session.scalars(select(Conversation).order_by(Conversation.id)):
+        found.setdefault(c.line_id, []).append((c.kind, c.held_on.isoformat(), c.notes, c.skip_reason))
+    for e in session.scalars(select(Experiment).order_by(Experiment.id)):
+        found.setdefault(e.line_id, []).append((e.kind, e.ends_on.isoformat(), e.what))
+    return found
 
 
 def answer_rows(session: Session, person: int, version_ids: list[int]) -> dict[str, int]:
@@ -73,10 +117,19 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
         )
         line_store.set_shared(session, ana_line.id, True, NOW)
         line_store.set_shared(session, bo_line.id, True, NOW)  # Bo shares with Ana, Bo's manager
+        carol = store.ensure_person(session, "T1", "U0CAROL", NOW)
+        carol_line = line_store.add_line(
+            session, carol, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 1, 1)
+        )
+        talk(session, ana_line.id, date(2026, 2, 1))  # Ana is the report
+        talk(session, ana_line.id, date(2026, 5, 1), skipped=True)
+        talk(session, bo_line.id, date(2026, 3, 1))  # Ana is the manager
+        talk(session, carol_line.id, date(2026, 2, 1))  # Ana is not on this line
     with db.session() as session:
         ana_versions, bo_versions = version_ids(session, ana), version_ids(session, bo)
         bo_before = answer_rows(session, bo, bo_versions)
         assert answer_rows(session, ana, ana_versions) == bo_before
+        words_before = words_by_line(session)
 
     with db.session() as session:
         counts = erase_answers(session, ana)
@@ -87,6 +140,8 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
         "plan_gaps": 3,
         "plan_drafts": 1,
         "reflections": 2,
+        "conversation_notes": 3,  # two on her line as a report (one held, one skipped), one as Bo's manager
+        "experiment_descriptions": 2,  # the described ones; an empty description had nothing to erase
         "shares_stopped": 1,
     }
     assert tuple(counts) == ERASED_KEYS
@@ -98,10 +153,16 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
         # The person and both lines stay, active; only Ana's own sharing is off.
         assert session.get(Person, ana) is not None
         lines = {row.id: row for row in session.scalars(select(ReportingLine))}
-        assert set(lines) == {ana_line.id, bo_line.id}
+        assert set(lines) == {ana_line.id, bo_line.id, carol_line.id}
         assert lines[ana_line.id].status == "active" and lines[ana_line.id].shared_at is None
         assert lines[ana_line.id].started_on == date(2026, 1, 5)
         assert lines[bo_line.id].shared_at is not None
+        # The words of conversations on Ana's lines are gone; their kinds and dates stay. Carol's stay whole.
+        words = words_by_line(session)
+        for line_id in (ana_line.id, bo_line.id):
+            assert words[line_id] == [(*kept[:2], *[""] * (len(kept) - 2)) for kept in words_before[line_id]]
+        assert words[carol_line.id] == words_before[carol_line.id]
+        assert words[carol_line.id][0][2] == f"notes {HOSTILE}"
 
 
 def test_erasing_twice_or_for_someone_with_nothing_saved_removes_nothing(db: Database) -> None:

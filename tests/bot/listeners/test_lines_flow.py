@@ -280,6 +280,8 @@ def test_tampered_values_are_refused_and_change_nothing(bot: Bot) -> None:
         (ids.ACTION_LINE_CONFIRM, STRANGER, str(line.id)),  # confirm an answered line
         (ids.ACTION_LINE_DECLINE, EMPLOYEE, "1 OR 1=1"),
         (ids.ACTION_SHARE, EMPLOYEE, "99999"),
+        (ids.ACTION_SHARE, EMPLOYEE, "999999999999999999"),  # past PostgreSQL's INTEGER: refused, not an error
+        (ids.ACTION_LINE_CONFIRM, EMPLOYEE, str(2**31)),
         (ids.ACTION_SHARE, EMPLOYEE, "²"),
         (ids.ACTION_LINE_CONFIRM, EMPLOYEE, ""),
     ]
