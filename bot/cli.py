@@ -22,9 +22,11 @@ from bot.settings import Settings, SettingsError, database_url
 from storage.db import Database, head_revision, is_sqlite
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
     from slack_sdk import WebClient
 
     from bot.importer import Lookup
+    from bot.nudges import Sweep
 
 _T = TypeVar("_T")
 
@@ -61,6 +63,17 @@ exit status:
   0  every row was imported (with --dry-run: would be)
   1  some rows were rejected, each listed with its reason; the other rows were imported
   2  nothing was imported: unreadable file, missing column, missing setting, database or Slack unreachable"""
+
+
+# What `sweep --once` reads: like import-managers, it serves no requests, so it needs no signing secret or port.
+SWEEP_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_API_URL", "DATABASE_URL", "LOG_LEVEL")
+SWEEP_DESCRIPTION = """\
+Look for career conversations that are due and ended experiments, and send the nudges owed, each in its
+recipient's working hours (CAREERPLAN_WORKING_HOURS in their own Slack time zone). `careerplan run` does
+this by itself every CAREERPLAN_SWEEP_MINUTES; run `careerplan sweep --once` for a single pass, e.g. from
+cron when the bot runs elsewhere. Passes running at the same time never send a nudge twice.
+
+Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL, LOG_LEVEL and the CAREERPLAN_* settings."""
 
 
 class StartupError(Exception):
@@ -107,6 +120,14 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="check every row and say what would change, writing nothing"
     )
     imports.set_defaults(handler=_import_managers)
+    sweep = commands.add_parser(
+        "sweep",
+        help="send the nudges that are due, once (`careerplan run` sweeps by itself)",
+        description=SWEEP_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sweep.add_argument("--once", action="store_true", help="one pass, then print what it did and exit")
+    sweep.set_defaults(handler=_sweep)
     return parser
 
 
@@ -117,9 +138,13 @@ def _run(_args: argparse.Namespace) -> int:
     _prepare_schema(db)
 
     from bot.app import create_app  # imported late: `careerplan --help` stays fast
+    from bot.nudges import Sweep
+    from bot.scheduler import build_scheduler
+    from bot.slack_client import build_web_client
 
+    client = build_web_client(settings)
     try:
-        app = create_app(settings, db)
+        app = create_app(settings, db, client=client)
     except BoltError as exc:
         cause = exc.__context__
         error = cause.response.get("error") if isinstance(cause, SlackApiError) else str(exc)
@@ -128,11 +153,18 @@ def _run(_args: argparse.Namespace) -> int:
         raise StartupError(f"cannot reach Slack at {settings.slack_api_url}: {_reason(exc)}") from None
 
     log = logging.getLogger("careerplan")
+    sweep = Sweep(db, client, settings)
+    scheduler = build_scheduler(sweep, settings)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         log.info("careerplan is connecting to Slack in Socket Mode")
-        SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
+        scheduler.start()  # type: ignore[no-untyped-call]
+        try:
+            SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
+        finally:
+            _stop_scheduler(scheduler, sweep)
+            db.dispose()
         return 0
 
     from bot.server import EVENTS_PATH, make_server
@@ -142,12 +174,47 @@ def _run(_args: argparse.Namespace) -> int:
     except OSError as exc:
         raise StartupError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
     port = getattr(server, "effective_port", settings.port)
+    scheduler.start()  # type: ignore[no-untyped-call]
     print(f"careerplan is listening on http://{settings.host}:{port}{EVENTS_PATH}", flush=True)
     try:
         server.run()
     finally:
+        _stop_scheduler(scheduler, sweep)
         server.close()
         db.dispose()
+    return 0
+
+
+def _stop_scheduler(scheduler: BackgroundScheduler, sweep: Sweep) -> None:
+    sweep.stop()  # a pass under way finishes the nudge it is sending, and sends no more
+    scheduler.shutdown(wait=True)  # type: ignore[no-untyped-call]
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    if not args.once:
+        print(
+            "careerplan: the sweep runs inside `careerplan run`, every CAREERPLAN_SWEEP_MINUTES (default 5); "
+            "use `careerplan sweep --once` for a single pass",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.nudges import Sweep
+    from bot.slack_client import build_web_client
+
+    env = {
+        name: value for name, value in os.environ.items() if name in SWEEP_SETTINGS or name.startswith("CAREERPLAN_")
+    }
+    settings = Settings.from_env({**env, "SLACK_SIGNING_SECRET": "unused by sweep"})
+    _configure_logging(settings.log_level)
+    db = _open_database(settings.database_url)
+    try:
+        _prepare_schema(db)
+        report = Sweep(db, build_web_client(settings), settings).run_once()
+    except SQLAlchemyError as exc:
+        raise StartupError(f"the sweep failed: {_reason(exc)}") from None
+    finally:
+        db.dispose()
+    print(report.line())
     return 0
 
 
@@ -300,7 +367,7 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Bolt and the SDK log request bodies (people's answers) at DEBUG/INFO: keep them quieter.
     quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
-    for name in ("slack_bolt", "slack_sdk", "alembic"):
+    for name in ("slack_bolt", "slack_sdk", "alembic", "apscheduler"):  # apscheduler: a line per pass
         logging.getLogger(name).setLevel(quiet)
 
 

@@ -31,6 +31,7 @@ class Settings:
     work_start: time
     work_end: time
     log_level: str
+    sweep_minutes: int = 5  # how often the scheduler looks for due nudges
 
     @property
     def socket_mode(self) -> bool:
@@ -73,6 +74,7 @@ class Settings:
             work_start=work_start,
             work_end=work_end,
             log_level=_log_level(env),
+            sweep_minutes=_int(env, "CAREERPLAN_SWEEP_MINUTES", 5, 1, 60),
         )
 
 

@@ -6,16 +6,29 @@ sweeper and a click) racing on one row can never both win: the loser's update ma
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast, overload
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
-from bot.career.cadence import Audience, NudgeKind, NudgeStatus
-from storage.models import Nudge, Person, ReportingLine
+from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome
+from bot.career.conversation import Experiment as ConversationExperiment
+from bot.career.lines import LineStatus
+from storage.models import Experiment, Nudge, Person, ReportingLine
 
 _Recipient = aliased(Person, name="recipient")
+_Manager = aliased(Person, name="manager")
+_ACTIVE = LineStatus.ACTIVE.value
+# The sweep's writes go through the tables (SQLAlchemy Core): no ORM bookkeeping per row, for large sweeps.
+_LINES = cast(Table, ReportingLine.__table__)
+_NUDGES = cast(Table, Nudge.__table__)
+_EXPERIMENTS = cast(Table, Experiment.__table__)
+_PEOPLE = cast(Table, Person.__table__)
+_BATCH = 500  # rows per multi-row insert
 
 
 @dataclass(frozen=True)
@@ -82,3 +95,451 @@ def cancel_open(session: Session, line_id: int, *, kinds: tuple[NudgeKind, ...] 
         query = query.where(Nudge.kind.in_([kind.value for kind in kinds]))
     result = session.execute(query.values(status=NudgeStatus.CANCELLED.value, lease_until=None))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- the sweep: enqueue ---------------------------------------------------------------------------------
+
+# Manager nudges of a due date; a newer one supersedes an older one not sent yet (no burst after downtime).
+STAGE_KINDS = tuple(kind.value for kind in NudgeKind if kind is not NudgeKind.EXPERIMENT_ENDED)
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """An active line whose next nudge day has (nearly) come: what `cadence.next_stage` needs."""
+
+    id: int
+    manager_id: int
+    report_id: int
+    manager: str  # Slack user id, to ask users.info for their time zone
+    manager_tz: str | None
+    manager_tz_checked_at: datetime | None
+    started_on: date | None
+    next_due_on: date
+    next_nudge_on: date
+    first_cycle: bool
+
+
+@dataclass(frozen=True)
+class NewNudge:
+    line_id: int
+    kind: NudgeKind
+    due_on: date
+    audience: Audience
+    recipient_id: int
+
+
+@dataclass(frozen=True)
+class EndedExperiments:
+    """Unasked experiments of one active line that end on one day: one pair of nudges asks about them."""
+
+    line_id: int
+    ends_on: date
+    experiment_ids: tuple[int, ...]
+    manager_id: int
+    report_id: int
+    manager: str
+    manager_tz: str | None
+    manager_tz_checked_at: datetime | None
+
+
+def lines_to_nudge(session: Session, through: date) -> list[DueLine]:
+    """Active lines with `next_nudge_on <= through` (an index range on (status, next_nudge_on))."""
+    rows = session.execute(
+        select(
+            ReportingLine.id,
+            ReportingLine.manager_id,
+            ReportingLine.report_id,
+            _Manager.slack_user_id,
+            _Manager.tz,
+            _Manager.tz_checked_at,
+            ReportingLine.started_on,
+            ReportingLine.next_due_on,
+            ReportingLine.next_nudge_on,
+            ReportingLine.last_held_on,
+            ReportingLine.last_skipped_on,
+        )
+        .join(_Manager, _Manager.id == ReportingLine.manager_id)
+        .where(
+            ReportingLine.status == _ACTIVE,
+            ReportingLine.next_nudge_on <= through,
+            ReportingLine.next_due_on.is_not(None),
+        )
+        .order_by(ReportingLine.id)  # one lock order for every sweeper: no deadlocks between them
+    )
+    return [
+        DueLine(
+            id=row.id,
+            manager_id=row.manager_id,
+            report_id=row.report_id,
+            manager=row.slack_user_id,
+            manager_tz=row.tz,
+            manager_tz_checked_at=_utc(row.tz_checked_at),
+            started_on=row.started_on,
+            next_due_on=row.next_due_on,
+            next_nudge_on=row.next_nudge_on,
+            first_cycle=row.last_held_on is None and row.last_skipped_on is None,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Move:
+    """Move a line's `next_nudge_on` from `old` to `new`, if its due date is still `due_on`."""
+
+    line_id: int
+    due_on: date
+    old: date
+    new: date | None
+
+
+_ADVANCE = (
+    update(_LINES)
+    .where(
+        _LINES.c.id == bindparam("line"),
+        _LINES.c.status == _ACTIVE,
+        _LINES.c.next_due_on == bindparam("due"),
+        _LINES.c.next_nudge_on == bindparam("old"),
+    )
+    .values(next_nudge_on=bindparam("new"))
+)
+
+
+def advance_lines(session: Session, moves: Sequence[Move]) -> set[int]:
+    """Move each line's schedule on, only if nothing changed the line meanwhile (another sweeper, a
+    conversation logged or skipped, a snooze, the line ending). Returns the lines this call moved."""
+    moved: set[int] = set()
+    for move in moves:  # one conditional UPDATE each: its row count says whether this sweeper won the line
+        params = {"line": move.line_id, "due": move.due_on, "old": move.old, "new": move.new}
+        if _count(session.execute(_ADVANCE, params)) == 1:
+            moved.add(move.line_id)
+    return moved
+
+
+def advance_line(session: Session, line_id: int, *, due_on: date, old: date, new: date | None) -> bool:
+    return line_id in advance_lines(session, [Move(line_id, due_on, old, new)])
+
+
+def enqueue(session: Session, nudges: Sequence[NewNudge], now: datetime) -> int:
+    """Insert the nudges, ignoring any already there (the unique key makes each one at most once).
+
+    Older stage nudges of the same lines still waiting (the manager's and the report's) are superseded:
+    after downtime people get the latest stage only, not a burst. Returns how many rows were inserted."""
+    now = _utc(now)
+    if not nudges:
+        return 0
+    staged = sorted({(n.line_id, n.kind.value, n.due_on) for n in nudges if n.kind.value in STAGE_KINDS})
+    for start in range(0, len(staged), _BATCH):
+        part = staged[start : start + _BATCH]
+        session.execute(
+            update(_NUDGES)
+            .where(
+                _NUDGES.c.line_id.in_([line_id for line_id, _, _ in part]),
+                _NUDGES.c.kind.in_(STAGE_KINDS),
+                _NUDGES.c.status == NudgeStatus.PENDING.value,
+                tuple_(_NUDGES.c.line_id, _NUDGES.c.kind, _NUDGES.c.due_on).not_in(part),
+            )
+            .values(status=NudgeStatus.CANCELLED.value)
+        )
+    rows = [
+        {
+            "line_id": n.line_id,
+            "kind": n.kind.value,
+            "due_on": n.due_on,
+            "audience": n.audience.value,
+            "recipient_id": n.recipient_id,
+            "status": NudgeStatus.PENDING.value,
+            "not_before": now,
+            "attempts": 0,
+            "snoozes": 0,
+            "created_at": now,
+        }
+        for n in nudges
+    ]
+    inserted = 0
+    for start in range(0, len(rows), _BATCH):
+        # RETURNING lists only the rows inserted (a conflict returns nothing): an exact count on every backend.
+        inserted += len(
+            session.execute(
+                _insert(session).on_conflict_do_nothing().returning(_NUDGES.c.id), rows[start : start + _BATCH]
+            ).all()
+        )
+    return inserted
+
+
+def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments]:
+    """Experiments of active lines not asked about yet that end by `through`, grouped by line and end day."""
+    # Two queries, so that the (few) unasked experiments lead, through their partial index, whatever order a
+    # planner without statistics would pick for a join with every active line.
+    ended = session.execute(
+        select(Experiment.id, Experiment.line_id, Experiment.ends_on)
+        .where(Experiment.asked_at.is_(None), Experiment.ends_on <= through)
+        .order_by(Experiment.line_id, Experiment.ends_on, Experiment.id)
+    ).all()
+    if not ended:
+        return []
+    lines = {
+        row.id: row
+        for start in range(0, len(ended), _BATCH)
+        for row in session.execute(
+            select(
+                ReportingLine.id,
+                ReportingLine.manager_id,
+                ReportingLine.report_id,
+                _Manager.slack_user_id,
+                _Manager.tz,
+                _Manager.tz_checked_at,
+            )
+            .join(_Manager, _Manager.id == ReportingLine.manager_id)
+            .where(
+                ReportingLine.id.in_({row.line_id for row in ended[start : start + _BATCH]}),
+                ReportingLine.status == _ACTIVE,
+            )
+        )
+    }
+    groups: dict[tuple[int, date], list[int]] = {}
+    for row in ended:
+        if row.line_id in lines:  # experiments of ended lines are never asked about
+            groups.setdefault((row.line_id, row.ends_on), []).append(row.id)
+    return [
+        EndedExperiments(
+            line_id=line_id,
+            ends_on=ends_on,
+            experiment_ids=tuple(experiment_ids),
+            manager_id=lines[line_id].manager_id,
+            report_id=lines[line_id].report_id,
+            manager=lines[line_id].slack_user_id,
+            manager_tz=lines[line_id].tz,
+            manager_tz_checked_at=_utc(lines[line_id].tz_checked_at),
+        )
+        for (line_id, ends_on), experiment_ids in groups.items()
+    ]
+
+
+def mark_asked(session: Session, experiment_ids: Sequence[int], now: datetime) -> int:
+    """Record that these experiments' end is being asked about; how many this call marked (0: another did)."""
+    now = _utc(now)
+    if not experiment_ids:
+        return 0
+    result = session.execute(
+        update(_EXPERIMENTS)
+        .where(_EXPERIMENTS.c.id.in_(list(experiment_ids)), _EXPERIMENTS.c.asked_at.is_(None))
+        .values(asked_at=now)
+    )
+    return _count(result)
+
+
+# --- the sweep: delivery --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    """A nudge whose time has come (or whose sweeper died), with what deciding to send it needs."""
+
+    id: int
+    line_id: int
+    kind: NudgeKind
+    due_on: date
+    audience: Audience
+    recipient_id: int
+    recipient: str  # Slack user id
+    tz: str | None
+    tz_checked_at: datetime | None
+    line_active: bool
+    line_due_on: date | None  # the line's current next_due_on: a stage nudge of another date is stale
+
+
+def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable]:
+    """Pending nudges with `not_before <= now`, and claimed ones whose lease ran out, oldest first."""
+    now = _utc(now)
+    ready = (Nudge.status == NudgeStatus.PENDING.value) & (Nudge.not_before <= now)
+    orphaned = (Nudge.status == NudgeStatus.SENDING.value) & (Nudge.lease_until < now)
+    rows = session.execute(
+        select(
+            Nudge.id,
+            Nudge.line_id,
+            Nudge.kind,
+            Nudge.due_on,
+            Nudge.audience,
+            Nudge.recipient_id,
+            _Recipient.slack_user_id,
+            _Recipient.tz,
+            _Recipient.tz_checked_at,
+            ReportingLine.status,
+            ReportingLine.next_due_on,
+        )
+        .join(_Recipient, _Recipient.id == Nudge.recipient_id)
+        .join(ReportingLine, ReportingLine.id == Nudge.line_id)
+        .where(ready | orphaned)
+        .order_by(Nudge.not_before, Nudge.id)
+        .limit(limit)
+    )
+    return [
+        Deliverable(
+            id=row.id,
+            line_id=row.line_id,
+            kind=NudgeKind(row.kind),
+            due_on=row.due_on,
+            audience=Audience(row.audience),
+            recipient_id=row.recipient_id,
+            recipient=row.slack_user_id,
+            tz=row.tz,
+            tz_checked_at=_utc(row.tz_checked_at),
+            line_active=row.status == _ACTIVE,
+            line_due_on=row.next_due_on,
+        )
+        for row in rows
+    ]
+
+
+_CLAIM = (
+    update(_NUDGES)
+    .where(
+        _NUDGES.c.id == bindparam("nudge"),
+        ((_NUDGES.c.status == NudgeStatus.PENDING.value) & (_NUDGES.c.not_before <= bindparam("now")))
+        | ((_NUDGES.c.status == NudgeStatus.SENDING.value) & (_NUDGES.c.lease_until < bindparam("now"))),
+    )
+    .values(status=NudgeStatus.SENDING.value, lease_until=bindparam("until"), attempts=_NUDGES.c.attempts + 1)
+)
+
+
+def claim(session: Session, nudge_id: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> int | None:
+    """Take the nudge for sending until `now + lease`. Returns this attempt's number, the token the
+    later `mark_*` calls must show; None if it is not claimable (another sweeper has it, or it is done)."""
+    now = _utc(now)
+    if _count(session.execute(_CLAIM, {"nudge": nudge_id, "now": now, "until": now + lease})) != 1:
+        return None
+    return session.scalar(select(_NUDGES.c.attempts).where(_NUDGES.c.id == nudge_id))
+
+
+def _mine(nudge_id: int, attempt: int) -> Any:
+    """The claim this sweeper holds: still sending, and not claimed again since (the attempt is the token)."""
+    return update(_NUDGES).where(
+        _NUDGES.c.id == nudge_id,
+        _NUDGES.c.status == NudgeStatus.SENDING.value,
+        _NUDGES.c.attempts == attempt,
+    )
+
+
+def mark_sent(session: Session, nudge_id: int, attempt: int, *, channel: str, ts: str, now: datetime) -> bool:
+    result = session.execute(
+        _mine(nudge_id, attempt).values(
+            status=NudgeStatus.SENT.value,
+            lease_until=None,
+            last_error=None,
+            channel=channel[:32],
+            ts=ts[:32],
+            sent_at=_utc(now),
+        )
+    )
+    return _count(result) == 1
+
+
+def mark_retry(session: Session, nudge_id: int, attempt: int, *, error: str, not_before: datetime) -> bool:
+    """A send that may work later: back to pending, with its error code and when to try again."""
+    result = session.execute(
+        _mine(nudge_id, attempt).values(
+            status=NudgeStatus.PENDING.value, lease_until=None, last_error=error[:100], not_before=_utc(not_before)
+        )
+    )
+    return _count(result) == 1
+
+
+def mark_failed(session: Session, nudge_id: int, attempt: int, *, error: str) -> bool:
+    """A send no retry can fix (the account is gone, the bot cannot DM them)."""
+    result = session.execute(
+        _mine(nudge_id, attempt).values(status=NudgeStatus.FAILED.value, lease_until=None, last_error=error[:100])
+    )
+    return _count(result) == 1
+
+
+_DEFER = (
+    update(_NUDGES)
+    .where(
+        _NUDGES.c.id == bindparam("nudge"),
+        _NUDGES.c.status == NudgeStatus.PENDING.value,
+        _NUDGES.c.not_before < bindparam("later"),
+    )
+    .values(not_before=bindparam("later"))
+)
+
+
+def defer(session: Session, until: Mapping[int, datetime]) -> None:
+    """Move pending nudges' `not_before` on (to the start of the recipient's next working hours), so later
+    sweeps skip them without looking at them again until then."""
+    params = [{"nudge": nudge_id, "later": _utc(later)} for nudge_id, later in sorted(until.items())]
+    if params:
+        session.execute(_DEFER, params)
+
+
+def cancel(session: Session, nudge_ids: Sequence[int]) -> int:
+    """Cancel these nudges if they are still open (their line ended, or their due date is gone)."""
+    if not nudge_ids:
+        return 0
+    result = session.execute(
+        update(_NUDGES)
+        .where(_NUDGES.c.id.in_(list(nudge_ids)), _NUDGES.c.status.in_(OPEN_STATUSES))
+        .values(status=NudgeStatus.CANCELLED.value, lease_until=None)
+    )
+    return _count(result)
+
+
+def ended_experiments(session: Session, line_id: int, ends_on: date) -> list[ConversationExperiment]:
+    """The line's experiments that end on `ends_on`, oldest first, as the ended-experiments DM shows them."""
+    rows = session.scalars(
+        select(Experiment).where(Experiment.line_id == line_id, Experiment.ends_on == ends_on).order_by(Experiment.id)
+    )
+    return [
+        ConversationExperiment(
+            id=row.id,
+            kind=ExperimentKind(row.kind),
+            what=row.what,
+            ends_on=row.ends_on,
+            manager_outcome=Outcome(row.manager_outcome) if row.manager_outcome else None,
+            report_outcome=Outcome(row.report_outcome) if row.report_outcome else None,
+        )
+        for row in rows
+    ]
+
+
+# --- people's time zones (users.info, cached) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedTz:
+    tz: str | None
+    checked_at: datetime | None
+
+
+def get_tz(session: Session, person_id: int) -> CachedTz | None:
+    found = session.execute(select(Person.tz, Person.tz_checked_at).where(Person.id == person_id)).first()
+    return None if found is None else CachedTz(found[0], _utc(found[1]))
+
+
+def set_tz(session: Session, person_id: int, tz: str | None, now: datetime) -> None:
+    """Remember the person's Slack time zone (None: unknown, taken as UTC) as checked at `now`."""
+    now = _utc(now)
+    session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(tz=tz, tz_checked_at=now))
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+@overload
+def _utc(moment: datetime) -> datetime: ...
+@overload
+def _utc(moment: None) -> None: ...
+def _utc(moment: datetime | None) -> datetime | None:
+    """An instant in UTC. SQLite keeps no zone (it stores, and gives back, UTC wall time); PostgreSQL does."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _insert(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_NUDGES)

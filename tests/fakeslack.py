@@ -266,6 +266,8 @@ class FakeSlack:
         self._upload_slots: dict[str, tuple[str, int]] = {}
         self.uploads: dict[str, bytes] = {}  # file id -> the exact bytes POSTed to its upload_url
         self.files: dict[str, SharedFile] = {}  # file id -> how files.completeUploadExternal shared it
+        # chat.postMessage calls the fake accepted (posted), in order; scripted answers (429, 500, slow) are not.
+        self.messages: list[Call] = []
         self._hash_seq = 0
         self._ts_seq = 0
         self._stopping = threading.Event()
@@ -335,6 +337,11 @@ class FakeSlack:
         with self._lock:
             return [c for c in self._calls if c.method == method]
 
+    def messages_to(self, channel: str) -> list[Call]:
+        """Messages the fake accepted for ``channel`` (a user id for a DM)."""
+        with self._lock:
+            return [c for c in self.messages if c.params.get("channel") == channel]
+
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Block until at least ``count`` calls to ``method`` were recorded; return all calls to it."""
         with self._cond:
@@ -356,6 +363,7 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
             self._scripts.clear()
+            self.messages.clear()
 
     # -- request handling (server threads) --------------------------------------------------------
 
@@ -393,7 +401,10 @@ class FakeSlack:
             case "users.lookupByEmail":
                 return self._users_lookup_by_email(p)
             case "chat.postMessage":
-                return self._chat_post_message(p)
+                answer = self._chat_post_message(p)
+                if isinstance(answer.body, dict) and answer.body.get("ok"):
+                    self.messages.append(call)
+                return answer
             case "conversations.open":
                 return self._conversations_open(p)
             case "files.getUploadURLExternal":

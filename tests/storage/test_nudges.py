@@ -1,0 +1,294 @@
+"""The nudges table's contract (SQLite, and PostgreSQL when configured): each nudge is owed once, claimed by
+one sweeper at a time, and moves between states only from the state each step expects."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.career.cadence import CLAIM_LEASE, Audience, NudgeKind, NudgeStatus
+from bot.career.lines import EndReason, RequestedBy
+from storage import lines as line_store
+from storage import nudges as store
+from storage.db import Database
+from storage.models import Conversation, Experiment, Nudge, ReportingLine
+from storage.plans import ensure_person
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+STARTED = date(2026, 11, 2)
+DUE = date(2026, 12, 2)
+
+
+def new_line(db: Database, report: str = "UREPORT", manager: str = "UBOSS") -> tuple[int, int, int]:
+    """An active line started on STARTED: (line id, report's person id, manager's person id)."""
+    with db.session() as session:
+        report_id = ensure_person(session, "T1", report, NOW)
+        manager_id = ensure_person(session, "T1", manager, NOW)
+        line = line_store.add_line(
+            session,
+            report_id,
+            manager_id,
+            requested_by=RequestedBy.ADMIN,
+            cadence_months=3,
+            now=NOW,
+            started_on=STARTED,
+        )
+    return line.id, report_id, manager_id
+
+
+def owe(db: Database, line_id: int, manager_id: int, kind: NudgeKind = NudgeKind.DUE_SOON, due: date = DUE) -> int:
+    """Enqueue one manager nudge and return its id."""
+    with db.session() as session:
+        store.enqueue(session, [store.NewNudge(line_id, kind, due, Audience.MANAGER, manager_id)], NOW)
+    with db.session() as session:
+        found = session.scalar(select(Nudge.id).where(Nudge.line_id == line_id, Nudge.kind == kind.value))
+    assert found is not None
+    return found
+
+
+def row(db: Database, nudge_id: int) -> Nudge:
+    with db.session() as session:
+        found = session.get(Nudge, nudge_id)
+        assert found is not None
+        session.expunge(found)
+        return found
+
+
+def test_a_nudge_is_owed_once_per_line_kind_due_date_and_audience(db: Database) -> None:
+    line, report, manager = new_line(db)
+    wanted = [
+        store.NewNudge(line, NudgeKind.DUE_SOON, DUE, Audience.MANAGER, manager),
+        store.NewNudge(line, NudgeKind.DUE_SOON, DUE, Audience.REPORT, report),
+    ]
+    with db.session() as session:
+        assert store.enqueue(session, wanted, NOW) == 2
+    with db.session() as session:
+        assert store.enqueue(session, wanted, NOW) == 0  # a second sweeper's insert is ignored
+    with pytest.raises(IntegrityError), db.session() as session:
+        session.add(
+            Nudge(
+                line_id=line,
+                kind=NudgeKind.DUE_SOON.value,
+                due_on=DUE,
+                audience=Audience.MANAGER.value,
+                recipient_id=manager,
+                status=NudgeStatus.PENDING.value,
+                not_before=NOW,
+                attempts=0,
+                snoozes=0,
+                created_at=NOW,
+            )
+        )
+    with db.session() as session:
+        assert len(session.scalars(select(Nudge)).all()) == 2
+
+
+def test_a_newer_stage_supersedes_an_older_one_not_sent_yet(db: Database) -> None:
+    line, _, manager = new_line(db)
+    first = owe(db, line, manager, NudgeKind.FIRST_MONTH)
+    later = owe(db, line, manager, NudgeKind.OVERDUE_1)
+    assert row(db, first).status == NudgeStatus.CANCELLED
+    assert row(db, later).status == NudgeStatus.PENDING
+
+
+def test_claim_is_exclusive(db: Database) -> None:
+    line, _, manager = new_line(db)
+    nudge = owe(db, line, manager)
+    with db.session() as session:
+        assert store.claim(session, nudge, NOW) == 1
+    with db.session() as session:
+        assert store.claim(session, nudge, NOW) is None
+    claimed = row(db, nudge)
+    assert claimed.status == NudgeStatus.SENDING and claimed.attempts == 1
+
+
+def test_of_many_threads_claiming_one_nudge_exactly_one_wins(db: Database) -> None:
+    line, _, manager = new_line(db)
+    nudge = owe(db, line, manager)
+    start = threading.Barrier(6)
+    won: list[int | None] = []
+
+    def claim() -> None:
+        start.wait()
+        with db.session() as session:
+            won.append(store.claim(session, nudge, NOW))
+
+    threads = [threading.Thread(target=claim) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(won, key=lambda a: a or 0) == [None] * 5 + [1]
+
+
+def test_a_live_lease_is_not_claimable_and_an_expired_one_is(db: Database) -> None:
+    line, _, manager = new_line(db)
+    nudge = owe(db, line, manager)
+    with db.session() as session:
+        first = store.claim(session, nudge, NOW)
+    assert first == 1
+    with db.session() as session:
+        assert store.claim(session, nudge, NOW + CLAIM_LEASE - timedelta(seconds=1)) is None
+    with db.session() as session:
+        second = store.claim(session, nudge, NOW + CLAIM_LEASE + timedelta(seconds=1))
+    assert second == 2
+    # The first sweeper, back from the dead, cannot record anything: its attempt is no longer the claim.
+    with db.session() as session:
+        assert not store.mark_sent(session, nudge, first, channel="DUBOSS", ts="1.1", now=NOW)
+        assert store.mark_sent(session, nudge, second, channel="DUBOSS", ts="1.2", now=NOW)
+    sent = row(db, nudge)
+    assert (sent.status, sent.ts, sent.lease_until) == (NudgeStatus.SENT, "1.2", None)
+
+
+def test_a_pending_nudge_waits_for_its_not_before(db: Database) -> None:
+    line, _, manager = new_line(db)
+    nudge = owe(db, line, manager)
+    with db.session() as session:
+        store.defer(session, {nudge: NOW + timedelta(hours=3)})
+        store.defer(session, {nudge: NOW + timedelta(hours=1)})  # never moves a nudge earlier
+        assert store.deliverable(session, NOW + timedelta(hours=2), 10) == []
+        assert store.claim(session, nudge, NOW + timedelta(hours=2)) is None
+        assert [d.id for d in store.deliverable(session, NOW + timedelta(hours=3), 10)] == [nudge]
+
+
+def test_a_failed_send_waits_with_its_error_then_is_claimable_again(db: Database) -> None:
+    line, _, manager = new_line(db)
+    nudge = owe(db, line, manager)
+    with db.session() as session:
+        attempt = store.claim(session, nudge, NOW)
+    assert attempt is not None
+    with db.session() as session:
+        assert store.mark_retry(session, nudge, attempt, error="ratelimited", not_before=NOW + timedelta(minutes=5))
+    waiting = row(db, nudge)
+    assert (waiting.status, waiting.last_error) == (NudgeStatus.PENDING, "ratelimited")
+    with db.session() as session:
+        assert store.claim(session, nudge, NOW + timedelta(minutes=4)) is None
+        assert store.claim(session, nudge, NOW + timedelta(minutes=5)) == 2
+
+
+def test_a_failure_for_good_is_final(db: Database) -> None:
+    line, _, manager = new_line(db)
+    nudge = owe(db, line, manager)
+    with db.session() as session:
+        attempt = store.claim(session, nudge, NOW)
+        assert attempt is not None
+        assert store.mark_failed(session, nudge, attempt, error="account_inactive")
+    with db.session() as session:
+        assert store.claim(session, nudge, NOW + timedelta(days=30)) is None
+    assert row(db, nudge).status == NudgeStatus.FAILED
+
+
+def test_cancelled_nudges_are_never_claimed(db: Database) -> None:
+    line, _, manager = new_line(db)
+    one = owe(db, line, manager, NudgeKind.DUE_SOON)
+    other = owe(db, line, manager, NudgeKind.EXPERIMENT_ENDED, DUE)
+    with db.session() as session:
+        assert store.cancel(session, [one]) == 1
+        assert store.cancel(session, [one]) == 0
+        assert store.cancel_open(session, line) == 1
+    with db.session() as session:
+        assert store.claim(session, one, NOW) is None
+        assert store.claim(session, other, NOW) is None
+    assert {row(db, one).status, row(db, other).status} == {NudgeStatus.CANCELLED}
+
+
+def test_snooze_only_from_sent(db: Database) -> None:
+    line, _, manager = new_line(db)
+    nudge = owe(db, line, manager)
+    week = NOW + timedelta(days=7)
+    with db.session() as session:
+        assert not store.snooze(session, nudge, week, date(2026, 12, 9))  # pending: not sent yet
+        attempt = store.claim(session, nudge, NOW)
+        assert attempt is not None
+        assert not store.snooze(session, nudge, week, date(2026, 12, 9))  # being sent
+        store.mark_sent(session, nudge, attempt, channel="DUBOSS", ts="1.1", now=NOW)
+    with db.session() as session:
+        assert store.snooze(session, nudge, week, date(2026, 12, 9))
+    with db.session() as session:
+        assert not store.snooze(session, nudge, week, date(2026, 12, 9))  # snoozed already
+        assert session.get(ReportingLine, line).next_nudge_on == date(2026, 12, 9)  # type: ignore[union-attr]
+        assert store.claim(session, nudge, week - timedelta(seconds=1)) is None
+        assert store.claim(session, nudge, week) == 2
+
+
+def test_the_schedule_moves_on_only_from_where_the_sweeper_saw_it(db: Database) -> None:
+    line, _, _ = new_line(db)
+    with db.session() as session:
+        assert store.advance_line(session, line, due_on=DUE, old=STARTED, new=date(2026, 11, 29))
+    with db.session() as session:
+        # A second sweeper that read the line before the first moved it.
+        assert not store.advance_line(session, line, due_on=DUE, old=STARTED, new=date(2026, 11, 29))
+        # A conversation moved the due date: a sweeper holding the old one changes nothing.
+        assert not store.advance_line(session, line, due_on=date(2027, 3, 1), old=date(2026, 11, 29), new=None)
+
+
+def test_candidates_are_active_lines_whose_nudge_day_has_come(db: Database) -> None:
+    due_line, _, _ = new_line(db, "UONE", "UBOSS")
+    ended, report_id, _ = new_line(db, "UTWO", "UBOSS")
+    with db.session() as session:
+        line_store.end_active_line(session, report_id, EndReason.REPLACED, NOW)
+    found = [line.id for line in _lines_to_nudge(db, STARTED)]
+    assert found == [due_line]
+    assert _lines_to_nudge(db, STARTED - timedelta(days=1)) == []
+    (line,) = _lines_to_nudge(db, STARTED)
+    assert (line.manager, line.next_due_on, line.next_nudge_on, line.first_cycle) == ("UBOSS", DUE, STARTED, True)
+    assert ended != due_line
+
+
+def _lines_to_nudge(db: Database, through: date) -> list[store.DueLine]:
+    with db.session() as session:
+        return store.lines_to_nudge(session, through)
+
+
+def test_experiments_are_asked_about_once(db: Database) -> None:
+    line, _, _ = new_line(db)
+    with db.session() as session:
+        talk = Conversation(
+            line_id=line,
+            kind="held",
+            held_on=STARTED,
+            notes="",
+            notes_shared=False,
+            skip_reason="",
+            next_in_months=3,
+            created_at=NOW,
+        )
+        session.add(talk)
+        session.flush()
+        for what, ends in (("shadow Kim", date(2026, 11, 20)), ("lead the retro", date(2026, 11, 20))):
+            session.add(Experiment(conversation_id=talk.id, line_id=line, kind="shadowing", what=what, ends_on=ends))
+        session.add(Experiment(conversation_id=talk.id, line_id=line, kind="stretch", what="x", ends_on=DUE))
+    with db.session() as session:
+        (group,) = store.experiments_to_ask(session, date(2026, 11, 23))
+        assert (group.line_id, group.ends_on, len(group.experiment_ids)) == (line, date(2026, 11, 20), 2)
+        assert store.mark_asked(session, group.experiment_ids, NOW) == 2
+    with db.session() as session:
+        assert store.mark_asked(session, group.experiment_ids, NOW) == 0
+        assert store.experiments_to_ask(session, date(2026, 11, 23)) == []
+        shown = store.ended_experiments(session, line, date(2026, 11, 20))
+    assert [e.what for e in shown] == ["shadow Kim", "lead the retro"]
+
+
+def test_delivery_candidates_include_orphaned_claims_only_once_their_lease_ran_out(db: Database) -> None:
+    line, _, manager = new_line(db)
+    nudge = owe(db, line, manager)
+    with db.session() as session:
+        store.claim(session, nudge, NOW)
+    with db.session() as session:
+        assert store.deliverable(session, NOW + CLAIM_LEASE, 10) == []
+        (orphan,) = store.deliverable(session, NOW + CLAIM_LEASE + timedelta(seconds=1), 10)
+    assert (orphan.recipient, orphan.line_active, orphan.line_due_on) == ("UBOSS", True, DUE)
+
+
+def test_a_persons_time_zone_is_cached_with_when_it_was_checked(db: Database) -> None:
+    _, report, _ = new_line(db)
+    with db.session() as session:
+        assert store.get_tz(session, report) == store.CachedTz(None, None)
+        store.set_tz(session, report, "Pacific/Auckland", NOW)
+    with db.session() as session:
+        assert store.get_tz(session, report) == store.CachedTz("Pacific/Auckland", NOW)
+        assert store.get_tz(session, 10_000) is None
