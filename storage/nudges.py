@@ -221,7 +221,7 @@ def advance_line(session: Session, line_id: int, *, due_on: date, old: date, new
 
 
 def enqueue(session: Session, nudges: Sequence[NewNudge], now: datetime) -> int:
-    """Insert the nudges, ignoring any already there (the unique key makes each one at most once).
+    """Insert the nudges, ignoring any already there but cancelled (the unique key makes each one at most once).
 
     Older stage nudges of the same lines still waiting (the manager's and the report's) are superseded:
     after downtime people get the latest stage only, not a burst. Returns how many rows were inserted."""
@@ -258,12 +258,22 @@ def enqueue(session: Session, nudges: Sequence[NewNudge], now: datetime) -> int:
     ]
     inserted = 0
     for start in range(0, len(rows), _BATCH):
-        # RETURNING lists only the rows inserted (a conflict returns nothing): an exact count on every backend.
-        inserted += len(
-            session.execute(
-                _insert(session).on_conflict_do_nothing().returning(_NUDGES.c.id), rows[start : start + _BATCH]
-            ).all()
+        statement = _insert(session)
+        # A row already there is never sent twice; but one cancelled earlier (say, a conversation logged and
+        # then corrected back to the same due date) is owed again: only the caller's advance got here.
+        revive = statement.on_conflict_do_update(
+            index_elements=[_NUDGES.c.line_id, _NUDGES.c.kind, _NUDGES.c.due_on, _NUDGES.c.audience],
+            set_={
+                "status": NudgeStatus.PENDING.value,
+                "recipient_id": statement.excluded.recipient_id,
+                "not_before": now,
+                "lease_until": None,
+                "last_error": None,
+            },
+            where=_NUDGES.c.status == NudgeStatus.CANCELLED.value,
         )
+        # RETURNING lists only the rows written (an untouched conflict returns nothing): an exact count.
+        inserted += len(session.execute(revive.returning(_NUDGES.c.id), rows[start : start + _BATCH]).all())
     return inserted
 
 

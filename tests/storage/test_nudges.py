@@ -196,6 +196,26 @@ def test_cancelled_nudges_are_never_claimed(db: Database) -> None:
     assert {row(db, one).status, row(db, other).status} == {NudgeStatus.CANCELLED}
 
 
+def test_a_cancelled_nudge_owed_again_is_revived_and_a_sent_one_is_not_resent(db: Database) -> None:
+    """A conversation logged, then corrected back to the same due date: that date's reminder is owed again."""
+    line, _, manager = new_line(db)
+    cancelled = owe(db, line, manager, NudgeKind.DUE_SOON)
+    sent = owe(db, line, manager, NudgeKind.FIRST_MONTH)
+    with db.session() as session:
+        attempt = store.claim(session, sent, NOW)
+        assert attempt is not None
+        assert store.mark_sent(session, sent, attempt, channel="DBOSS", ts="1.2", now=NOW)
+        store.cancel(session, [cancelled])
+    again = [
+        store.NewNudge(line, NudgeKind.DUE_SOON, DUE, Audience.MANAGER, manager),
+        store.NewNudge(line, NudgeKind.FIRST_MONTH, DUE, Audience.MANAGER, manager),
+    ]
+    with db.session() as session:
+        assert store.enqueue(session, again, NOW + timedelta(days=1)) == 1
+    assert row(db, cancelled).status == NudgeStatus.PENDING
+    assert row(db, sent).status == NudgeStatus.SENT
+
+
 def test_snooze_only_from_sent(db: Database) -> None:
     line, _, manager = new_line(db)
     nudge = owe(db, line, manager)
