@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from bot import ids
-from bot.blocks.text import context, cut, escape, fit, plain, section
+from bot.blocks.text import context, cut, element_state, escape, fit, plain, section
 from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, ExperimentKind, Outcome, due_after
 from bot.career.conversation import (
     MAX_EXPERIMENTS,
@@ -358,24 +358,13 @@ def _share_option(report: str) -> dict[str, Any]:
     return {"text": {"type": "mrkdwn", "text": f"Share these notes with {mention(report)}"}, "value": SHARED}
 
 
-def _element(values: Values, block_id: str) -> dict[str, Any]:
-    """The state of a block's one element, or {} when Slack left the block out or sent junk."""
-    block = values.get(block_id) if isinstance(values, dict) else None
-    if not isinstance(block, dict):
-        return {}
-    element = block.get(ids.ELEMENT)
-    if element is None and len(block) == 1:
-        element = next(iter(block.values()))  # tolerate another action_id for the block's one element
-    return element if isinstance(element, dict) else {}
-
-
 def _text(values: Values, block_id: str) -> str:
-    value = _element(values, block_id).get("value")
+    value = element_state(values, block_id).get("value")
     return clean_text(value) if isinstance(value, str) else ""
 
 
 def _date(values: Values, block_id: str) -> date | None:
-    value = _element(values, block_id).get("selected_date")
+    value = element_state(values, block_id).get("selected_date")
     if not isinstance(value, str) or len(value) != 10:
         return None
     try:
@@ -385,13 +374,13 @@ def _date(values: Values, block_id: str) -> date | None:
 
 
 def _selected(values: Values, block_id: str) -> str | None:
-    option = _element(values, block_id).get("selected_option")
+    option = element_state(values, block_id).get("selected_option")
     value = option.get("value") if isinstance(option, dict) else None
     return value if isinstance(value, str) else None
 
 
 def _selected_many(values: Values, block_id: str) -> set[str]:
-    options = _element(values, block_id).get("selected_options")
+    options = element_state(values, block_id).get("selected_options")
     if not isinstance(options, list):
         return set()
     return {o["value"] for o in options if isinstance(o, dict) and isinstance(o.get("value"), str)}

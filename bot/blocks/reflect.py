@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import ids
-from bot.blocks.text import context, cut, fit, plain, section
+from bot.blocks.text import context, cut, element_state, fit, plain, section
 from bot.career.plan import FieldError, clean_text, human_date
 from bot.career.reflection import (
     DIRECTION_LABELS,
@@ -130,10 +130,10 @@ def reflection_summary(saved: SavedReflection) -> list[Block]:
 
 def read_reflection(values: Values) -> Reflection:
     """The answers in a submitted reflection modal; unknown options are ignored, NULs dropped."""
-    selected = _element(values, ids.BLOCK_DIRECTION).get("selected_option")
+    selected = element_state(values, ids.BLOCK_DIRECTION).get("selected_option")
     direction_value = selected.get("value") if isinstance(selected, dict) else None
     direction = next((way for way in Direction if way.value == direction_value), None)
-    options = _element(values, ids.BLOCK_WHY).get("selected_options")
+    options = element_state(values, ids.BLOCK_WHY).get("selected_options")
     picked = {o.get("value") for o in options if isinstance(o, dict)} if isinstance(options, list) else set()
     return Reflection(
         energy=_text(values, ids.BLOCK_ENERGY),
@@ -180,17 +180,6 @@ def _option(label: str, value: str) -> dict[str, Any]:
     return {"text": plain(cut(label, 75)), "value": value}
 
 
-def _element(values: Values, block_id: str) -> dict[str, Any]:
-    """The state of a block's one element, or {} when Slack left the block out or sent junk."""
-    block = values.get(block_id) if isinstance(values, dict) else None
-    if not isinstance(block, dict):
-        return {}
-    element = block.get(ids.ELEMENT)
-    if element is None and len(block) == 1:
-        element = next(iter(block.values()))  # tolerate another action_id for the block's one element
-    return element if isinstance(element, dict) else {}
-
-
 def _text(values: Values, block_id: str) -> str:
-    value = _element(values, block_id).get("value")
+    value = element_state(values, block_id).get("value")
     return clean_text(value).strip() if isinstance(value, str) else ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import ids
+
 SECTION_TEXT_MAX = 3000
 HEADER_TEXT_MAX = 150
 ELLIPSIS = "…"
@@ -63,3 +65,15 @@ def button(text: str, action_id: str, *, value: str | None = None, style: str | 
     if style is not None:
         element["style"] = style
     return element
+
+
+def element_state(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+    """The state of an input block's one element in `view.state.values`, or {} when Slack left the
+    block out or sent junk (so parsers read a missing answer as empty, never crash)."""
+    block = values.get(block_id) if isinstance(values, dict) else None
+    if not isinstance(block, dict):
+        return {}
+    element = block.get(ids.ELEMENT)
+    if element is None and len(block) == 1:
+        element = next(iter(block.values()))  # tolerate another action_id for the block's one element
+    return element if isinstance(element, dict) else {}
