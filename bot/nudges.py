@@ -136,10 +136,13 @@ class _Zones:
     to_store: dict[int, str | None] = field(default_factory=dict)
     refused: bool = False  # users.info refused once this pass (said once in the log, not per person)
 
-    def of(self, person_id: int, user_id: str, cached: str | None, checked_at: datetime | None) -> _Tz:
+    def of(
+        self, person_id: int, user_id: str, cached: str | None, checked_at: datetime | None, *, stale_ok: bool = False
+    ) -> _Tz:
+        """The person's zone. `stale_ok`: any zone once learnt will do (Slack is asked only if it never was)."""
         if person_id in self.learnt:
             return self.learnt[person_id]
-        if checked_at is not None and self.now - checked_at < TZ_MAX_AGE:
+        if checked_at is not None and (stale_ok or self.now - checked_at < TZ_MAX_AGE):
             return _Tz(True, cached)
         fallback = _Tz(True, cached) if checked_at is not None else _Tz(False)
         if self.lookups_left <= 0:
@@ -232,9 +235,14 @@ class Sweep:
             ended = store.experiments_to_ask(session, through)
         lead_days = self.settings.lead_days
         for chunk in _chunks(lines, ENQUEUE_BATCH):
+            # Which day it is for the manager needs their zone only roughly (people rarely move): no Slack
+            # call here for a stale one. Delivery refreshes it, for the working hours of the DM actually sent.
             today = {
                 line.id: local_day(
-                    now, zones.of(line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at).tz
+                    now,
+                    zones.of(
+                        line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at, stale_ok=True
+                    ).tz,
                 )
                 for line in chunk
             }
@@ -271,7 +279,10 @@ class Sweep:
                 for group in groups
                 if group.ends_on
                 <= local_day(
-                    now, zones.of(group.manager_id, group.manager, group.manager_tz, group.manager_tz_checked_at).tz
+                    now,
+                    zones.of(
+                        group.manager_id, group.manager, group.manager_tz, group.manager_tz_checked_at, stale_ok=True
+                    ).tz,
                 )
             ]
             if not over:

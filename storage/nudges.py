@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast, overload
 
-from sqlalchemy import Table, bindparam, select, tuple_, update
+from sqlalchemy import Table, bindparam, literal_column, null, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -155,8 +155,7 @@ def lines_to_nudge(session: Session, through: date) -> list[DueLine]:
             ReportingLine.started_on,
             ReportingLine.next_due_on,
             ReportingLine.next_nudge_on,
-            ReportingLine.last_held_on,
-            ReportingLine.last_skipped_on,
+            (ReportingLine.last_held_on.is_(None) & ReportingLine.last_skipped_on.is_(None)).label("first_cycle"),
         )
         .join(_Manager, _Manager.id == ReportingLine.manager_id)
         .where(
@@ -166,20 +165,22 @@ def lines_to_nudge(session: Session, through: date) -> list[DueLine]:
         )
         .order_by(ReportingLine.id)  # one lock order for every sweeper: no deadlocks between them
     )
+    # Plain tuples into the dataclass: a pass may read thousands of rows, and this is most of its reading.
     return [
+        # (The query keeps only lines with both days set.)
         DueLine(
-            id=row.id,
-            manager_id=row.manager_id,
-            report_id=row.report_id,
-            manager=row.slack_user_id,
-            manager_tz=row.tz,
-            manager_tz_checked_at=_utc(row.tz_checked_at),
-            started_on=row.started_on,
-            next_due_on=row.next_due_on,
-            next_nudge_on=row.next_nudge_on,
-            first_cycle=row.last_held_on is None and row.last_skipped_on is None,
+            line,
+            manager_id,
+            report_id,
+            manager,
+            tz,
+            _utc(checked),
+            started,
+            cast(date, due),
+            cast(date, nudge_on),
+            bool(first),
         )
-        for row in rows
+        for line, manager_id, report_id, manager, tz, checked, started, due, nudge_on, first in rows
     ]
 
 
@@ -193,26 +194,35 @@ class Move:
     new: date | None
 
 
-_ADVANCE = (
-    update(_LINES)
-    .where(
-        _LINES.c.id == bindparam("line"),
-        _LINES.c.status == _ACTIVE,
-        _LINES.c.next_due_on == bindparam("due"),
-        _LINES.c.next_nudge_on == bindparam("old"),
-    )
-    .values(next_nudge_on=bindparam("new"))
-)
-
-
 def advance_lines(session: Session, moves: Sequence[Move]) -> set[int]:
     """Move each line's schedule on, only if nothing changed the line meanwhile (another sweeper, a
     conversation logged or skipped, a snooze, the line ending). Returns the lines this call moved."""
     moved: set[int] = set()
-    for move in moves:  # one conditional UPDATE each: its row count says whether this sweeper won the line
-        params = {"line": move.line_id, "due": move.due_on, "old": move.old, "new": move.new}
-        if _count(session.execute(_ADVANCE, params)) == 1:
-            moved.add(move.line_id)
+    by_day: dict[date | None, list[Move]] = {}
+    for move in moves:
+        by_day.setdefault(move.new, []).append(move)
+    # One conditional UPDATE per new day (a pass moves most lines to the same few days), in one order for
+    # every sweeper. RETURNING names the lines whose (due, old) still matched: the ones this sweeper won.
+    # Another sweeper's update of the same line makes this one wait, then not match.
+    for new in sorted(by_day, key=lambda day: (day is None, day or date.min)):
+        part = by_day[new]
+        for start in range(0, len(part), _BATCH):
+            batch = part[start : start + _BATCH]
+            result = session.execute(
+                update(_LINES)
+                .where(
+                    # No status test: only an active line has a next_nudge_on (ending a line clears it), so a
+                    # match on the old day says the line is still active; and naming status here leads
+                    # SQLite's planner down the (status, next_nudge_on) index, through every active line.
+                    _LINES.c.id.in_([move.line_id for move in batch]),
+                    tuple_(_LINES.c.id, _LINES.c.next_due_on, _LINES.c.next_nudge_on).in_(
+                        [(move.line_id, move.due_on, move.old) for move in batch]
+                    ),
+                )
+                .values(next_nudge_on=new)
+                .returning(_LINES.c.id)
+            )
+            moved.update(result.scalars())
     return moved
 
 
@@ -261,16 +271,18 @@ def enqueue(session: Session, nudges: Sequence[NewNudge], now: datetime) -> int:
         statement = _insert(session)
         # A row already there is never sent twice; but one cancelled earlier (say, a conversation logged and
         # then corrected back to the same due date) is owed again: only the caller's advance got here.
+        # No bound parameter outside VALUES: SQLAlchemy then sends each batch as one multi-row INSERT rather
+        # than a statement per row (an upsert's SET cannot take per-row parameters).
         revive = statement.on_conflict_do_update(
             index_elements=[_NUDGES.c.line_id, _NUDGES.c.kind, _NUDGES.c.due_on, _NUDGES.c.audience],
             set_={
-                "status": NudgeStatus.PENDING.value,
+                "status": statement.excluded.status,
                 "recipient_id": statement.excluded.recipient_id,
-                "not_before": now,
-                "lease_until": None,
-                "last_error": None,
+                "not_before": statement.excluded.not_before,
+                "lease_until": null(),
+                "last_error": null(),
             },
-            where=_NUDGES.c.status == NudgeStatus.CANCELLED.value,
+            where=_NUDGES.c.status == literal_column(f"'{NudgeStatus.CANCELLED.value}'"),
         )
         # RETURNING lists only the rows written (an untouched conflict returns nothing): an exact count.
         inserted += len(session.execute(revive.returning(_NUDGES.c.id), rows[start : start + _BATCH]).all())
@@ -281,19 +293,26 @@ def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments
     """Experiments of active lines not asked about yet that end by `through`, grouped by line and end day."""
     # Two queries, so that the (few) unasked experiments lead, through their partial index, whatever order a
     # planner without statistics would pick for a join with every active line.
-    ended = session.execute(
-        select(Experiment.id, Experiment.line_id, Experiment.ends_on)
-        .where(Experiment.asked_at.is_(None), Experiment.ends_on <= through)
-        .order_by(Experiment.line_id, Experiment.ends_on, Experiment.id)
-    ).all()
+    # Sorted here, not by ORDER BY: an order SQLite could read from another index would lead it away from
+    # the partial one. Likewise the lines are read by id alone and their status checked here.
+    ended = sorted(
+        session.execute(
+            select(Experiment.id, Experiment.line_id, Experiment.ends_on).where(
+                Experiment.asked_at.is_(None), Experiment.ends_on <= through
+            )
+        ),
+        key=lambda row: (row[1], row[2], row[0]),
+    )
     if not ended:
         return []
+    line_ids = sorted({line_id for _, line_id, _ in ended})
     lines = {
         row.id: row
-        for start in range(0, len(ended), _BATCH)
+        for start in range(0, len(line_ids), _BATCH)
         for row in session.execute(
             select(
                 ReportingLine.id,
+                ReportingLine.status,
                 ReportingLine.manager_id,
                 ReportingLine.report_id,
                 _Manager.slack_user_id,
@@ -301,16 +320,14 @@ def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments
                 _Manager.tz_checked_at,
             )
             .join(_Manager, _Manager.id == ReportingLine.manager_id)
-            .where(
-                ReportingLine.id.in_({row.line_id for row in ended[start : start + _BATCH]}),
-                ReportingLine.status == _ACTIVE,
-            )
+            .where(ReportingLine.id.in_(line_ids[start : start + _BATCH]))
         )
+        if row.status == _ACTIVE
     }
     groups: dict[tuple[int, date], list[int]] = {}
-    for row in ended:
-        if row.line_id in lines:  # experiments of ended lines are never asked about
-            groups.setdefault((row.line_id, row.ends_on), []).append(row.id)
+    for experiment_id, line_id, ends_on in ended:
+        if line_id in lines:  # experiments of ended lines are never asked about
+            groups.setdefault((line_id, ends_on), []).append(experiment_id)
     return [
         EndedExperiments(
             line_id=line_id,
