@@ -2,8 +2,8 @@
 
 `seed(db, lines)` builds a company of `lines + 1` people in a tree (spans of control of 8): everyone but
 the top has an active reporting line. About 1% of requests are still pending, and 5% of people have an
-ended line to a former manager. Time zones cover the world (a few unknown or stale, so the sweep asks
-Slack). Lines began over the last four years; 3% are new hires in their first month; the others hold a
+ended line to a former manager. Time zones cover the world (0.5% never learnt, most learnt over a week ago, so
+the sweep asks Slack). Lines began over the last four years; 3% are new hires in their first month; the others hold a
 conversation every 3–6 months, some overdue, some having skipped a cycle, with up to two past conversations,
 their sent reminders and a few experiments. 70% of people have a plan (1–3 versions, 3 steps, 2 gaps).
 
@@ -100,14 +100,15 @@ def seed(db: Database, lines: int, *, now: datetime = MONDAY_10AM_NEW_YORK, rng_
     }
     for person_id in range(1, people + 1):
         roll = rng.random()
-        checked = None if roll < 0.005 else now - timedelta(days=8 if roll < 0.01 else rng.randint(0, 6))
+        # The sweep refreshes a zone when it DMs the person and it is a week old: most are older by now.
+        checked = None if roll < 0.005 else now - timedelta(days=rng.randint(0, 60))
         rows[Person].append(
             {
                 "id": person_id,
                 "team_id": TEAM_ID,
                 "slack_user_id": slack_id(person_id),
                 "tz": None if roll < 0.005 else rng.choices(zones, zone_weights)[0],
-                # 0.5% never looked up, 0.5% stale: the sweep asks Slack for those.
+                # 0.5% never looked up: the sweep asks Slack before it can tell their day.
                 "tz_checked_at": checked,
                 "created_at": now - timedelta(days=rng.randint(0, 4 * 365)),
             }
