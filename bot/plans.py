@@ -73,8 +73,7 @@ class Plans:
     def new_wizard(self, who: Who) -> PlanForm:
         """The form a fresh wizard opens with: the latest saved plan, or blank."""
         with self.db.session() as session:
-            person_id = store.find_person_id(session, who.team_id, who.user_id)
-            saved = None if person_id is None else store.latest_plan(session, person_id)
+            saved = store.latest_plan_of(session, who.team_id, who.user_id)
         return PlanForm.from_plan(None if saved is None else saved.plan)
 
     def submit(self, who: Who, root_view_id: str, page: str, fill: FillForm) -> Invalid | ShowPage | Saved:

@@ -6,9 +6,11 @@ domain objects from bot.career, never ORM rows, so nothing outside storage touch
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -36,14 +38,45 @@ def person_tz(session: Session, person_id: int) -> str | None:
 
 
 def latest_plan(session: Session, person_id: int) -> SavedPlan | None:
-    row = session.scalar(
-        select(PlanVersion)
-        .where(PlanVersion.person_id == person_id)
+    return _latest_plan(session, PlanVersion.person_id == person_id)
+
+
+def latest_plan_of(session: Session, team_id: str, user_id: str) -> SavedPlan | None:
+    """The latest plan of a Slack user, in one read less than finding their person id first."""
+    person = select(Person.id).where(Person.team_id == team_id, Person.slack_user_id == user_id)
+    return _latest_plan(session, PlanVersion.person_id == person.scalar_subquery())
+
+
+def _latest_plan(session: Session, whose: ColumnElement[bool]) -> SavedPlan | None:
+    # Plain column reads, no ORM objects: this runs between a slash command's ack and its views.open.
+    version = session.execute(
+        select(
+            PlanVersion.id,
+            PlanVersion.version,
+            PlanVersion.created_at,
+            PlanVersion.goal_kind,
+            PlanVersion.goal_text,
+            PlanVersion.goal_target,
+            PlanVersion.goal_target_text,
+            PlanVersion.goal_is_own_want,
+            PlanVersion.goal_fits_values,
+            PlanVersion.year_from_now,
+        )
+        .where(whose)
         .order_by(PlanVersion.version.desc())
         .limit(1)
-        .options(selectinload(PlanVersion.steps), selectinload(PlanVersion.gaps))
+    ).first()
+    if version is None:
+        return None
+    steps = session.execute(
+        select(PlanStep.title, PlanStep.target, PlanStep.target_text, PlanStep.done)
+        .where(PlanStep.plan_version_id == version.id)
+        .order_by(PlanStep.position)
     )
-    return None if row is None else _saved_plan(row)
+    gaps = session.scalars(
+        select(PlanGap.description).where(PlanGap.plan_version_id == version.id).order_by(PlanGap.position)
+    )
+    return _saved_plan(version, steps, gaps)
 
 
 def plan_history(session: Session, person_id: int) -> list[SavedPlan]:
@@ -53,7 +86,7 @@ def plan_history(session: Session, person_id: int) -> list[SavedPlan]:
         .order_by(PlanVersion.version)
         .options(selectinload(PlanVersion.steps), selectinload(PlanVersion.gaps))
     )
-    return [_saved_plan(row) for row in rows]
+    return [_saved_plan(row, row.steps, (gap.description for gap in row.gaps)) for row in rows]
 
 
 def add_plan_version(session: Session, person_id: int, plan: Plan, now: datetime) -> SavedPlan:
@@ -111,19 +144,23 @@ def delete_draft(session: Session, person_id: int, root_view_id: str) -> None:
     session.execute(delete(PlanDraft).where(PlanDraft.person_id == person_id, PlanDraft.root_view_id == root_view_id))
 
 
-def _saved_plan(row: PlanVersion) -> SavedPlan:
+def _saved_plan(version: Any, steps: Iterable[Any], gaps: Iterable[str]) -> SavedPlan:
+    """From a plan_versions row (ORM object or plain row) and its steps' rows, in order, and gap texts."""
     goal = Goal(
-        kind=GoalKind(row.goal_kind),
-        text=row.goal_text,
-        target=row.goal_target,
-        target_text=row.goal_target_text,
-        is_own_want=row.goal_is_own_want,
-        fits_values=row.goal_fits_values,
-        year_from_now=row.year_from_now,
+        kind=GoalKind(version.goal_kind),
+        text=version.goal_text,
+        target=version.goal_target,
+        target_text=version.goal_target_text,
+        is_own_want=version.goal_is_own_want,
+        fits_values=version.goal_fits_values,
+        year_from_now=version.year_from_now,
     )
-    steps = tuple(Step(title=s.title, target=s.target, target_text=s.target_text, done=s.done) for s in row.steps)
-    plan = Plan(goal=goal, steps=steps, gaps=tuple(g.description for g in row.gaps))
-    return SavedPlan(plan=plan, version=row.version, saved_at=_utc(row.created_at))
+    plan = Plan(
+        goal=goal,
+        steps=tuple(Step(title=s.title, target=s.target, target_text=s.target_text, done=s.done) for s in steps),
+        gaps=tuple(gaps),
+    )
+    return SavedPlan(plan=plan, version=version.version, saved_at=_utc(version.created_at))
 
 
 def _utc(moment: datetime) -> datetime:
