@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -37,45 +37,59 @@ def person_tz(session: Session, person_id: int) -> str | None:
     return session.scalar(select(Person.tz).where(Person.id == person_id))
 
 
+# Built once: these run between a slash command's ack and its views.open, where even building a statement
+# shows. Plain column reads, no ORM objects.
+_VERSION_COLUMNS = (
+    PlanVersion.id,
+    PlanVersion.version,
+    PlanVersion.created_at,
+    PlanVersion.goal_kind,
+    PlanVersion.goal_text,
+    PlanVersion.goal_target,
+    PlanVersion.goal_target_text,
+    PlanVersion.goal_is_own_want,
+    PlanVersion.goal_fits_values,
+    PlanVersion.year_from_now,
+)
+_LATEST_VERSION = (
+    select(*_VERSION_COLUMNS)
+    .where(PlanVersion.person_id == bindparam("person"))
+    .order_by(PlanVersion.version.desc())
+    .limit(1)
+)
+_LATEST_VERSION_OF_USER = (
+    select(*_VERSION_COLUMNS)
+    .where(
+        PlanVersion.person_id
+        == select(Person.id)
+        .where(Person.team_id == bindparam("team"), Person.slack_user_id == bindparam("user"))
+        .scalar_subquery()
+    )
+    .order_by(PlanVersion.version.desc())
+    .limit(1)
+)
+_STEPS = (
+    select(PlanStep.title, PlanStep.target, PlanStep.target_text, PlanStep.done)
+    .where(PlanStep.plan_version_id == bindparam("version"))
+    .order_by(PlanStep.position)
+)
+_GAPS = select(PlanGap.description).where(PlanGap.plan_version_id == bindparam("version")).order_by(PlanGap.position)
+
+
 def latest_plan(session: Session, person_id: int) -> SavedPlan | None:
-    return _latest_plan(session, PlanVersion.person_id == person_id)
+    return _latest_plan(session, session.execute(_LATEST_VERSION, {"person": person_id}).first())
 
 
 def latest_plan_of(session: Session, team_id: str, user_id: str) -> SavedPlan | None:
     """The latest plan of a Slack user, in one read less than finding their person id first."""
-    person = select(Person.id).where(Person.team_id == team_id, Person.slack_user_id == user_id)
-    return _latest_plan(session, PlanVersion.person_id == person.scalar_subquery())
+    return _latest_plan(session, session.execute(_LATEST_VERSION_OF_USER, {"team": team_id, "user": user_id}).first())
 
 
-def _latest_plan(session: Session, whose: ColumnElement[bool]) -> SavedPlan | None:
-    # Plain column reads, no ORM objects: this runs between a slash command's ack and its views.open.
-    version = session.execute(
-        select(
-            PlanVersion.id,
-            PlanVersion.version,
-            PlanVersion.created_at,
-            PlanVersion.goal_kind,
-            PlanVersion.goal_text,
-            PlanVersion.goal_target,
-            PlanVersion.goal_target_text,
-            PlanVersion.goal_is_own_want,
-            PlanVersion.goal_fits_values,
-            PlanVersion.year_from_now,
-        )
-        .where(whose)
-        .order_by(PlanVersion.version.desc())
-        .limit(1)
-    ).first()
+def _latest_plan(session: Session, version: Any) -> SavedPlan | None:
     if version is None:
         return None
-    steps = session.execute(
-        select(PlanStep.title, PlanStep.target, PlanStep.target_text, PlanStep.done)
-        .where(PlanStep.plan_version_id == version.id)
-        .order_by(PlanStep.position)
-    )
-    gaps = session.scalars(
-        select(PlanGap.description).where(PlanGap.plan_version_id == version.id).order_by(PlanGap.position)
-    )
+    steps = session.execute(_STEPS, {"version": version.id})
+    gaps = session.scalars(_GAPS, {"version": version.id})
     return _saved_plan(version, steps, gaps)
 
 
