@@ -248,10 +248,12 @@ class Sweep:
             }
             decisions = {}
             for line in chunk:
+                if line.next_nudge_on > today[line.id]:
+                    continue  # its day has not come where the manager is (most of a pass, most of the day)
                 cycle = Cycle(line.next_due_on, line.started_on, line.first_cycle, lead_days)
                 decision = next_stage(cycle, line.next_nudge_on, today[line.id])
                 if decision.stage is not None or decision.next_nudge_on != line.next_nudge_on:
-                    decisions[line.id] = decision  # else its day has not come where the manager is
+                    decisions[line.id] = decision
             moves = [
                 store.Move(line.id, line.next_due_on, line.next_nudge_on, decisions[line.id].next_nudge_on)
                 for line in chunk
