@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
+from sqlalchemy.exc import StatementError
 
 from bot.conversations import Conversations
 from bot.lines import Lines
 from bot.listeners import register
-from bot.listeners.context import Services
+from bot.listeners.context import Services, tell_failure
 from bot.own_data import OwnData
 from bot.plans import Clock, Plans, utc_now
 from bot.reflections import Reflections
@@ -49,11 +50,23 @@ def create_app(
     register(app, services)
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any]) -> None:
-        # Ids only: answers never reach the logs.
+    def on_error(
+        error: Exception, body: dict[str, Any], client: WebClient | None, context: BoltContext
+    ) -> BoltResponse | None:
+        if context.authorize_result is None:
+            # It failed before Slack's signature was checked (Bolt raises on a malformed timestamp header):
+            # nothing says Slack sent it, so it is refused, and no one named in it is told anything.
+            log.warning("request refused: its signature could not be checked (%s)", type(error).__name__)
+            return BoltResponse(status=401, body="")
+        # Ids only: answers never reach the logs. The engine hides the values in the database errors it
+        # raises; this covers one raised another way.
+        if isinstance(error, StatementError):
+            error.hide_parameters = True
         kind = body.get("type") or body.get("command")
         user = body.get("user_id") or (body.get("user") or {}).get("id")
         log.error("listener failed for %s from %s: %r", kind, user, error, exc_info=error)
+        tell_failure(client, body, error)
+        return None
 
     return app
 

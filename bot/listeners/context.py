@@ -8,7 +8,9 @@ from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.blocks.home import home_view
 from bot.conversations import Conversations
@@ -92,6 +94,35 @@ def tell(client: WebClient, body: dict[str, Any], who: Who, text: str) -> None:
             client.chat_postMessage(channel=who.user_id, text=text)
     except SlackApiError as exc:
         log.warning("could not tell %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+# The database did not answer (SQLite locked past its busy timeout, PostgreSQL down or restarting, no free
+# connection): the unit of work was rolled back, and trying again later will do.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+NOT_REACHED_DATABASE = (
+    "Sorry, I couldn't reach my database just now, so I couldn't finish that. Please try again in a minute."
+)
+SOMETHING_FAILED = (
+    "Sorry, something went wrong on my side, so I couldn't finish that. Please try again; "
+    "if it keeps happening, tell your Slack admin."
+)
+
+
+def tell_failure(client: WebClient | None, body: dict[str, Any], error: Exception) -> None:
+    """After a listener failed: tell the person who asked, privately, that it did not go through.
+
+    Out of band (an ephemeral note where they clicked, else a DM), because the HTTP answer may be gone:
+    Slack waits 3 s, and a locked SQLite gives up after 5. Only a command, a click or a submitted form asked
+    for something; opening Home or closing a form did not, and a note about them would only puzzle."""
+    who = who_from(body)
+    asked = "command" in body or body.get("type") in ("block_actions", "view_submission")
+    if client is None or who is None or not asked:
+        return
+    text = NOT_REACHED_DATABASE if isinstance(error, DATABASE_UNAVAILABLE) else SOMETHING_FAILED
+    try:
+        tell(client, body, who, text)
+    except (SlackClientError, OSError) as exc:  # Slack unreachable too: the log is all that is left
+        log.warning("could not tell %s/%s of a failure: %s", who.team_id, who.user_id, type(exc).__name__)
 
 
 def dm(
