@@ -30,7 +30,13 @@ def wsgi_app(app: App, ready: Callable[[], bool] = lambda: True) -> WSGIApplicat
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
             )
             return [body]
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except (ValueError, AttributeError):
+            # Bolt parses the body before it checks the signature, and raises on one it cannot read (JSON cut
+            # short, not an object, not UTF-8): whoever sent it, it is a bad request, not a server error.
+            start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", "0")])
+            return [b""]
 
     return application
 
