@@ -65,10 +65,10 @@ ENQUEUE_BATCH: Final = 500  # lines per transaction
 PERMANENT_ERRORS: Final = frozenset(
     {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot", "user_deleted"}
 )
+# The bot's token is refused: nothing will work until an admin fixes it.
+TOKEN_ERRORS: Final = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
 # Errors that every other send of this pass would meet too: stop sending until the next pass.
-PASS_STOPPING_ERRORS: Final = frozenset(
-    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "missing_scope", "ratelimited", "rate_limited"}
-)
+PASS_STOPPING_ERRORS: Final = TOKEN_ERRORS | {"missing_scope", "ratelimited", "rate_limited"}
 # Sends in a row that found Slack unreachable (timeouts, refused connections) before the pass gives up.
 UNREACHABLE_STOPS_PASS: Final = 3
 # users.info answers saying the person is gone.
@@ -159,9 +159,11 @@ class _Zones:
             error = _error_code(exc)
             if error in GONE_ERRORS:
                 return _Tz(True, cached, gone=True)
-            if error in TRANSIENT_LOOKUP_ERRORS or error.startswith("http_"):
-                if error == "ratelimited":
-                    self.lookups_left = 0  # Slack asks us to slow down: the rest wait for the next pass
+            if error in TRANSIENT_LOOKUP_ERRORS or error in TOKEN_ERRORS or error.startswith("http_"):
+                if error == "ratelimited" or error in TOKEN_ERRORS:
+                    # Slack asks us to slow down, or refuses the token: the rest wait for the next pass, and
+                    # what we knew of people's zones is kept (a bad token says nothing about them).
+                    self.lookups_left = 0
                 return fallback
             # Something a retry will not fix (e.g. the app lacks users:read): keep what we have, and do not
             # ask again for a week, taking the person as UTC if we never knew better.
