@@ -12,7 +12,6 @@ from __future__ import annotations
 import signal
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -22,9 +21,8 @@ from bot.career.cadence import CLAIM_LEASE, NudgeStatus
 from bot.nudges import ENQUEUE_BATCH
 from storage.db import Database
 from storage.models import Nudge, Person, ReportingLine
-from tests.conftest import BACKENDS, empty_database_url
-from tests.e2e.test_sweep_cli import MONDAY_10AM_NEW_YORK, Admin, finished
-from tests.fakeslack import Call, FakeResponse, FakeSlack
+from tests.e2e.conftest import MONDAY_10AM_NEW_YORK, Admin, finished
+from tests.fakeslack import Call, FakeResponse
 
 pytestmark = pytest.mark.e2e
 
@@ -32,20 +30,6 @@ EARLY = MONDAY_10AM_NEW_YORK - timedelta(hours=3)  # 07:00 in New York: due toda
 AFTER_THE_LEASE = CLAIM_LEASE + timedelta(minutes=1)
 HELD = FakeResponse(delay=120.0)  # a request the fake does not answer before the test has killed the sweep
 OK = FakeResponse(body={"ok": True, "channel": "D0FAKE", "ts": "1700000000.000100"})
-
-
-@pytest.fixture(params=BACKENDS)
-def admin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Admin]:
-    """As in test_sweep_cli.py: an empty database (SQLite file, or PostgreSQL schema) and a fake Slack."""
-    for url, options in empty_database_url(request.param, tmp_path_factory):
-        db = Database(url, **options)
-        db.upgrade()
-        connect_args = options.get("connect_args")
-        search_path = connect_args.get("options") if isinstance(connect_args, dict) else None
-        process_url = f"{url}?options={search_path.replace('=', '%3D')}" if search_path else url
-        with FakeSlack() as slack:
-            yield Admin(slack, db, process_url, tmp_path_factory.mktemp("cwd"))
-        db.dispose()
 
 
 def zones_known(db: Database, users: list[str], at: datetime) -> None:
