@@ -2,7 +2,7 @@
 
     SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… SLACK_API_URL=… HOST=127.0.0.1 PORT=0 python bench/bare_bolt.py
 
-Same Web API client (bot.slack_client), same WSGI adapter and waitress server (bot.server.make_server, same
+Same Web API client (bot.slack.client), same WSGI adapter and waitress server (bot.slack.server.make_server, same
 thread count) and same logging levels as `careerplan run`; no database, no scheduler. Prints
 "bare bolt is listening on http://HOST:PORT/slack/events" once it serves, then runs until terminated.
 """
@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids
-from bot.server import EVENTS_PATH, make_server
 from bot.settings import Settings
-from bot.slack_client import build_web_client
+from bot.slack import ids
+from bot.slack.client import build_web_client
+from bot.slack.server import EVENTS_PATH, make_server
 
 VIEW: dict[str, Any] = {
     "type": "modal",

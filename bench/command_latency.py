@@ -52,10 +52,10 @@ from typing import IO, Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.seed import SPAN, Org, bench_database, seed
-from bot import ids
-from tests.bot.blocks.slack_state import state_from_initial
+from bot.slack import ids
 from tests.fakeslack import Call, FakeResponse, FakeSlack
 from tests.slackhttp import HttpResult, SlackSender, app_home_opened, view_submission
+from tests.slackstate import state_from_initial
 
 SECRET = "bench-secret"
 POSTGRES_ENV = "CAREERPLAN_TEST_POSTGRES_URL"

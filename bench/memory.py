@@ -30,14 +30,14 @@ from tests.slackhttp import SlackSender
 
 SECRET = "bench-secret"
 COMMANDS = 200
-# `careerplan run`, with bot.plans.utc_now pinned before the CLI is imported.
+# `careerplan run`, with bot.usecases.plans.utc_now pinned before the CLI is imported.
 PINNED_RUN = """\
 import sys
 from datetime import datetime
 
-import bot.plans
+import bot.usecases.plans
 
-bot.plans.utc_now = lambda: datetime.fromisoformat(sys.argv[1])
+bot.usecases.plans.utc_now = lambda: datetime.fromisoformat(sys.argv[1])
 from bot.cli import main
 
 sys.exit(main(["run"]))

@@ -34,9 +34,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.seed import MONDAY_10AM_NEW_YORK, bench_database, seed
-from bot.nudges import Sweep, SweepReport
+from bot.jobs.sweep import Sweep, SweepReport
 from bot.settings import Settings
-from bot.slack_client import build_web_client
+from bot.slack.client import build_web_client
 from storage import nudges as store
 from storage.db import Database
 from tests.fakeslack import FakeSlack

@@ -18,12 +18,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.command_latency import percentile
-from bot.app import create_app
 from bot.career.lines import RequestedBy
 from bot.settings import Settings
+from bot.slack.app import create_app
 from storage import lines as store
 from storage.db import Database
-from storage.plans import ensure_person
+from storage.people import ensure_person
 from tests.botserver import serving
 from tests.fakeslack import TEAM_ID, FakeSlack
 from tests.slackhttp import SlackSender

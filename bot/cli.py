@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
     from slack_sdk import WebClient
 
-    from bot.importer import Lookup
-    from bot.nudges import Sweep
+    from bot.jobs.sweep import Sweep
+    from bot.usecases.importer import Lookup
 
 _T = TypeVar("_T")
 
@@ -137,10 +137,10 @@ def _run(_args: argparse.Namespace) -> int:
     db = _open_database(settings.database_url)
     _prepare_schema(db)
 
-    from bot.app import create_app  # imported late: `careerplan --help` stays fast
-    from bot.nudges import Sweep
-    from bot.scheduler import build_scheduler
-    from bot.slack_client import build_web_client
+    from bot.jobs.scheduler import build_scheduler
+    from bot.jobs.sweep import Sweep
+    from bot.slack.app import create_app  # imported late: `careerplan --help` stays fast
+    from bot.slack.client import build_web_client
 
     client = build_web_client(settings)
     try:
@@ -167,7 +167,7 @@ def _run(_args: argparse.Namespace) -> int:
             db.dispose()
         return 0
 
-    from bot.server import EVENTS_PATH, make_server
+    from bot.slack.server import EVENTS_PATH, make_server
 
     try:
         server = make_server(app, settings.host, settings.port)
@@ -198,8 +198,8 @@ def _sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from bot.nudges import Sweep
-    from bot.slack_client import build_web_client
+    from bot.jobs.sweep import Sweep
+    from bot.slack.client import build_web_client
 
     env = {
         name: value for name, value in os.environ.items() if name in SWEEP_SETTINGS or name.startswith("CAREERPLAN_")
@@ -242,7 +242,7 @@ def _db_current(_args: argparse.Namespace) -> int:
 
 
 def _import_managers(args: argparse.Namespace) -> int:
-    from bot.importer import ImportFileError  # imported late: `careerplan --help` stays fast
+    from bot.usecases.importer import ImportFileError  # imported late: `careerplan --help` stays fast
 
     try:
         return _import(args.file, dry_run=args.dry_run)
@@ -256,8 +256,8 @@ def _import_managers(args: argparse.Namespace) -> int:
 
 
 def _import(path: Path, *, dry_run: bool) -> int:
-    from bot.importer import import_managers, read_csv
-    from bot.slack_client import build_web_client
+    from bot.slack.client import build_web_client
+    from bot.usecases.importer import import_managers, read_csv
 
     env = {name: os.environ[name] for name in IMPORT_SETTINGS if name in os.environ}
     settings = Settings.from_env({**env, "SLACK_SIGNING_SECRET": "unused by import-managers"})
@@ -306,7 +306,7 @@ def _team_id(client: WebClient) -> str:
 
 
 def _lookup_by_email(client: WebClient) -> Lookup:
-    from bot.importer import LookupFailed
+    from bot.usecases.importer import LookupFailed
 
     def lookup(email: str) -> str | None:
         try:

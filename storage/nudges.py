@@ -529,26 +529,6 @@ def ended_experiments(session: Session, line_id: int, ends_on: date) -> list[Con
     ]
 
 
-# --- people's time zones (users.info, cached) ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CachedTz:
-    tz: str | None
-    checked_at: datetime | None
-
-
-def get_tz(session: Session, person_id: int) -> CachedTz | None:
-    found = session.execute(select(Person.tz, Person.tz_checked_at).where(Person.id == person_id)).first()
-    return None if found is None else CachedTz(found[0], _utc(found[1]))
-
-
-def set_tz(session: Session, person_id: int, tz: str | None, now: datetime) -> None:
-    """Remember the person's Slack time zone (None: unknown, taken as UTC) as checked at `now`."""
-    now = _utc(now)
-    session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(tz=tz, tz_checked_at=now))
-
-
 # --- helpers ----------------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Storage of people, plan versions and wizard drafts, behind small functions.
+"""Storage of plan versions and wizard drafts, behind small functions.
 
 Every function takes the caller's Session (one unit of work per listener call) and returns
 domain objects from bot.career, never ORM rows, so nothing outside storage touches SQLAlchemy.
@@ -11,30 +11,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from bot.career.plan import Goal, GoalKind, Plan, PlanForm, SavedPlan, Step
-from storage.models import Person, PlanDraft, PlanGap, PlanStep, PlanVersion, Workspace
+from storage.models import Person, PlanDraft, PlanGap, PlanStep, PlanVersion
 
 DRAFT_LIFETIME = timedelta(days=2)
-
-
-def find_person_id(session: Session, team_id: str, user_id: str) -> int | None:
-    return session.scalar(select(Person.id).where(Person.team_id == team_id, Person.slack_user_id == user_id))
-
-
-def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -> int:
-    """The person's id, creating the workspace and person rows if needed (safe under concurrency)."""
-    _insert_ignoring_conflict(session, Workspace, {"team_id": team_id, "created_at": now})
-    _insert_ignoring_conflict(session, Person, {"team_id": team_id, "slack_user_id": user_id, "created_at": now})
-    person_id = find_person_id(session, team_id, user_id)
-    assert person_id is not None
-    return person_id
-
-
-def person_tz(session: Session, person_id: int) -> str | None:
-    return session.scalar(select(Person.tz).where(Person.id == person_id))
 
 
 # Built once: these run between a slash command's ack and its views.open, where even building a statement
@@ -180,11 +162,3 @@ def _saved_plan(version: Any, steps: Iterable[Any], gaps: Iterable[str]) -> Save
 def _utc(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything is stored in UTC.
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _insert_ignoring_conflict(
-    session: Session, model: type[Workspace] | type[Person], values: dict[str, object]
-) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())

@@ -11,7 +11,7 @@ from slack_bolt import App
 from waitress import wasyncore
 from waitress.server import create_server
 
-from bot.server import wsgi_app
+from bot.slack.server import wsgi_app
 
 
 @contextmanager

@@ -14,9 +14,9 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from bot import ids
-from bot.app import create_app
 from bot.settings import Settings
+from bot.slack import ids
+from bot.slack.app import create_app
 from storage.db import Database
 from tests.botserver import serving
 from tests.fakeslack import FakeSlack

@@ -1,4 +1,4 @@
-"""What a nudge DM says, gathered by the sweep for the pure builders in bot.blocks.nudges. No Slack, no SQL."""
+"""What a nudge DM says, gathered by the sweep for the pure builders in bot.slack.blocks.nudges. No Slack, no SQL."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import pytest
 
 from bot.career.lines import RequestedBy
 from storage import lines as line_store
-from storage import plans as plan_store
+from storage import people
 from storage.db import Database
 from tests.conftest import BACKENDS, empty_database_url
 from tests.e2e.test_careerplan_run import clean_env
@@ -25,9 +25,9 @@ FROZEN_CLOCK = """\
 import sys
 from datetime import datetime
 
-import bot.plans
+import bot.usecases.plans
 
-bot.plans.utc_now = lambda: datetime.fromisoformat(sys.argv[1])
+bot.usecases.plans.utc_now = lambda: datetime.fromisoformat(sys.argv[1])
 from bot.cli import main
 
 sys.exit(main(sys.argv[2:]))
@@ -54,8 +54,8 @@ class Admin:
     def lines(self, count: int, started_on: date) -> None:
         with self.db.session() as session:
             for n in range(count):
-                report = plan_store.ensure_person(session, "T0FAKE", f"U0R{n:03d}", MONDAY_10AM_NEW_YORK)
-                manager = plan_store.ensure_person(session, "T0FAKE", f"U0M{n:03d}", MONDAY_10AM_NEW_YORK)
+                report = people.ensure_person(session, "T0FAKE", f"U0R{n:03d}", MONDAY_10AM_NEW_YORK)
+                manager = people.ensure_person(session, "T0FAKE", f"U0M{n:03d}", MONDAY_10AM_NEW_YORK)
                 line_store.add_line(
                     session,
                     report,

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import ids
+from bot.slack import ids
+from storage import people
 from storage import plans as store
 from storage.db import Database, head_revision
-from tests.bot.listeners.conftest import SECRET, Bot, walk_wizard
+from tests.bot.slack.listeners.conftest import SECRET, Bot, walk_wizard
 from tests.conftest import Clock
 from tests.fakeslack import FakeSlack
 from tests.slackhttp import SlackSender, app_home_opened
@@ -75,7 +76,7 @@ def test_a_newcomer_walks_the_wizard_against_a_running_bot(running: Bot) -> None
     walk_wizard(modal)
     assert "version 1" in str(modal.view)
     with running.db.session() as session:
-        person = store.find_person_id(session, "T0FAKE", "U0EMPLOYEE")
+        person = people.find_person_id(session, "T0FAKE", "U0EMPLOYEE")
         assert person is not None
         saved = store.latest_plan(session, person)
     assert saved is not None

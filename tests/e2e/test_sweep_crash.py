@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.career.cadence import CLAIM_LEASE, NudgeStatus
-from bot.nudges import ENQUEUE_BATCH
+from bot.jobs.sweep import ENQUEUE_BATCH
 from storage.db import Database
 from storage.models import Nudge, Person, ReportingLine
 from tests.e2e.conftest import MONDAY_10AM_NEW_YORK, Admin, finished

@@ -14,7 +14,7 @@ from storage import conversations as store
 from storage import lines as line_store
 from storage.db import Database
 from storage.models import Conversation, Experiment, Nudge, ReportingLine
-from storage.plans import ensure_person
+from storage.people import ensure_person
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 START = date(2026, 6, 1)

@@ -13,7 +13,7 @@ from bot.career.lines import EndReason, LineStatus, RequestedBy
 from storage import lines as store
 from storage.db import Database
 from storage.models import Nudge
-from storage.plans import ensure_person
+from storage.people import ensure_person
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 

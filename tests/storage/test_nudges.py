@@ -14,9 +14,10 @@ from bot.career.cadence import CLAIM_LEASE, Audience, NudgeKind, NudgeStatus
 from bot.career.lines import EndReason, RequestedBy
 from storage import lines as line_store
 from storage import nudges as store
+from storage import people
 from storage.db import Database
 from storage.models import Conversation, Experiment, Nudge, ReportingLine
-from storage.plans import ensure_person
+from storage.people import ensure_person
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 STARTED = date(2026, 11, 2)
@@ -307,8 +308,8 @@ def test_delivery_candidates_include_orphaned_claims_only_once_their_lease_ran_o
 def test_a_persons_time_zone_is_cached_with_when_it_was_checked(db: Database) -> None:
     _, report, _ = new_line(db)
     with db.session() as session:
-        assert store.get_tz(session, report) == store.CachedTz(None, None)
-        store.set_tz(session, report, "Pacific/Auckland", NOW)
+        assert people.get_tz(session, report) == people.CachedTz(None, None)
+        people.set_tz(session, report, "Pacific/Auckland", NOW)
     with db.session() as session:
-        assert store.get_tz(session, report) == store.CachedTz("Pacific/Auckland", NOW)
-        assert store.get_tz(session, 10_000) is None
+        assert people.get_tz(session, report) == people.CachedTz("Pacific/Auckland", NOW)
+        assert people.get_tz(session, 10_000) is None

@@ -16,6 +16,7 @@ from bot.career.plan import Goal, GoalKind, Plan, PlanForm, Step
 from bot.career.reflection import Direction, Reflection, Why
 from storage import conversations as conversation_store
 from storage import lines as line_store
+from storage import people
 from storage import plans as store
 from storage import reflections as reflection_store
 from storage.db import Database
@@ -47,7 +48,7 @@ def a_plan(goal: str, steps: int, gaps: int) -> Plan:
 
 def fill(session: Session, user_id: str) -> int:
     """Two plan versions (2+3 steps, 1+2 gaps), a draft and two reflections for `user_id`."""
-    person = store.ensure_person(session, "T1", user_id, NOW)
+    person = people.ensure_person(session, "T1", user_id, NOW)
     store.add_plan_version(session, person, a_plan(f"{user_id} first", 2, 1), NOW)
     store.add_plan_version(session, person, a_plan(f"{user_id} second", 3, 2), NOW + timedelta(days=1))
     store.put_draft(session, person, "V1", PlanForm(goal_text=HOSTILE), NOW)
@@ -108,7 +109,7 @@ def version_ids(session: Session, person: int) -> list[int]:
 
 def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Database) -> None:
     with db.session() as session:
-        ana, bo, boss = fill(session, "U0ANA"), fill(session, "U0BO"), store.ensure_person(session, "T1", "U0M", NOW)
+        ana, bo, boss = fill(session, "U0ANA"), fill(session, "U0BO"), people.ensure_person(session, "T1", "U0M", NOW)
         ana_line = line_store.add_line(
             session, ana, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 1, 5)
         )
@@ -117,7 +118,7 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
         )
         line_store.set_shared(session, ana_line.id, True, NOW)
         line_store.set_shared(session, bo_line.id, True, NOW)  # Bo shares with Ana, Bo's manager
-        carol = store.ensure_person(session, "T1", "U0CAROL", NOW)
+        carol = people.ensure_person(session, "T1", "U0CAROL", NOW)
         carol_line = line_store.add_line(
             session, carol, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 1, 1)
         )
@@ -168,7 +169,7 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
 def test_erasing_twice_or_for_someone_with_nothing_saved_removes_nothing(db: Database) -> None:
     with db.session() as session:
         ana = fill(session, "U0ANA")
-        empty = store.ensure_person(session, "T1", "U0EMPTY", NOW)
+        empty = people.ensure_person(session, "T1", "U0EMPTY", NOW)
     with db.session() as session:
         assert sum(erase_answers(session, ana).values()) > 0
     with db.session() as session:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.career.plan import Goal, GoalKind, Plan, PlanForm, Step, StepForm
+from storage import people
 from storage import plans as store
 from storage.db import Database
 from storage.models import PlanDraft, PlanVersion
@@ -36,17 +37,17 @@ def a_plan(goal_text: str = "Lead a platform team") -> Plan:
 
 def test_a_person_is_created_once_even_when_asked_twice(db: Database) -> None:
     with db.session() as session:
-        first = store.ensure_person(session, "T1", "U1", NOW)
+        first = people.ensure_person(session, "T1", "U1", NOW)
     with db.session() as session:
-        again = store.ensure_person(session, "T1", "U1", NOW)
-        other_team = store.ensure_person(session, "T2", "U1", NOW)
+        again = people.ensure_person(session, "T1", "U1", NOW)
+        other_team = people.ensure_person(session, "T2", "U1", NOW)
     assert first == again
     assert other_team != first
 
 
 def test_saving_keeps_every_version_and_latest_is_the_newest(db: Database) -> None:
     with db.session() as session:
-        person = store.ensure_person(session, "T1", "U1", NOW)
+        person = people.ensure_person(session, "T1", "U1", NOW)
         first = store.add_plan_version(session, person, a_plan("First goal"), NOW)
     with db.session() as session:
         second = store.add_plan_version(session, person, a_plan("Second goal"), NOW + timedelta(days=1))
@@ -63,7 +64,7 @@ def test_saving_keeps_every_version_and_latest_is_the_newest(db: Database) -> No
 def test_plans_round_trip_exactly_including_hostile_text(db: Database) -> None:
     plan = a_plan(HOSTILE)
     with db.session() as session:
-        person = store.ensure_person(session, "T1", "U1", NOW)
+        person = people.ensure_person(session, "T1", "U1", NOW)
         store.add_plan_version(session, person, plan, NOW)
     with db.session() as session:
         latest = store.latest_plan(session, person)
@@ -73,18 +74,18 @@ def test_plans_round_trip_exactly_including_hostile_text(db: Database) -> None:
 
 def test_people_see_only_their_own_plan(db: Database) -> None:
     with db.session() as session:
-        alice = store.ensure_person(session, "T1", "UALICE", NOW)
-        bob = store.ensure_person(session, "T1", "UBOB", NOW)
+        alice = people.ensure_person(session, "T1", "UALICE", NOW)
+        bob = people.ensure_person(session, "T1", "UBOB", NOW)
         store.add_plan_version(session, person_id=alice, plan=a_plan("Alice's goal"), now=NOW)
     with db.session() as session:
         assert store.latest_plan(session, bob) is None
-        assert store.find_person_id(session, "T2", "UALICE") is None
+        assert people.find_person_id(session, "T2", "UALICE") is None
 
 
 def test_drafts_keep_what_was_typed_per_open_wizard(db: Database) -> None:
     form = PlanForm(goal_kind="own", goal_text=HOSTILE, steps=[StepForm(title="x", words="not a date")])
     with db.session() as session:
-        person = store.ensure_person(session, "T1", "U1", NOW)
+        person = people.ensure_person(session, "T1", "U1", NOW)
         store.put_draft(session, person, "V1", form, NOW)
     with db.session() as session:
         assert store.get_draft(session, person, "V1") == PlanForm.from_json(form.to_json())
@@ -96,7 +97,7 @@ def test_drafts_keep_what_was_typed_per_open_wizard(db: Database) -> None:
 
 def test_abandoned_drafts_are_purged(db: Database) -> None:
     with db.session() as session:
-        person = store.ensure_person(session, "T1", "U1", NOW)
+        person = people.ensure_person(session, "T1", "U1", NOW)
         store.put_draft(session, person, "OLD", PlanForm(goal_text="old answers"), NOW)
     later = NOW + store.DRAFT_LIFETIME + timedelta(minutes=1)
     with db.session() as session:
@@ -111,7 +112,7 @@ def test_a_plan_version_is_written_in_one_transaction(db: Database) -> None:
         pass
 
     with db.session() as session:
-        person = store.ensure_person(session, "T1", "U1", NOW)
+        person = people.ensure_person(session, "T1", "U1", NOW)
     try:
         with db.session() as session:
             store.add_plan_version(session, person, a_plan(), NOW)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.career.plan import FieldError
 from bot.career.reflection import Direction, Reflection, ReflectionField, SavedReflection, Why
-from bot.plans import Who
-from bot.reflections import Reflections
-from storage import plans as people
+from bot.usecases.common import Who
+from bot.usecases.reflections import Reflections
+from storage import people
 from storage import reflections as store
 from storage.db import Database
 from tests.conftest import Clock

@@ -1,0 +1,495 @@
+"""The sweep (F4): find the nudges that are due, and deliver them once each, in each recipient's working hours.
+
+A sweep keeps no state of its own: everything is computed from the tables, so any number of copies may run
+at once (DESIGN.md §5). It has two phases:
+
+- *Enqueue*: active lines whose `next_nudge_on` has come (in the manager's own time zone) get the nudge of
+  their latest stage, and ended experiments get their question. The line's schedule moves on by a
+  conditional update, and only the sweeper whose update matched inserts the nudge rows (in the same
+  transaction), so two sweepers never enqueue one stage twice; the unique key backs this up.
+- *Deliver*: pending nudges whose time has come are checked against the recipient's working hours, claimed
+  by a conditional update with a lease, sent with chat.postMessage, and recorded. A failure goes back to
+  pending with its error and a later `not_before`; a recipient who is gone fails for good.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from enum import Enum, auto
+from http.client import HTTPException
+from typing import Final, TypeVar
+from urllib.error import URLError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.orm import Session
+
+from bot.career.cadence import (
+    REPORT_INVITED_AT,
+    WORKING_DAYS,
+    Audience,
+    Cycle,
+    NudgeKind,
+    in_working_hours,
+    local_day,
+    next_stage,
+    prompts_for,
+    retry_delay,
+    zone,
+)
+from bot.career.lines import LineStatus, may_see_answers
+from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
+from bot.settings import Settings
+from bot.slack.blocks.nudges import Message, experiments_ended, manager_nudge, report_invite
+from bot.usecases.common import Clock, utc_now
+from storage import lines as line_store
+from storage import nudges as store
+from storage import people
+from storage import plans as plan_store
+from storage.db import Database
+
+log = logging.getLogger("careerplan.nudges")
+
+_T = TypeVar("_T")
+
+TZ_MAX_AGE: Final = timedelta(days=7)  # people.tz is asked of Slack again when older than this
+# users.info is Tier 4 (100+ a minute): a first sweep over a large org learns time zones over a few passes.
+TZ_LOOKUPS_PER_PASS: Final = 300
+DELIVERY_BATCH: Final = 1000  # nudges looked at per pass; the rest wait for the next pass
+ENQUEUE_BATCH: Final = 500  # lines per transaction
+# Slack errors that no retry can fix: the nudge fails for good.
+PERMANENT_ERRORS: Final = frozenset(
+    {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot", "user_deleted"}
+)
+# The bot's token is refused: nothing will work until an admin fixes it.
+TOKEN_ERRORS: Final = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired"})
+# Errors that every other send of this pass would meet too: stop sending until the next pass.
+PASS_STOPPING_ERRORS: Final = TOKEN_ERRORS | {"missing_scope", "ratelimited", "rate_limited"}
+# Sends in a row that found Slack unreachable (timeouts, refused connections) before the pass gives up.
+UNREACHABLE_STOPS_PASS: Final = 3
+# users.info answers saying the person is gone.
+GONE_ERRORS: Final = frozenset({"user_not_found", "users_not_found"})
+TRANSIENT_LOOKUP_ERRORS: Final = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable"})
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    enqueued: int = 0  # nudge rows created this pass
+    sent: int = 0
+    retried: int = 0  # sends that failed for now and will be tried again
+    failed: int = 0  # nudges that can never be delivered
+    waiting: int = 0  # due, but outside the recipient's working hours
+
+    def line(self) -> str:
+        return (
+            f"enqueued {self.enqueued}, sent {self.sent}, retried {self.retried}, failed {self.failed}, "
+            f"waiting outside working hours {self.waiting}"
+        )
+
+    def __str__(self) -> str:
+        return self.line()
+
+
+@dataclass
+class _Tally:
+    enqueued: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    waiting: int = 0
+
+    def report(self) -> SweepReport:
+        return SweepReport(self.enqueued, self.sent, self.retried, self.failed, self.waiting)
+
+
+class _Outcome(Enum):
+    """What became of one nudge this sweeper tried to send."""
+
+    SENT = auto()
+    RETRY = auto()  # Slack failed for now: pending again, later
+    UNREACHABLE = auto()  # a retry too, and Slack did not answer at all (timeout, connection refused)
+    STOP = auto()  # a retry too, and the rest of this pass would meet the same error (rate limit, bad token)
+    FAILED = auto()  # never deliverable
+    LOST = auto()  # another sweeper claimed it first
+    CANCELLED = auto()  # no longer owed
+
+
+@dataclass(frozen=True)
+class _Tz:
+    known: bool  # False: never learnt and Slack did not answer now; wait for a later pass
+    tz: str | None = None  # None with known=True: Slack has none for them, so UTC
+    gone: bool = False  # the account is deleted
+
+
+@dataclass
+class _Zones:
+    """People's time zones for one pass: the cache in people.tz, refreshed from users.info when stale."""
+
+    client: WebClient
+    now: datetime
+    lookups_left: int
+    learnt: dict[int, _Tz] = field(default_factory=dict)
+    to_store: dict[int, str | None] = field(default_factory=dict)
+    refused: bool = False  # users.info refused once this pass (said once in the log, not per person)
+
+    def of(
+        self, person_id: int, user_id: str, cached: str | None, checked_at: datetime | None, *, stale_ok: bool = False
+    ) -> _Tz:
+        """The person's zone. `stale_ok`: any zone once learnt will do (Slack is asked only if it never was)."""
+        if person_id in self.learnt:
+            return self.learnt[person_id]
+        if checked_at is not None and (stale_ok or self.now - checked_at < TZ_MAX_AGE):
+            return _Tz(True, cached)
+        fallback = _Tz(True, cached) if checked_at is not None else _Tz(False)
+        if self.lookups_left <= 0:
+            return fallback
+        self.lookups_left -= 1
+        answer = self._ask(person_id, user_id, cached, fallback)
+        self.learnt[person_id] = answer
+        return answer
+
+    def _ask(self, person_id: int, user_id: str, cached: str | None, fallback: _Tz) -> _Tz:
+        try:
+            user = self.client.users_info(user=user_id).get("user") or {}
+        except SlackApiError as exc:
+            error = _error_code(exc)
+            if error in GONE_ERRORS:
+                return _Tz(True, cached, gone=True)
+            if error in TRANSIENT_LOOKUP_ERRORS or error in TOKEN_ERRORS or error.startswith("http_"):
+                if error == "ratelimited" or error in TOKEN_ERRORS:
+                    # Slack asks us to slow down, or refuses the token: the rest wait for the next pass, and
+                    # what we knew of people's zones is kept (a bad token says nothing about them).
+                    self.lookups_left = 0
+                return fallback
+            # Something a retry will not fix (e.g. the app lacks users:read): keep what we have, and do not
+            # ask again for a week, taking the person as UTC if we never knew better.
+            if not self.refused:
+                log.warning("users.info refused (%s): people without a known time zone are taken as UTC", error)
+                self.refused = True
+            self.to_store[person_id] = cached
+            return _Tz(True, cached)
+        except (SlackClientError, OSError, HTTPException) as exc:
+            log.warning("users.info failed for person %s: %s", person_id, _transport_code(exc))
+            self.lookups_left = 0  # Slack is unreachable or slow: do not wait on it for every person
+            return fallback
+        if user.get("deleted"):
+            return _Tz(True, cached, gone=True)
+        tz = _known_zone(user.get("tz"))
+        self.to_store[person_id] = tz
+        return _Tz(True, tz)
+
+    def save(self, db: Database) -> None:
+        if not self.to_store:
+            return
+        with db.session() as session:
+            for person_id, tz in sorted(self.to_store.items()):
+                people.set_tz(session, person_id, tz, self.now)
+        self.to_store.clear()
+
+
+class Sweep:
+    """One sweep over the tables per `run_once()`; safe to run in several threads or processes at once."""
+
+    def __init__(
+        self,
+        db: Database,
+        client: WebClient,
+        settings: Settings,
+        clock: Clock = utc_now,
+        *,
+        tz_lookups_per_pass: int = TZ_LOOKUPS_PER_PASS,
+        delivery_batch: int = DELIVERY_BATCH,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.settings = settings
+        self.clock = clock
+        self.tz_lookups_per_pass = tz_lookups_per_pass
+        self.delivery_batch = delivery_batch
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Finish the nudge being sent and send no more (the bot is shutting down)."""
+        self._stopping.set()
+
+    def run_once(self) -> SweepReport:
+        now = self.clock()
+        tally = _Tally()
+        zones = _Zones(self.client, now, self.tz_lookups_per_pass)
+        self._enqueue(now, zones, tally)
+        self._deliver(now, zones, tally)
+        report = tally.report()
+        if report != SweepReport():
+            log.info("sweep: %s", report.line())
+        return report
+
+    # -- enqueue ------------------------------------------------------------------------------------------
+
+    def _enqueue(self, now: datetime, zones: _Zones, tally: _Tally) -> None:
+        # Zones ahead of UTC reach a day first: look one day further, and decide on each manager's own day.
+        through = now.astimezone(UTC).date() + timedelta(days=1)
+        with self.db.session() as session:
+            lines = store.lines_to_nudge(session, through)
+            ended = store.experiments_to_ask(session, through)
+        lead_days = self.settings.lead_days
+        for chunk in _chunks(lines, ENQUEUE_BATCH):
+            # Which day it is for the manager needs their zone only roughly (people rarely move): no Slack
+            # call here for a stale one. Delivery refreshes it, for the working hours of the DM actually sent.
+            today = {
+                line.id: local_day(
+                    now,
+                    zones.of(
+                        line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at, stale_ok=True
+                    ).tz,
+                )
+                for line in chunk
+            }
+            decisions = {}
+            for line in chunk:
+                if line.next_nudge_on > today[line.id]:
+                    continue  # its day has not come where the manager is (most of a pass, most of the day)
+                cycle = Cycle(line.next_due_on, line.started_on, line.first_cycle, lead_days)
+                decision = next_stage(cycle, line.next_nudge_on, today[line.id])
+                if decision.stage is not None or decision.next_nudge_on != line.next_nudge_on:
+                    decisions[line.id] = decision
+            moves = [
+                store.Move(line.id, line.next_due_on, line.next_nudge_on, decisions[line.id].next_nudge_on)
+                for line in chunk
+                if line.id in decisions
+            ]
+            if not moves:
+                continue
+            with self.db.session() as session:
+                moved = store.advance_lines(session, moves)  # lines another sweeper (or a click) changed stay out
+                new: list[store.NewNudge] = []
+                for line in chunk:
+                    stage = decisions[line.id].stage if line.id in moved else None
+                    if stage is None:
+                        continue
+                    new.append(store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.MANAGER, line.manager_id))
+                    if stage.kind in REPORT_INVITED_AT:
+                        new.append(
+                            store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.REPORT, line.report_id)
+                        )
+                tally.enqueued += store.enqueue(session, new, now)
+        for groups in _chunks(ended, ENQUEUE_BATCH):
+            # Time zones first: no Slack call while the transaction below holds its locks.
+            over = [
+                group
+                for group in groups
+                if group.ends_on
+                <= local_day(
+                    now,
+                    zones.of(
+                        group.manager_id, group.manager, group.manager_tz, group.manager_tz_checked_at, stale_ok=True
+                    ).tz,
+                )
+            ]
+            if not over:
+                continue
+            with self.db.session() as session:
+                new = []
+                for group in over:
+                    if not store.mark_asked(session, group.experiment_ids, now):
+                        continue  # another sweeper asks
+                    for audience, person in ((Audience.MANAGER, group.manager_id), (Audience.REPORT, group.report_id)):
+                        new.append(
+                            store.NewNudge(group.line_id, NudgeKind.EXPERIMENT_ENDED, group.ends_on, audience, person)
+                        )
+                tally.enqueued += store.enqueue(session, new, now)
+        zones.save(self.db)
+
+    # -- deliver ------------------------------------------------------------------------------------------
+
+    def _deliver(self, now: datetime, zones: _Zones, tally: _Tally) -> None:
+        with self.db.session() as session:
+            due = store.deliverable(session, now, self.delivery_batch)
+        stale = {n.id for n in due if not n.line_active or (n.kind in STAGE_KINDS and n.line_due_on != n.due_on)}
+        gone: list[store.Deliverable] = []
+        later: dict[int, datetime] = {}
+        ready: list[tuple[store.Deliverable, str | None]] = []
+        for nudge in due:
+            if nudge.id in stale:
+                continue
+            where = zones.of(nudge.recipient_id, nudge.recipient, nudge.tz, nudge.tz_checked_at)
+            if where.gone:
+                gone.append(nudge)
+            elif not where.known:
+                continue  # Slack did not say where they are yet: try again next pass
+            elif not in_working_hours(now, where.tz, self.settings.work_start, self.settings.work_end):
+                tally.waiting += 1
+                later[nudge.id] = next_working_start(now, where.tz, self.settings.work_start, self.settings.work_end)
+            else:
+                ready.append((nudge, where.tz))
+        zones.save(self.db)
+        if stale or later:
+            with self.db.session() as session:
+                store.cancel(session, sorted(stale))
+                store.defer(session, dict(sorted(later.items())))
+        for nudge in gone:
+            if self._fail(nudge, "user_deleted"):
+                tally.failed += 1
+        unreachable = 0
+        for nudge, tz in ready:
+            if self._stopping.is_set() or unreachable >= UNREACHABLE_STOPS_PASS:
+                break
+            outcome = self._send(nudge, tz)
+            unreachable = unreachable + 1 if outcome is _Outcome.UNREACHABLE else 0
+            if outcome is _Outcome.SENT:
+                tally.sent += 1
+            elif outcome is _Outcome.FAILED:
+                tally.failed += 1
+            elif outcome in (_Outcome.RETRY, _Outcome.UNREACHABLE, _Outcome.STOP):
+                tally.retried += 1
+            if outcome is _Outcome.STOP:
+                break
+
+    def _fail(self, nudge: store.Deliverable, error: str) -> bool:
+        with self.db.session() as session:
+            attempt = store.claim(session, nudge.id, self.clock())
+            if attempt is None:
+                return False
+            store.mark_failed(session, nudge.id, attempt, error=error)
+        log.warning("nudge %s failed for good: %s", nudge.id, error)
+        return True
+
+    def _send(self, nudge: store.Deliverable, tz: str | None) -> _Outcome:
+        with self.db.session() as session:
+            attempt = store.claim(session, nudge.id, self.clock())
+        if attempt is None:
+            return _Outcome.LOST  # another sweeper has it
+        now = self.clock()
+        with self.db.session() as session:
+            message = self._message(session, nudge, tz, now)
+            if message is None:
+                store.cancel(session, [nudge.id])
+                return _Outcome.CANCELLED
+        text, blocks = message
+        try:
+            answer = self.client.chat_postMessage(
+                channel=nudge.recipient, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+            )
+        except SlackApiError as exc:
+            return self._failed_send(nudge, attempt, _error_code(exc))
+        except (SlackClientError, OSError, HTTPException) as exc:
+            self._failed_send(nudge, attempt, _transport_code(exc))
+            return _Outcome.UNREACHABLE
+        with self.db.session() as session:
+            recorded = store.mark_sent(
+                session,
+                nudge.id,
+                attempt,
+                channel=str(answer.get("channel") or nudge.recipient),
+                ts=str(answer.get("ts") or ""),
+                now=self.clock(),
+            )
+        if not recorded:
+            # Our lease ran out while Slack was answering, and another sweeper took the nudge over.
+            log.warning("nudge %s was sent but its claim had been taken over", nudge.id)
+        return _Outcome.SENT
+
+    def _failed_send(self, nudge: store.Deliverable, attempt: int, error: str) -> _Outcome:
+        with self.db.session() as session:
+            if error in PERMANENT_ERRORS:
+                store.mark_failed(session, nudge.id, attempt, error=error)
+                log.warning("nudge %s failed for good: %s", nudge.id, error)
+                return _Outcome.FAILED
+            store.mark_retry(session, nudge.id, attempt, error=error, not_before=self.clock() + retry_delay(attempt))
+        log.warning("nudge %s not sent (attempt %s): %s; will retry", nudge.id, attempt, error)
+        return _Outcome.STOP if error in PASS_STOPPING_ERRORS else _Outcome.RETRY
+
+    def _message(self, session: Session, nudge: store.Deliverable, tz: str | None, now: datetime) -> Message | None:
+        """The DM as it should read now (the plan re-read, sharing re-checked); None if it is no longer owed."""
+        line = line_store.get_line(session, nudge.line_id)
+        if line is None or line.status is not LineStatus.ACTIVE:
+            return None
+        if nudge.kind is NudgeKind.EXPERIMENT_ENDED:
+            to_manager = nudge.audience is Audience.MANAGER
+            unanswered = [
+                e
+                for e in store.ended_experiments(session, line.id, nudge.due_on)
+                if (e.manager_outcome if to_manager else e.report_outcome) is None
+            ]
+            if not unanswered:
+                return None
+            other = line.report if to_manager else line.manager
+            return experiments_ended(ExperimentsEnded(other, to_manager, nudge.due_on, unanswered))
+        if line.next_due_on != nudge.due_on:
+            return None  # a conversation was logged or skipped: this due date is gone
+        if nudge.audience is Audience.REPORT:
+            return report_invite(ReportInvite(line.manager, nudge.due_on, first=line.last_held_on is None))
+        goal = focus_gap = None
+        if may_see_answers(line.manager, line.report, line):
+            report_id = people.find_person_id(session, line.team_id, line.report)
+            saved = None if report_id is None else plan_store.latest_plan(session, report_id)
+            if saved is not None:
+                goal, focus_gap = saved.plan.goal.title, saved.plan.focus_gap
+        return manager_nudge(
+            ManagerNudge(
+                nudge_id=nudge.id,
+                line_id=line.id,
+                kind=nudge.kind,
+                report=line.report,
+                due_on=nudge.due_on,
+                today=local_day(now, tz),
+                since=line.last_held_on or line.started_on or nudge.due_on,
+                since_held=line.last_held_on is not None,
+                prompts=prompts_for(line.id, nudge.due_on),
+                goal=goal,
+                focus_gap=focus_gap,
+            )
+        )
+
+
+STAGE_KINDS: Final = frozenset(kind for kind in NudgeKind if kind is not NudgeKind.EXPERIMENT_ENDED)
+
+
+def next_working_start(now: datetime, tz: str | None, start: time, end: time) -> datetime:
+    """When the person's next working hours begin after `now` (UTC), on their own clock, DST included."""
+    where = zone(tz)
+    local = now.astimezone(where)
+    for offset in range(8):
+        day = local.date() + timedelta(days=offset)
+        if day.weekday() not in WORKING_DAYS:
+            continue
+        begins = datetime.combine(day, start, tzinfo=where).astimezone(UTC)
+        if begins > now:
+            return begins
+    return now + timedelta(days=1)  # unreachable with a working day in every week
+
+
+def _known_zone(name: object) -> str | None:
+    """Slack's `tz`, if it is a zone this machine knows and fits the column; else None (UTC)."""
+    if not isinstance(name, str) or not name or len(name) > 64:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def _error_code(exc: SlackApiError) -> str:
+    response = exc.response
+    error = response.get("error") if response is not None else None
+    if isinstance(error, str) and error:
+        return error[:100]
+    return f"http_{getattr(response, 'status_code', 'error')}"
+
+
+def _transport_code(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError) or (isinstance(exc, URLError) and isinstance(exc.reason, TimeoutError)):
+        return "timeout"
+    if isinstance(exc, SlackClientError):
+        return "client_error"
+    return "connection_error"
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

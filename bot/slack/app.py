@@ -1,0 +1,77 @@
+"""create_app(settings): the Bolt app, with every listener registered. No globals, no import side effects."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+from sqlalchemy.exc import StatementError
+
+from bot.settings import Settings
+from bot.slack.client import build_web_client
+from bot.slack.listeners import register
+from bot.slack.listeners.context import Services, tell_failure
+from bot.usecases.common import Clock, utc_now
+from bot.usecases.conversations import Conversations
+from bot.usecases.lines import Lines
+from bot.usecases.own_data import OwnData
+from bot.usecases.plans import Plans
+from bot.usecases.reflections import Reflections
+from storage.db import Database
+
+log = logging.getLogger("careerplan")
+
+
+def create_app(
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Clock = utc_now,
+    client: WebClient | None = None,
+) -> App:
+    """Build the app. Bolt checks the bot token with auth.test here (raising BoltError if Slack refuses it)."""
+    bolt_logger = logging.getLogger("slack_bolt")
+    bolt_logger.addFilter(_same_token_notice)
+    app = App(
+        client=client or build_web_client(settings),
+        signing_secret=settings.signing_secret,
+        # Listeners ack first and work after, so Slack's 3 s deadline never waits on the database.
+        process_before_response=False,
+        logger=bolt_logger,
+    )
+    services = Services(
+        plans=Plans(db, clock),
+        lines=Lines(db, settings.cadence_months, clock),
+        reflections=Reflections(db, clock),
+        own_data=OwnData(db, clock),
+        conversations=Conversations(db, settings.cadence_months, settings.lead_days, clock),
+    )
+    register(app, services)
+
+    @app.error
+    def on_error(
+        error: Exception, body: dict[str, Any], client: WebClient | None, context: BoltContext
+    ) -> BoltResponse | None:
+        if context.authorize_result is None:
+            # It failed before Slack's signature was checked (Bolt raises on a malformed timestamp header):
+            # nothing says Slack sent it, so it is refused, and no one named in it is told anything.
+            log.warning("request refused: its signature could not be checked (%s)", type(error).__name__)
+            return BoltResponse(status=401, body="")
+        # Ids only: answers never reach the logs. The engine hides the values in the database errors it
+        # raises; this covers one raised another way.
+        if isinstance(error, StatementError):
+            error.hide_parameters = True
+        kind = body.get("type") or body.get("command")
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        log.error("listener failed for %s from %s: %r", kind, user, error, exc_info=error)
+        tell_failure(client, body, error)
+        return None
+
+    return app
+
+
+def _same_token_notice(record: logging.LogRecord) -> bool:
+    """Bolt also reads SLACK_BOT_TOKEN from the environment and warns that our client's (the same) wins."""
+    return "`token` will be unused" not in record.getMessage()

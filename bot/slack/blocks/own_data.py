@@ -1,0 +1,77 @@
+"""F7's modals: confirm deleting one's answers, and what was deleted. Pure Block Kit builders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.slack import ids
+from bot.slack.blocks.text import context, plain, section
+
+View = dict[str, Any]
+
+DELETE_TITLE = "Delete your answers"
+DELETE_SUBMIT = "Delete everything"
+
+ERASED = (
+    "*This erases all your answers:*\n"
+    "• every version of your career plan: goals, steps with their targets, gaps\n"
+    "• what you typed in a plan form you did not save\n"
+    "• all your reflections\n"
+    "• the notes and skip reasons of your career conversations, and the experiments' descriptions, "
+    "whether you were the report or the manager\n"
+    "Sharing with your manager is switched off."
+)
+KEPT = (
+    "*What stays:* your reporting lines (who your manager is, who reports to you), the dates of "
+    "career conversations and the kinds and end dates of experiments, so check-ins go on as before."
+)
+WARNING = f":warning: *This cannot be undone.* To keep a copy, cancel and type `{ids.COMMAND} export` first."
+
+# How the done view names each count of storage.own_data.erase_answers.
+_COUNTED = (
+    ("plan_versions", "version of your plan", "versions of your plan"),
+    ("plan_steps", "step", "steps"),
+    ("plan_gaps", "gap", "gaps"),
+    ("plan_drafts", "unsaved plan form", "unsaved plan forms"),
+    ("reflections", "reflection", "reflections"),
+    ("conversation_notes", "career conversation's notes", "career conversations' notes"),
+    ("experiment_descriptions", "experiment's description", "experiments' descriptions"),
+)
+
+
+def delete_confirm_view() -> View:
+    """The confirmation modal for `/careerplan delete` (stamp it with its owner before opening)."""
+    return {
+        "type": "modal",
+        "callback_id": ids.VIEW_DELETE,
+        "title": plain(DELETE_TITLE),
+        "submit": plain(DELETE_SUBMIT),
+        "close": plain("Keep them"),
+        "blocks": [section(ERASED), section(KEPT), section(WARNING)],
+    }
+
+
+def deleted_view(counts: dict[str, int]) -> View:
+    """What the modal shows once the answers are gone: exactly how much was deleted."""
+    deleted = [_count(counts.get(key, 0), one, many) for key, one, many in _COUNTED if counts.get(key, 0)]
+    if deleted:
+        text = "*Deleted:* " + ", ".join(deleted) + "."
+    else:
+        text = "*There was nothing to delete:* you had no plan, no reflections and no conversation notes saved."
+    blocks = [section(text)]
+    if counts.get("shares_stopped", 0):
+        blocks.append(section("Sharing with your manager is off. Share again from your Home tab if you wish."))
+    blocks.append(
+        context(f"Your reporting lines and conversation dates stay. Write a new plan any time with `{ids.COMMAND}`.")
+    )
+    return {
+        "type": "modal",
+        "callback_id": ids.VIEW_DELETE,
+        "title": plain(DELETE_TITLE),
+        "close": plain("Done"),
+        "blocks": blocks,
+    }
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

@@ -1,0 +1,194 @@
+"""What listeners share: the use cases, reading who is acting from Slack's payload, and replying."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from bot.slack.blocks.home import home_view
+from bot.usecases.common import Who
+from bot.usecases.conversations import Conversations
+from bot.usecases.lines import Lines
+from bot.usecases.own_data import OwnData
+from bot.usecases.plans import Plans
+from bot.usecases.reflections import Reflections
+
+log = logging.getLogger("careerplan")
+
+
+@dataclass(frozen=True)
+class Services:
+    plans: Plans
+    lines: Lines
+    reflections: Reflections
+    own_data: OwnData
+    conversations: Conversations
+
+
+@dataclass(frozen=True)
+class Command:
+    """One `/careerplan <subcommand> …` call, for the subcommand's handler (which must ack)."""
+
+    ack: Ack
+    client: WebClient
+    services: Services
+    who: Who
+    trigger_id: str | None
+    args: list[str] = field(default_factory=list)
+
+    def reply(self, text: str) -> None:
+        """Answer privately, in the HTTP acknowledgement itself (no extra API call, no channel post)."""
+        self.ack(text=text, response_type="ephemeral")
+
+
+def who_from(body: dict[str, Any]) -> Who | None:
+    """The acting user and their workspace, from the fields Slack sets (payloads differ by kind)."""
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
+    team = body.get("team")
+    team_id = team.get("id") if isinstance(team, dict) else body.get("team_id")
+    if not team_id and isinstance(user, dict):
+        team_id = user.get("team_id")
+    if isinstance(user_id, str) and user_id and isinstance(team_id, str) and team_id:
+        return Who(team_id=team_id, user_id=user_id)
+    return None
+
+
+def view_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The view a payload came from (view_submission, view_closed, or a click in a modal or Home)."""
+    view = body.get("view")
+    return view if isinstance(view, dict) else {}
+
+
+def state_values(view: dict[str, Any]) -> dict[str, Any]:
+    """`view.state.values`, or {} when Slack left it out."""
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
+def publish_home(client: WebClient, services: Services, who: Who) -> None:
+    try:
+        client.views_publish(user_id=who.user_id, view=home_view(services.plans.home(who)))
+    except SlackApiError as exc:
+        log.warning("views.publish failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+def tell(client: WebClient, body: dict[str, Any], who: Who, text: str) -> None:
+    """A private note to the person who clicked, where they clicked (an ephemeral message, or a DM).
+
+    Used to refuse an action clearly: it changes nothing and shows no one else's answers.
+    """
+    channel = body.get("channel")
+    channel_id = channel.get("id") if isinstance(channel, dict) else None
+    try:
+        if isinstance(channel_id, str) and channel_id:
+            client.chat_postEphemeral(channel=channel_id, user=who.user_id, text=text)
+        else:
+            client.chat_postMessage(channel=who.user_id, text=text)
+    except SlackApiError as exc:
+        log.warning("could not tell %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+# The database did not answer (SQLite locked past its busy timeout, PostgreSQL down or restarting, no free
+# connection): the unit of work was rolled back, and trying again later will do.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+NOT_REACHED_DATABASE = (
+    "Sorry, I couldn't reach my database just now, so I couldn't finish that. Please try again in a minute."
+)
+SOMETHING_FAILED = (
+    "Sorry, something went wrong on my side, so I couldn't finish that. Please try again; "
+    "if it keeps happening, tell your Slack admin."
+)
+
+
+def tell_failure(client: WebClient | None, body: dict[str, Any], error: Exception) -> None:
+    """After a listener failed: tell the person who asked, privately, that it did not go through.
+
+    Out of band (an ephemeral note where they clicked, else a DM), because the HTTP answer may be gone:
+    Slack waits 3 s, and a locked SQLite gives up after 5. Only a command, a click or a submitted form asked
+    for something; opening Home or closing a form did not, and a note about them would only puzzle."""
+    who = who_from(body)
+    asked = "command" in body or body.get("type") in ("block_actions", "view_submission")
+    if client is None or who is None or not asked:
+        return
+    text = NOT_REACHED_DATABASE if isinstance(error, DATABASE_UNAVAILABLE) else SOMETHING_FAILED
+    try:
+        tell(client, body, who, text)
+    except (SlackClientError, OSError) as exc:  # Slack unreachable too: the log is all that is left
+        log.warning("could not tell %s/%s of a failure: %s", who.team_id, who.user_id, type(exc).__name__)
+
+
+def dm(
+    client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None
+) -> tuple[str, str] | None:
+    """Send a direct message from the bot; returns where it landed (channel, ts) to update it later."""
+    try:
+        answer = client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        log.warning("DM to %s failed: %s", user_id, exc.response.get("error"))
+        return None
+    channel, ts = answer.get("channel"), answer.get("ts")
+    return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
+
+
+def open_modal(client: WebClient, who: Who, trigger_id: str, view: dict[str, Any], subject: str | None = None) -> bool:
+    """Open `view` as `who`'s modal (marked as theirs, and about `subject` if given). False if Slack refused
+    (e.g. the trigger expired)."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=for_owner(view, who, subject))
+    except SlackApiError as exc:
+        log.warning("views.open failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+        return False
+    return True
+
+
+# private_metadata is "OWNER" or "OWNER|SUBJECT" (e.g. "U123|42": the reporting line a log modal is about).
+SUBJECT_SEPARATOR = "|"
+
+
+def for_owner(view: dict[str, Any], who: Who, subject: str | None = None) -> dict[str, Any]:
+    """The modal, marked as the acting person's: submissions by anyone else are refused (see `owned_by`).
+
+    `subject` names what the modal acts on (a line id); it is only a hint, re-checked on submission.
+    """
+    metadata = who.user_id if subject is None else f"{who.user_id}{SUBJECT_SEPARATOR}{subject}"
+    return {**view, "private_metadata": metadata}
+
+
+def owned_by(view: dict[str, Any], who: Who) -> bool:
+    """Whether a submitted modal was opened for `who` (a replayed or forwarded payload is not)."""
+    metadata = view.get("private_metadata")
+    if not isinstance(metadata, str):
+        return False
+    return metadata.split(SUBJECT_SEPARATOR, 1)[0] == who.user_id
+
+
+def subject_of(view: dict[str, Any]) -> str | None:
+    """What the modal was opened about (see `for_owner`), or None if it names nothing."""
+    metadata = view.get("private_metadata")
+    if not isinstance(metadata, str) or SUBJECT_SEPARATOR not in metadata:
+        return None
+    return metadata.split(SUBJECT_SEPARATOR, 1)[1]
+
+
+def not_yours_view(title: str) -> dict[str, Any]:
+    """What a person sees when they submit a modal that was opened for someone else. Nothing changes."""
+    return notice_view(title, "This form was opened for someone else, so nothing was changed.")
+
+
+def notice_view(title: str, markdown: str) -> dict[str, Any]:
+    """A modal that only says something (already escaped mrkdwn): an outcome, or why nothing changed."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": markdown[:3000]}}],
+    }

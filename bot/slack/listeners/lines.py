@@ -1,0 +1,163 @@
+"""Reporting lines (F3): `/careerplan manager|add|team`, Confirm / Decline, sharing, and View plan."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.career.lines import RequestedBy
+from bot.slack import ids
+from bot.slack.blocks import lines as blocks
+from bot.slack.blocks.plans import saved_view
+from bot.slack.listeners.context import Command, Services, dm, for_owner, log, open_modal, publish_home, tell, who_from
+from bot.usecases.common import Refused, Who
+from bot.usecases.lines import Answered, ReportPlan
+
+# With `should_escape: true` in the manifest, Slack sends "@Ana" as "<@U0ANA|ana>" (or "<@U0ANA>").
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+BARE_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+ANSWERS = re.compile(f"^({re.escape(ids.ACTION_LINE_CONFIRM)}|{re.escape(ids.ACTION_LINE_DECLINE)})$")
+SHARING = re.compile(f"^({re.escape(ids.ACTION_SHARE)}|{re.escape(ids.ACTION_STOP_SHARING)})$")
+
+
+def named_person(args: list[str]) -> str | None:
+    """The Slack user id of the person named by the first argument, if it names one."""
+    if not args:
+        return None
+    word = args[0]
+    found = MENTION.match(word)
+    if found:
+        return found.group(1)
+    return word if BARE_ID.match(word) else None
+
+
+def manager_command(command: Command) -> None:
+    _request(command, RequestedBy.REPORT, ids.SUB_MANAGER)
+
+
+def add_command(command: Command) -> None:
+    _request(command, RequestedBy.MANAGER, ids.SUB_ADD)
+
+
+def _request(command: Command, asked_by: RequestedBy, subcommand: str) -> None:
+    other = named_person(command.args)
+    if other is None:
+        command.reply(f"Name the person with an @-mention, like `{ids.COMMAND} {subcommand} @Ana`.")
+        return
+    outcome = command.services.lines.request(command.who, other, asked_by)
+    if isinstance(outcome, Refused):
+        command.reply(outcome.message)
+        return
+    command.reply(f"I've asked {blocks.m(other)} to confirm. I'll let you know when they answer.")
+    text, message = blocks.request_message(outcome)
+    where = dm(command.client, outcome.invited, text, message)
+    if where is None:
+        command.services.lines.withdraw_undelivered(outcome.id)
+        dm(command.client, command.who.user_id, f"I couldn't message {blocks.m(other)}, so I withdrew the request.")
+        return
+    command.services.lines.remember_request_message(outcome.id, *where)
+    log.info("line %d requested by %s/%s", outcome.id, command.who.team_id, command.who.user_id)
+
+
+def team_command(command: Command) -> None:
+    team = command.services.lines.team(command.who)
+    command.ack(
+        text="Your team in careerplan",
+        blocks=blocks.team_message(team.reports, team.pending, team.manager, command.who.user_id),
+        response_type="ephemeral",
+    )
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(ANSWERS)
+    def answered(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        who = who_from(body)
+        if who is None:
+            return
+        confirm = action.get("action_id") == ids.ACTION_LINE_CONFIRM
+        outcome = services.lines.answer(who, action.get("value"), confirm=confirm)
+        if isinstance(outcome, Refused):
+            tell(client, body, who, outcome.message)
+            return
+        _after_answer(client, services, body, outcome)
+
+    @app.action(SHARING)
+    def sharing(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        who = who_from(body)
+        if who is None:
+            return
+        outcome = services.lines.share(who, action.get("value"), shared=action.get("action_id") == ids.ACTION_SHARE)
+        if isinstance(outcome, Refused):
+            tell(client, body, who, outcome.message)
+            return
+        log.info("line %d sharing %s by %s/%s", outcome.id, "on" if outcome.shared else "off", who.team_id, who.user_id)
+        container = body.get("container")
+        kind = container.get("type") if isinstance(container, dict) else None
+        if kind == "message":
+            _replace_message(client, body, *blocks.share_answer(outcome))
+        elif kind == "view":
+            _refresh_saved_view(client, services, body, who)
+        publish_home(client, services, who)
+
+    @app.action(ids.ACTION_VIEW_PLAN)
+    def view_plan(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        who, trigger_id = who_from(body), body.get("trigger_id")
+        if who is None or not isinstance(trigger_id, str):
+            return
+        outcome = services.lines.report_plan(who, action.get("value"))
+        if isinstance(outcome, ReportPlan):
+            view = blocks.report_plan_view(outcome.report, outcome.saved, outcome.reflection, outcome.today)
+            log.info("plan of %s opened by %s/%s", outcome.report, who.team_id, who.user_id)
+        else:
+            view = blocks.not_shared_view(outcome.report)
+        open_modal(client, who, trigger_id, view)
+
+
+def _after_answer(client: WebClient, services: Services, body: dict[str, Any], outcome: Answered) -> None:
+    line = outcome.line
+    _replace_message(client, body, *blocks.answered_message(line, confirmed=outcome.confirmed))
+    log.info("line %d %s", line.id, "confirmed" if outcome.confirmed else "declined")
+    if not outcome.confirmed:
+        dm(client, line.requester, blocks.requester_note(line, confirmed=False))
+        return
+    if line.requester != line.report:
+        dm(client, line.requester, blocks.requester_note(line, confirmed=True))
+    dm(client, line.report, *blocks.share_question(line))
+    if outcome.ended is not None and outcome.ended.manager != line.manager:
+        dm(client, outcome.ended.manager, blocks.former_manager_note(outcome.ended))
+    publish_home(client, services, Who(team_id=line.team_id, user_id=line.report))
+
+
+def _replace_message(client: WebClient, body: dict[str, Any], text: str, message: list[dict[str, Any]]) -> None:
+    """Replace the message whose button was clicked, so its buttons cannot be clicked again."""
+    container = body.get("container")
+    channel = container.get("channel_id") if isinstance(container, dict) else None
+    ts = container.get("message_ts") if isinstance(container, dict) else None
+    if not isinstance(channel, str) or not isinstance(ts, str):
+        return
+    try:
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=message)
+    except SlackApiError as exc:
+        log.info("chat.update skipped for %s: %s", channel, exc.response.get("error"))
+
+
+def _refresh_saved_view(client: WebClient, services: Services, body: dict[str, Any], who: Who) -> None:
+    """Sharing changed from the wizard's last page: show the new state there too."""
+    view = body.get("view")
+    if not isinstance(view, dict) or view.get("type") != "modal" or not isinstance(view.get("id"), str):
+        return
+    view_id = view["id"]
+    data = services.plans.home(who)
+    if data.saved is None:
+        return
+    try:
+        client.views_update(view_id=view_id, view=for_owner(saved_view(data.saved, data.manager_line), who))
+    except SlackApiError as exc:
+        log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))

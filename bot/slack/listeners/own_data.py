@@ -1,0 +1,97 @@
+"""F7: `/careerplan export` (a Markdown file in the person's DM) and `/careerplan delete` (with its confirmation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.slack import ids
+from bot.slack.blocks.own_data import DELETE_TITLE, delete_confirm_view, deleted_view
+from bot.slack.listeners.context import (
+    Command,
+    Services,
+    dm,
+    log,
+    not_yours_view,
+    open_modal,
+    owned_by,
+    publish_home,
+    view_of,
+    who_from,
+)
+from bot.usecases.common import Who
+
+EXPORT_ACK = "I'm sending your export to our DM: a Markdown file with your plan, its history and your reflections."
+EXPORT_COMMENT = (
+    "Here is everything you have saved, exactly as you wrote it: your plan, its history and your reflections."
+)
+EXPORT_FAILED = (
+    f"Sorry, Slack did not take your export file, so I could not send it. Please try `{ids.COMMAND} export` "
+    "again in a minute; if it keeps failing, ask your Slack admin to check the app's permissions."
+)
+DELETE_NOT_OPENED = (
+    f"Sorry, I could not open the confirmation, so nothing was deleted. Try `{ids.COMMAND} delete` again."
+)
+
+
+def export_command(command: Command) -> None:
+    """Ack at once (three Slack calls may outlast the 3 s Slack waits), then send the file to the DM."""
+    command.reply(EXPORT_ACK)
+    send_export(command.client, command.services, command.who)
+
+
+def send_export(client: WebClient, services: Services, who: Who) -> None:
+    export = services.own_data.export(who)
+    try:
+        opened = client.conversations_open(users=who.user_id)
+        channel = opened.get("channel")
+        dm_id = channel.get("id") if isinstance(channel, dict) else None
+        if not isinstance(dm_id, str) or not dm_id:
+            raise ValueError("conversations.open answered without a channel id")
+        sent = client.files_upload_v2(
+            channel=dm_id,
+            content=export.markdown,
+            filename=export.filename,
+            title=f"Career plan export, {export.exported_on.isoformat()}",
+            initial_comment=EXPORT_COMMENT,
+        )
+    except (SlackClientError, OSError, ValueError) as exc:
+        # Ids and the error code only: the file's content never goes to the logs.
+        code = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("export for %s/%s not sent: %s", who.team_id, who.user_id, code)
+        dm(client, who.user_id, EXPORT_FAILED)
+        return
+    file = sent.get("file")
+    log.info("export sent to %s/%s (file %s)", who.team_id, who.user_id, file.get("id") if file else None)
+
+
+def delete_command(command: Command) -> None:
+    """Ack, then open the confirmation right away (the trigger_id lives 3 s); nothing is deleted yet."""
+    if command.trigger_id is None:
+        command.reply("Slack sent this command without a trigger, so I can't ask you to confirm. Try again?")
+        return
+    command.ack()
+    if not open_modal(command.client, command.who, command.trigger_id, delete_confirm_view()):
+        dm(command.client, command.who.user_id, DELETE_NOT_OPENED)
+
+
+def register(app: App, services: Services) -> None:
+    @app.view_submission(ids.VIEW_DELETE)
+    def delete_confirmed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        view, who = view_of(body), who_from(body)
+        # Re-checked on the server: only the person the modal was opened for may confirm it.
+        if who is None or not owned_by(view, who):
+            ack(response_action="update", view=not_yours_view(DELETE_TITLE))
+            log.warning(
+                "delete refused: modal opened for %r, submitted by %s",
+                str(view.get("private_metadata"))[:40],
+                who.user_id if who else None,
+            )
+            return
+        counts = services.own_data.erase(who)
+        ack(response_action="update", view=deleted_view(counts))
+        log.info("answers erased for %s/%s: %s", who.team_id, who.user_id, counts)
+        publish_home(client, services, who)

@@ -1,0 +1,210 @@
+"""Use cases of reporting lines (F3), sharing, and a manager opening a report's plan. Slack-free.
+
+Every use case takes the acting person (`Who`, from Slack's payload) and re-checks on the server what
+they may do: ids in button values are only hints of what they clicked, never proof of who they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.career.lines import EndReason, Line, LineStatus, RequestedBy, makes_cycle, may_see_answers
+from bot.career.plan import SavedPlan
+from bot.career.reflection import SavedReflection
+from bot.usecases.common import SLACK_USER_ID, Clock, Refused, Who, mention, row_id, today_of, utc_now
+from storage import lines as store
+from storage import people
+from storage import plans as plan_store
+from storage import reflections as reflection_store
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class Answered:
+    line: Line  # as it is now: active if confirmed, declined otherwise
+    confirmed: bool
+    ended: Line | None = None  # the report's previous line, ended by this confirmation
+
+
+@dataclass(frozen=True)
+class Team:
+    reports: list[Line]  # active lines where the person is the manager
+    pending: list[Line]  # open requests the person made or must answer
+    manager: Line | None  # the person's own active line as a report
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    """A report's answers, for a viewer allowed to see them."""
+
+    report: str
+    today: date
+    saved: SavedPlan | None
+    reflection: SavedReflection | None
+
+
+@dataclass(frozen=True)
+class NotShared:
+    """The viewer may not see the answers; they learn that much and nothing more."""
+
+    report: str
+
+
+class Lines:
+    def __init__(self, db: Database, default_cadence_months: int, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.default_cadence_months = default_cadence_months
+        self.clock = clock
+
+    def request(self, who: Who, other: str, asked_by: RequestedBy) -> Line | Refused:
+        """`/careerplan manager @other` (asked_by REPORT) or `/careerplan add @other` (asked_by MANAGER)."""
+        if not SLACK_USER_ID.match(other):
+            return Refused("That doesn't look like a person in this workspace.")
+        if other == who.user_id:
+            return Refused("You can't be your own manager.")
+        report, manager = (who.user_id, other) if asked_by is RequestedBy.REPORT else (other, who.user_id)
+        now = self.clock()
+        try:
+            with self.db.session() as session:
+                report_id = people.ensure_person(session, who.team_id, report, now)
+                manager_id = people.ensure_person(session, who.team_id, manager, now)
+                if store.line_between(session, report_id, manager_id, LineStatus.ACTIVE) is not None:
+                    return Refused(
+                        f"{mention(manager)} is already your manager."
+                        if asked_by is RequestedBy.REPORT
+                        else f"{mention(report)} already reports to you."
+                    )
+                if store.line_between(session, report_id, manager_id, LineStatus.PENDING) is not None:
+                    return Refused(self._already_asked(other))
+                if self._makes_cycle(session, who.team_id, report, manager):
+                    return Refused(
+                        f"{mention(manager)} reports to {mention(report)}, directly or through others, "
+                        "so they can't also be their manager."
+                    )
+                return store.add_line(
+                    session,
+                    report_id,
+                    manager_id,
+                    requested_by=asked_by,
+                    cadence_months=self.default_cadence_months,
+                    now=now,
+                )
+        except IntegrityError:
+            # The same request, sent twice at once: the database kept one.
+            return Refused(self._already_asked(other))
+
+    def remember_request_message(self, line_id: int, channel: str, ts: str) -> None:
+        with self.db.session() as session:
+            store.set_request_message(session, line_id, channel, ts)
+
+    def request_message(self, line_id: int) -> tuple[str, str] | None:
+        with self.db.session() as session:
+            return store.request_message(session, line_id)
+
+    def withdraw_undelivered(self, line_id: int) -> None:
+        """The request could not be delivered: close it, so it does not wait for an answer forever."""
+        with self.db.session() as session:
+            store.decline(session, line_id, self.clock(), EndReason.UNDELIVERED)
+
+    def answer(self, who: Who, line_value: object, *, confirm: bool) -> Answered | Refused:
+        """Confirm or Decline, clicked by the invited party (anyone else is refused)."""
+        now = self.clock()
+        try:
+            with self.db.session() as session:
+                line = self._line(session, line_value)
+                if line is None or line.team_id != who.team_id or who.user_id not in (line.report, line.manager):
+                    return Refused("This request isn't addressed to you, so nothing changed.")
+                if who.user_id != line.invited:
+                    return Refused(f"This request is waiting for {mention(line.invited)} to answer it.")
+                if line.status is not LineStatus.PENDING:
+                    return Refused("This request has already been answered.")
+                if not confirm:
+                    store.decline(session, line.id, now)
+                    return Answered(self._reload(session, line.id), confirmed=False)
+                if self._makes_cycle(session, line.team_id, line.report, line.manager):
+                    return Refused(
+                        f"{mention(line.manager)} now reports to {mention(line.report)}, directly or through "
+                        "others, so this can't be confirmed."
+                    )
+                report_id = self._person(session, line.team_id, line.report)
+                ended = store.end_active_line(session, report_id, EndReason.REPLACED, now)
+                if not store.activate(session, line.id, today_of(session, report_id, now), now):
+                    return Refused("This request has already been answered.")
+                return Answered(self._reload(session, line.id), confirmed=True, ended=ended)
+        except IntegrityError:
+            return Refused("Something else changed this reporting line at the same moment. Please try again.")
+
+    def share(self, who: Who, line_value: object, *, shared: bool) -> Line | Refused:
+        """The report shares (or stops sharing) their answers with the manager of this active line."""
+        now = self.clock()
+        with self.db.session() as session:
+            line = self._line(session, line_value)
+            if line is None or line.team_id != who.team_id or line.report != who.user_id:
+                return Refused("You can only choose who sees your own plan. Nothing changed.")
+            if line.status is not LineStatus.ACTIVE or not store.set_shared(session, line.id, shared, now):
+                return Refused(
+                    f"{mention(line.manager)} is no longer your manager here, so nothing changed. "
+                    "Your Home tab shows who can see your plan now."
+                )
+            return self._reload(session, line.id)
+
+    def team(self, who: Who) -> Team:
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            if person_id is None:
+                return Team(reports=[], pending=[], manager=None)
+            return Team(
+                reports=store.reports_of(session, person_id),
+                pending=store.pending_lines_of(session, person_id),
+                manager=store.active_line_of(session, person_id),
+            )
+
+    def manager_line(self, who: Who) -> Line | None:
+        """The person's active line as a report (whose manager may be shown their answers)."""
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            return None if person_id is None else store.active_line_of(session, person_id)
+
+    def report_plan(self, who: Who, report_value: object) -> ReportPlan | NotShared:
+        """A report's plan and last reflection, for the report themself or their manager while shared."""
+        report = report_value if isinstance(report_value, str) and SLACK_USER_ID.match(report_value) else ""
+        now = self.clock()
+        with self.db.session() as session:
+            report_id = people.find_person_id(session, who.team_id, report) if report else None
+            line = None if report_id is None else store.active_line_of(session, report_id)
+            if report_id is None or not may_see_answers(who.user_id, report, line):
+                return NotShared(report or "?")
+            return ReportPlan(
+                report=report,
+                today=today_of(session, report_id, now),
+                saved=plan_store.latest_plan(session, report_id),
+                reflection=reflection_store.latest_reflection(session, report_id),
+            )
+
+    @staticmethod
+    def _already_asked(other: str) -> str:
+        return f"A request between you and {mention(other)} is already waiting for an answer."
+
+    def _makes_cycle(self, session: Session, team_id: str, report: str, manager: str) -> bool:
+        return makes_cycle(report, manager, lambda user: store.manager_user_of(session, team_id, user))
+
+    @staticmethod
+    def _line(session: Session, value: object) -> Line | None:
+        line_id = row_id(value)
+        return None if line_id is None else store.get_line(session, line_id)
+
+    @staticmethod
+    def _reload(session: Session, line_id: int) -> Line:
+        line = store.get_line(session, line_id)
+        assert line is not None
+        return line
+
+    @staticmethod
+    def _person(session: Session, team_id: str, user_id: str) -> int:
+        person_id = people.find_person_id(session, team_id, user_id)
+        assert person_id is not None  # both people of a line exist
+        return person_id

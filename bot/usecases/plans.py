@@ -1,0 +1,155 @@
+"""Use cases of the plan wizard (F1) and the employee's Home (F6): Slack-free, one unit of work each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.career.home import HomeData, TeamMember
+from bot.career.plan import (
+    FieldError,
+    FormInvalid,
+    PlanForm,
+    SavedPlan,
+    check_gaps,
+    check_goal,
+    check_plan,
+    check_steps,
+)
+from bot.slack import ids
+from bot.usecases.common import Clock, Who, today_of, utc_now
+from storage import conversations as conversation_store
+from storage import lines as line_store
+from storage import people
+from storage import plans as store
+from storage import reflections as reflection_store
+from storage.db import Database
+
+FillForm = Callable[[PlanForm], None]
+
+PAGE_ORDER = ids.WIZARD_VIEWS
+# Reports shown on a manager's Home, next due first; /careerplan team lists them all.
+TEAM_PAGE = 15
+
+
+@dataclass(frozen=True)
+class Invalid:
+    errors: list[FieldError]
+    form: PlanForm
+
+
+@dataclass(frozen=True)
+class ShowPage:
+    callback_id: str
+    form: PlanForm
+
+
+@dataclass(frozen=True)
+class Saved:
+    saved: SavedPlan
+
+
+class Plans:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    def new_wizard(self, who: Who) -> PlanForm:
+        """The form a fresh wizard opens with: the latest saved plan, or blank."""
+        with self.db.session() as session:
+            saved = store.latest_plan_of(session, who.team_id, who.user_id)
+        return PlanForm.from_plan(None if saved is None else saved.plan)
+
+    def submit(self, who: Who, root_view_id: str, page: str, fill: FillForm) -> Invalid | ShowPage | Saved:
+        """Check the page just submitted; go on to the next page, or save the plan after the last."""
+        for attempt in range(2):
+            try:
+                return self._submit(who, root_view_id, page, fill)
+            except IntegrityError:
+                # Two saves of one person's plan raced for the same version number: take the next.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _submit(self, who: Who, root_view_id: str, page: str, fill: FillForm) -> Invalid | ShowPage | Saved:
+        now = self.clock()
+        with self.db.session() as session:
+            person_id, form = self._draft(session, who, root_view_id, now)
+            fill(form)
+            today = today_of(session, person_id, now)
+            try:
+                if page == ids.VIEW_GOAL:
+                    check_goal(form, today)
+                elif page == ids.VIEW_STEPS:
+                    check_steps(form, today)
+                else:
+                    check_gaps(form)
+            except FormInvalid as exc:
+                store.put_draft(session, person_id, root_view_id, form, now)
+                return Invalid(exc.errors, form)
+            if page != PAGE_ORDER[-1]:
+                store.put_draft(session, person_id, root_view_id, form, now)
+                return ShowPage(PAGE_ORDER[PAGE_ORDER.index(page) + 1], form)
+            try:
+                plan = check_plan(form, today)
+            except FormInvalid as exc:
+                # An earlier page no longer holds (a target passed since it was checked): go back there.
+                store.put_draft(session, person_id, root_view_id, form, now)
+                return Invalid(exc.errors, form)
+            saved = store.add_plan_version(session, person_id, plan, now)
+            store.delete_draft(session, person_id, root_view_id)
+            return Saved(saved)
+
+    def move(self, who: Who, root_view_id: str, page: str, fill: FillForm, action: str) -> ShowPage:
+        """Back, or one more step/gap row: keep what was typed, show the page asked for."""
+        now = self.clock()
+        with self.db.session() as session:
+            person_id, form = self._draft(session, who, root_view_id, now)
+            fill(form)
+            target = page
+            if action == ids.ACTION_BACK:
+                target = PAGE_ORDER[max(0, PAGE_ORDER.index(page) - 1)]
+            elif action == ids.ACTION_ADD_STEP:
+                form.add_step_row()
+            elif action == ids.ACTION_ADD_GAP:
+                form.add_gap_row()
+            store.put_draft(session, person_id, root_view_id, form, now)
+            return ShowPage(target, form)
+
+    def discard_draft(self, who: Who, root_view_id: str) -> None:
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            if person_id is not None:
+                store.delete_draft(session, person_id, root_view_id)
+
+    def home(self, who: Who) -> HomeData:
+        """What the person's Home tab shows: their plan, last reflection, who may see them, and (for a manager)
+        their reports, next due first, with the experiments still running."""
+        now = self.clock()
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            if person_id is None:
+                return HomeData(today=now.astimezone(UTC).date())
+            today = today_of(session, person_id, now)
+            lines, team_size = conversation_store.team_page(session, person_id, limit=TEAM_PAGE)
+            running = conversation_store.running_experiments(session, [line.id for line in lines], today)
+            return HomeData(
+                today=today,
+                saved=store.latest_plan(session, person_id),
+                reflection=reflection_store.latest_reflection(session, person_id),
+                manager_line=line_store.active_line_of(session, person_id),
+                team=[TeamMember(line, running.get(line.id, [])) for line in lines],
+                team_size=team_size,
+            )
+
+    def _draft(self, session: Session, who: Who, root_view_id: str, now: datetime) -> tuple[int, PlanForm]:
+        person_id = people.ensure_person(session, who.team_id, who.user_id, now)
+        form = store.get_draft(session, person_id, root_view_id)
+        if form is None:
+            saved = store.latest_plan(session, person_id)
+            form = PlanForm.from_plan(None if saved is None else saved.plan)
+        return person_id, form

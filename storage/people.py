@@ -1,0 +1,66 @@
+"""Storage of people: the workspace and person rows the rest hang from, and each person's time zone.
+
+Every function takes the caller's Session and returns plain values, never ORM rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import cast
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import Person, Workspace
+
+_PEOPLE = cast(Table, Person.__table__)
+
+
+def find_person_id(session: Session, team_id: str, user_id: str) -> int | None:
+    return session.scalar(select(Person.id).where(Person.team_id == team_id, Person.slack_user_id == user_id))
+
+
+def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -> int:
+    """The person's id, creating the workspace and person rows if needed (safe under concurrency)."""
+    _insert_ignoring_conflict(session, Workspace, {"team_id": team_id, "created_at": now})
+    _insert_ignoring_conflict(session, Person, {"team_id": team_id, "slack_user_id": user_id, "created_at": now})
+    person_id = find_person_id(session, team_id, user_id)
+    assert person_id is not None
+    return person_id
+
+
+def person_tz(session: Session, person_id: int) -> str | None:
+    return session.scalar(select(Person.tz).where(Person.id == person_id))
+
+
+@dataclass(frozen=True)
+class CachedTz:
+    tz: str | None
+    checked_at: datetime | None
+
+
+def get_tz(session: Session, person_id: int) -> CachedTz | None:
+    found = session.execute(select(Person.tz, Person.tz_checked_at).where(Person.id == person_id)).first()
+    return None if found is None else CachedTz(found[0], _utc(found[1]))
+
+
+def set_tz(session: Session, person_id: int, tz: str | None, now: datetime) -> None:
+    """Remember the person's Slack time zone (None: unknown, taken as UTC) as checked at `now`."""
+    session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(tz=tz, tz_checked_at=_utc(now)))
+
+
+def _insert_ignoring_conflict(
+    session: Session, model: type[Workspace] | type[Person], values: dict[str, object]
+) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """An instant in UTC. SQLite keeps no zone (it stores, and gives back, UTC wall time); PostgreSQL does."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

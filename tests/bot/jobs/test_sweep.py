@@ -1,0 +1,459 @@
+"""The sweep against a fake Slack: nudges go out once each, in each recipient's working hours, whatever the
+clock, the time zones, the daylight-saving changes, the crashes, the rate limits and the other sweepers do."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.career.cadence import CLAIM_LEASE, Audience, NudgeKind, NudgeStatus, Outcome
+from bot.career.lines import EndReason, RequestedBy
+from bot.career.plan import Goal, GoalKind, Plan, Step
+from bot.jobs.sweep import Sweep, SweepReport, next_working_start
+from bot.settings import Settings
+from bot.slack import ids
+from bot.slack.client import build_web_client
+from storage import lines as line_store
+from storage import nudges as store
+from storage import people
+from storage import plans as plan_store
+from storage.db import Database
+from storage.models import Conversation, Experiment, Nudge, ReportingLine
+from tests.conftest import Clock
+from tests.fakeslack import Call, FakeResponse, FakeSlack, ratelimited, server_error
+
+TEAM = "T0FAKE"
+NINE, FIVE = time(9), time(17)
+
+
+@dataclass
+class World:
+    db: Database
+    slack: FakeSlack
+    clock: Clock
+    settings: Settings
+
+    def client(self, timeout: int | None = None) -> WebClient:
+        client = build_web_client(self.settings)
+        if timeout is not None:
+            client.timeout = timeout
+        return client
+
+    def sweep(self, client: WebClient | None = None) -> Sweep:
+        return Sweep(self.db, client or self.client(), self.settings, self.clock)
+
+    def run(self) -> SweepReport:
+        return self.sweep().run_once()
+
+    def at(self, moment: datetime) -> SweepReport:
+        self.clock.now = moment
+        return self.run()
+
+    def line(self, report: str, manager: str, started_on: date, *, tz: dict[str, str] | None = None) -> int:
+        for user, zone_name in (tz or {}).items():
+            self.slack.users[user] = {"tz": zone_name}
+        with self.db.session() as session:
+            report_id = people.ensure_person(session, TEAM, report, self.clock())
+            manager_id = people.ensure_person(session, TEAM, manager, self.clock())
+            line = line_store.add_line(
+                session,
+                report_id,
+                manager_id,
+                requested_by=RequestedBy.ADMIN,
+                cadence_months=3,
+                now=self.clock(),
+                started_on=started_on,
+            )
+        return line.id
+
+    def nudges(self) -> list[Nudge]:
+        with self.db.session() as session:
+            rows = list(session.scalars(select(Nudge).order_by(Nudge.id)))
+            session.expunge_all()
+        return rows
+
+
+@pytest.fixture
+def world(db: Database, clock: Clock) -> Iterator[World]:
+    with FakeSlack() as slack:
+        settings = Settings.from_env(
+            {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.url}
+        )
+        yield World(db, slack, clock, settings)
+
+
+def actions(call: Call) -> list[str]:
+    return [
+        element["action_id"]
+        for block in call.params.get("blocks") or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def is_manager_nudge(call: Call) -> bool:
+    return ids.ACTION_LOG in actions(call)
+
+
+def is_invite(call: Call) -> bool:
+    return ids.ACTION_EDIT_PLAN in actions(call)
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def local(moment: datetime, zone_name: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone_name))
+
+
+def in_hours(moment: datetime, zone_name: str) -> bool:
+    there = local(moment, zone_name)
+    return there.weekday() < 5 and NINE <= there.time() < FIVE
+
+
+def step(
+    world: World, start: datetime, end: datetime, every: timedelta = timedelta(minutes=15)
+) -> list[tuple[datetime, Call]]:
+    """Sweep at every step from start to end; which message went out at which instant."""
+    sent: list[tuple[datetime, Call]] = []
+    moment = start
+    while moment <= end:
+        before = len(world.slack.messages)
+        world.at(moment)
+        sent += [(moment, call) for call in world.slack.messages[before:]]
+        moment += every
+    return sent
+
+
+# --- working hours, time zones, daylight saving --------------------------------------------------------------
+
+
+def test_a_due_nudge_waits_for_the_recipients_working_hours_on_both_sides_of_utc(world: World) -> None:
+    zones = {"U0KIWI": "Pacific/Auckland", "U0ANGELENO": "America/Los_Angeles", "U0R1": "Europe/Berlin"}
+    # Both lines start on Monday 23 November (each manager's own day): the first-month nudge is due then.
+    world.line("U0R1", "U0KIWI", date(2026, 11, 23), tz=zones)
+    world.line("U0R2", "U0ANGELENO", date(2026, 11, 23), tz={"U0R2": "America/Los_Angeles", **zones})
+    sent = step(world, utc(2026, 11, 21, 0, 0), utc(2026, 11, 25, 0, 0))
+    first = {call.params["channel"]: moment for moment, call in sent}
+    assert Counter(call.params["channel"] for _, call in sent) == {"U0KIWI": 1, "U0ANGELENO": 1, "U0R1": 1, "U0R2": 1}
+    # Monday 09:00 in Auckland is Sunday 20:00 UTC; in Los Angeles it is Monday 17:00 UTC.
+    assert first["U0KIWI"] == utc(2026, 11, 22, 20, 0)
+    assert first["U0ANGELENO"] == utc(2026, 11, 23, 17, 0)
+    assert first["U0R1"] == utc(2026, 11, 23, 8, 0)  # 09:00 in Berlin, once the nudge exists
+    for moment, call in sent:
+        assert in_hours(moment, zones.get(call.params["channel"], "America/Los_Angeles"))
+
+
+@pytest.mark.parametrize(
+    ("zone_name", "change_day"),
+    [
+        ("America/New_York", date(2026, 3, 8)),
+        ("America/New_York", date(2026, 11, 1)),
+        ("Europe/London", date(2026, 3, 29)),
+        ("Europe/London", date(2026, 10, 25)),
+    ],
+)
+def test_daylight_saving_changes_neither_shift_nor_double_a_nudge(
+    world: World, zone_name: str, change_day: date
+) -> None:
+    # Lines whose first nudge falls on the Friday before, the Saturday, the Sunday of the change and the Monday.
+    starts = [change_day + timedelta(days=offset) for offset in (-2, -1, 0, 1)]
+    managers = [f"U0BOSS{n}" for n in range(len(starts))]
+    for n, (manager, started) in enumerate(zip(managers, starts, strict=True)):
+        world.line(f"U0REP{n}", manager, started, tz={manager: zone_name, f"U0REP{n}": zone_name})
+    world.clock.now = datetime.combine(starts[0], time(0), tzinfo=UTC) - timedelta(days=1)
+    sent = step(world, world.clock.now, datetime.combine(change_day + timedelta(days=3), time(0), tzinfo=UTC))
+    per_person = Counter(call.params["channel"] for _, call in sent)
+    assert per_person == dict.fromkeys(managers + [f"U0REP{n}" for n in range(4)], 1)
+    for moment, _ in sent:
+        assert in_hours(moment, zone_name), local(moment, zone_name)
+    when = {call.params["channel"]: local(moment, zone_name) for moment, call in sent}
+    # Friday's goes out at 09:00 that Friday; the weekend's and Monday's at 09:00 on Monday, on the new clock.
+    assert (when["U0BOSS0"].weekday(), when["U0BOSS0"].time()) == (4, NINE)
+    monday = change_day + timedelta(days=1)
+    for manager in managers[1:]:
+        assert (when[manager].date(), when[manager].time()) == (monday, NINE)
+
+
+def test_next_working_hours_begin_on_the_persons_own_clock() -> None:
+    friday_evening = utc(2026, 3, 6, 23, 0)  # Friday 18:00 in New York (EST), before the change to EDT
+    assert next_working_start(friday_evening, "America/New_York", NINE, FIVE) == utc(2026, 3, 9, 13, 0)
+    early = utc(2026, 11, 24, 7, 0)  # 07:00 in London on a Tuesday
+    assert next_working_start(early, "Europe/London", NINE, FIVE) == utc(2026, 11, 24, 9, 0)
+    assert next_working_start(early, None, NINE, FIVE) == utc(2026, 11, 24, 9, 0)  # unknown zone: UTC
+
+
+def test_a_time_zone_is_asked_of_slack_once_a_week(world: World) -> None:
+    world.line("U0REPORT", "U0BOSS", date(2026, 11, 23), tz={"U0BOSS": "Europe/Paris", "U0REPORT": "Europe/Paris"})
+    step(world, utc(2026, 11, 23, 6, 0), utc(2026, 11, 23, 12, 0), timedelta(hours=1))
+    assert sorted(c.params["user"] for c in world.slack.calls_to("users.info")) == ["U0BOSS", "U0REPORT"]
+    with world.db.session() as session:
+        person = people.find_person_id(session, TEAM, "U0BOSS")
+        assert person is not None
+        assert people.get_tz(session, person) == people.CachedTz("Europe/Paris", utc(2026, 11, 23, 6, 0))
+    # A month later the manager has moved: the stale cache is checked again when a nudge is next due for them.
+    world.slack.users["U0BOSS"] = {"tz": "Asia/Tokyo"}
+    due_soon = utc(2026, 12, 21, 6, 0)  # Monday 15:00 in Tokyo, 07:00 in Paris
+    assert world.at(due_soon).sent == 1
+    assert world.slack.messages[-1].params["channel"] == "U0BOSS"
+    with world.db.session() as session:
+        assert people.get_tz(session, person) == people.CachedTz("Asia/Tokyo", due_soon)
+
+
+# --- downtime, crashes, concurrency ----------------------------------------------------------------------
+
+
+def test_nudges_missed_while_the_bot_was_down_go_out_as_one_on_the_next_pass(world: World) -> None:
+    world.line("U0REPORT", "U0BOSS", date(2026, 9, 1))  # first due 1 October; every stage since has passed
+    report = world.at(utc(2026, 11, 24, 15, 0))  # Tuesday 10:00 in New York
+    assert report == SweepReport(enqueued=1, sent=1)
+    (call,) = world.slack.messages
+    assert call.params["channel"] == "U0BOSS" and "overdue by 54 days" in call.params["text"]
+    assert [(n.kind, n.status) for n in world.nudges()] == [(NudgeKind.OVERDUE_3.value, NudgeStatus.SENT.value)]
+    assert step(world, utc(2026, 11, 24, 15, 15), utc(2026, 11, 27, 0, 0), timedelta(hours=1)) == []
+
+
+def test_a_stage_not_yet_delivered_is_replaced_by_the_next_rather_than_both_sent(world: World) -> None:
+    line = world.line("U0REPORT", "U0BOSS", date(2026, 9, 1))
+    with world.db.session() as session:  # as if the first month had been handled
+        session.get(ReportingLine, line).next_nudge_on = date(2026, 9, 28)  # type: ignore[union-attr]
+    assert world.at(utc(2026, 10, 3, 15, 0)) == SweepReport(enqueued=2, waiting=2)  # Saturday: "due soon" waits
+    # The bot is down until the first overdue reminder's week.
+    report = world.at(utc(2026, 10, 12, 15, 0))
+    assert (report.enqueued, report.sent) == (1, 1)
+    assert "overdue by 11 days" in world.slack.messages[0].params["text"]
+    assert [(n.kind, n.audience, n.status) for n in world.nudges()] == [
+        (NudgeKind.DUE_SOON.value, "manager", NudgeStatus.CANCELLED.value),
+        (NudgeKind.DUE_SOON.value, "report", NudgeStatus.CANCELLED.value),  # its "due 1 Oct" is past too
+        (NudgeKind.OVERDUE_1.value, "manager", NudgeStatus.SENT.value),
+    ]
+    assert len(world.slack.messages) == 1
+
+
+def test_sweepers_in_threads_send_each_nudge_exactly_once(world: World) -> None:
+    if world.db.engine.dialect.name != "sqlite":
+        pytest.skip("threads on SQLite; PostgreSQL runs separate processes (tests/e2e/test_sweep_cli.py)")
+    for n in range(200):
+        world.line(f"U0R{n:03d}", f"U0M{n:03d}", date(2026, 11, 23))
+    world.clock.now = utc(2026, 11, 23, 15, 0)  # Monday 10:00 in New York (the fake's default zone)
+    start = threading.Barrier(4)
+    reports: list[SweepReport] = []
+
+    def sweeper() -> None:
+        # Each its own Sweep and WebClient; allowed to learn all 400 time zones in one pass.
+        sweep = Sweep(world.db, world.client(), world.settings, world.clock, tz_lookups_per_pass=400)
+        start.wait()
+        reports.append(sweep.run_once())
+
+    threads = [threading.Thread(target=sweeper) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(reports) == 4
+    assert world.run() == SweepReport()  # nothing left for a later pass
+    per_person = Counter(call.params["channel"] for call in world.slack.messages)
+    assert len(per_person) == 400 and set(per_person.values()) == {1}
+    assert sum(r.sent for r in reports) == 400 and sum(r.enqueued for r in reports) == 400
+    assert {n.status for n in world.nudges()} == {NudgeStatus.SENT.value}
+
+
+def test_a_sweeper_killed_between_claim_and_send_leaves_the_nudge_to_a_later_pass(world: World) -> None:
+    world.line("U0REPORT", "U0BOSS", date(2026, 11, 23))
+    assert world.at(utc(2026, 11, 23, 12, 0)).waiting == 2  # 07:00 in New York: enqueued, waiting
+    (manager_nudge,) = [n for n in world.nudges() if n.audience == Audience.MANAGER.value]
+    crash = utc(2026, 11, 23, 14, 0)
+    with world.db.session() as session:
+        assert store.claim(session, manager_nudge.id, crash) == 1  # ...and the sweeper dies here
+
+    def to_boss() -> int:
+        return len(world.slack.messages_to("U0BOSS"))
+
+    world.at(crash + CLAIM_LEASE)
+    assert to_boss() == 0  # the dead sweeper's lease still holds
+    world.at(crash + CLAIM_LEASE + timedelta(minutes=1))
+    assert to_boss() == 1
+    world.at(crash + CLAIM_LEASE + timedelta(minutes=30))
+    assert to_boss() == 1
+    assert {n.status for n in world.nudges()} == {NudgeStatus.SENT.value}
+
+
+# --- Slack failing -------------------------------------------------------------------------------------------
+
+
+def test_rate_limits_server_errors_and_timeouts_end_with_every_nudge_delivered_once(world: World) -> None:
+    for n in range(3):
+        world.line(f"U0R{n}", f"U0M{n}", date(2026, 11, 23))
+    world.slack.script(
+        "chat.postMessage",
+        *[ratelimited(0)] * 3,  # a try and the client's two retries
+        *[server_error()] * 3,
+        FakeResponse(delay=3.0, body={"ok": True, "channel": "DX", "ts": "1.1"}),  # answered after the timeout
+    )
+    client = world.client(timeout=1)
+    now = utc(2026, 11, 23, 15, 0)
+    world.clock.now = now
+
+    first = world.sweep(client).run_once()
+    assert first == SweepReport(enqueued=6, retried=1)  # Slack says slow down: the rest wait for the next pass
+    second = world.sweep(client).run_once()
+    assert second == SweepReport(sent=3, retried=2)
+    pending = {n.last_error: n for n in world.nudges() if n.status == NudgeStatus.PENDING.value}
+    assert set(pending) == {"ratelimited", "internal_error", "timeout"}
+    for failed in pending.values():
+        assert store._utc(failed.not_before) == now + timedelta(minutes=5)  # the first retry's delay
+    assert world.slack.messages and len(world.slack.messages) == 3
+
+    assert world.at(now + timedelta(minutes=4)).sent == 0
+    assert world.at(now + timedelta(minutes=5)).sent == 3
+    per_person = Counter(call.params["channel"] for call in world.slack.messages)
+    assert per_person == {**{f"U0M{n}": 1 for n in range(3)}, **{f"U0R{n}": 1 for n in range(3)}}
+    assert {(n.status, n.last_error) for n in world.nudges()} == {(NudgeStatus.SENT.value, None)}
+    assert world.at(now + timedelta(hours=1)) == SweepReport()
+
+
+def test_a_timeout_leaves_the_nudge_pending_with_its_error_and_a_later_time(world: World) -> None:
+    world.line("U0REPORT", "U0BOSS", date(2026, 11, 23))
+    world.slack.script("chat.postMessage", FakeResponse(delay=3.0))
+    now = utc(2026, 11, 23, 15, 0)
+    world.clock.now = now
+    report = world.sweep(world.client(timeout=1)).run_once()
+    assert (report.sent, report.retried) == (1, 1)
+    (failed,) = [n for n in world.nudges() if n.status == NudgeStatus.PENDING.value]
+    assert failed.last_error == "timeout" and store._utc(failed.not_before) == now + timedelta(minutes=5)
+    assert world.at(now + timedelta(minutes=5)).sent == 1
+    assert len(world.slack.messages) == 2
+
+
+def test_a_recipient_slack_cannot_reach_fails_for_good(world: World) -> None:
+    world.line("U0REPORT", "U0GONE", date(2026, 11, 23))
+    world.slack.script("chat.postMessage", FakeResponse(body={"ok": False, "error": "account_inactive"}))
+    report = world.at(utc(2026, 11, 23, 15, 0))
+    assert (report.sent, report.failed) == (1, 1)
+    failed = [n for n in world.nudges() if n.status == NudgeStatus.FAILED.value]
+    assert len(failed) == 1 and failed[0].last_error == "account_inactive"
+    assert world.at(utc(2026, 11, 30, 15, 0)).failed == 0  # never tried again
+
+
+def test_a_deleted_account_is_not_messaged(world: World) -> None:
+    world.line("U0REPORT", "U0LEFT", date(2026, 11, 23))
+    world.slack.users["U0LEFT"] = {"deleted": True}
+    report = world.at(utc(2026, 11, 23, 15, 0))
+    assert (report.sent, report.failed) == (1, 1)
+    assert [c.params["channel"] for c in world.slack.messages] == ["U0REPORT"]
+    assert {n.last_error for n in world.nudges() if n.status == NudgeStatus.FAILED.value} == {"user_deleted"}
+
+
+# --- what the DM says, read when it is sent --------------------------------------------------------------------
+
+
+def save_plan(world: World, user: str, goal: str, gap: str) -> None:
+    plan = Plan(
+        goal=Goal(kind=GoalKind.OWN, text=goal, is_own_want=True, fits_values=True),
+        steps=(Step(title="Senior", target=date(2027, 6, 1)),),
+        gaps=(gap, "something less pressing"),
+    )
+    with world.db.session() as session:
+        person = people.ensure_person(session, TEAM, user, world.clock())
+        plan_store.add_plan_version(session, person, plan, world.clock())
+
+
+def test_the_manager_sees_the_goal_and_focus_gap_only_when_shared(world: World) -> None:
+    shared = world.line("U0SHARES", "U0BOSS", date(2026, 11, 23))
+    world.line("U0PRIVATE", "U0BOSS", date(2026, 11, 23))
+    save_plan(world, "U0SHARES", "Become a <!channel> staff engineer", "System design")
+    save_plan(world, "U0PRIVATE", "Secret goal", "Secret gap")
+    with world.db.session() as session:
+        line_store.set_shared(session, shared, True, world.clock())
+    world.at(utc(2026, 11, 23, 15, 0))
+    to_boss = {
+        "<@U0SHARES>" in c.params["text"]: str(c.params["blocks"])
+        for c in world.slack.messages
+        if c.params["channel"] == "U0BOSS"
+    }
+    assert "Become a &lt;!channel&gt; staff engineer" in to_boss[True] and "System design" in to_boss[True]
+    assert "Secret" not in to_boss[False]
+    assert "Their goal" not in to_boss[False]
+
+
+def test_nothing_is_sent_for_a_line_that_ended_or_a_conversation_already_logged(world: World) -> None:
+    ended = world.line("U0R1", "U0BOSS", date(2026, 11, 23))
+    logged = world.line("U0R2", "U0BOSS", date(2026, 11, 23))
+    assert world.at(utc(2026, 11, 23, 12, 0)).waiting == 4  # before 09:00 in New York
+    with world.db.session() as session:
+        line_store.end_active_line(
+            session, people.find_person_id(session, TEAM, "U0R1") or 0, EndReason.REPLACED, world.clock()
+        )
+        line = session.get(ReportingLine, logged)
+        assert line is not None
+        line.next_due_on, line.next_nudge_on, line.last_held_on = (
+            date(2027, 2, 23),
+            date(2027, 2, 20),
+            date(2026, 11, 23),
+        )
+    assert world.at(utc(2026, 11, 23, 15, 0)).sent == 0
+    assert world.slack.messages == []
+    assert {n.status for n in world.nudges()} == {NudgeStatus.CANCELLED.value}
+    assert ended != logged
+
+
+def test_both_people_are_asked_what_an_ended_experiment_taught_once(world: World) -> None:
+    line = world.line("U0REPORT", "U0BOSS", date(2026, 6, 1))
+    with world.db.session() as session:
+        row = session.get(ReportingLine, line)
+        assert row is not None
+        row.last_held_on, row.next_due_on, row.next_nudge_on = date(2026, 10, 1), date(2027, 1, 1), None
+        talk = Conversation(
+            line_id=line,
+            kind="held",
+            held_on=date(2026, 10, 1),
+            notes="",
+            notes_shared=False,
+            skip_reason="",
+            next_in_months=3,
+            created_at=world.clock(),
+        )
+        session.add(talk)
+        session.flush()
+        session.add(
+            Experiment(
+                conversation_id=talk.id,
+                line_id=line,
+                kind="shadowing",
+                what="Shadow <@U0X>",
+                ends_on=date(2026, 11, 20),
+            )
+        )
+        answered = Experiment(
+            conversation_id=talk.id,
+            line_id=line,
+            kind="stretch",
+            what="Already answered by the manager",
+            ends_on=date(2026, 11, 20),
+            manager_outcome=Outcome.STOP.value,
+        )
+        session.add(answered)
+    report = world.at(utc(2026, 11, 23, 15, 0))
+    assert (report.enqueued, report.sent) == (2, 2)
+    by_person = {c.params["channel"]: c for c in world.slack.messages}
+    assert set(by_person) == {"U0BOSS", "U0REPORT"}
+    assert actions(by_person["U0BOSS"]) == [ids.ACTION_OUTCOME_PREFIX + o.value for o in Outcome]
+    assert len(actions(by_person["U0REPORT"])) == 6  # both experiments, three answers each
+    assert "<@U0REPORT>" in by_person["U0BOSS"].params["text"]
+    assert "&lt;@U0X&gt;" in str(by_person["U0BOSS"].params["blocks"])
+    assert world.at(utc(2026, 11, 24, 15, 0)) == SweepReport()
+
+
+def test_the_report_line_reads_as_one_line() -> None:
+    assert SweepReport(1, 2, 3, 4, 5).line() == (
+        "enqueued 1, sent 2, retried 3, failed 4, waiting outside working hours 5"
+    )

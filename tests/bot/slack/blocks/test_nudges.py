@@ -1,0 +1,137 @@
+"""What the scheduler's DMs say, and the buttons they carry (pure builders, no Slack)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from bot.career.cadence import ExperimentKind, NudgeKind, Outcome, prompts_for
+from bot.career.conversation import Experiment
+from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
+from bot.slack import ids
+from bot.slack.blocks.nudges import MESSAGE_BLOCKS_MAX, days_phrase, experiments_ended, manager_nudge, report_invite
+
+TODAY = date(2026, 12, 2)  # a Wednesday
+
+
+def nudge(**changes: Any) -> ManagerNudge:
+    fields: dict[str, Any] = {
+        "nudge_id": 41,
+        "line_id": 7,
+        "kind": NudgeKind.DUE_SOON,
+        "report": "U0REPORT",
+        "due_on": date(2026, 12, 5),
+        "today": TODAY,
+        "since": date(2026, 9, 1),
+        "since_held": True,
+        "prompts": prompts_for(7, date(2026, 12, 5)),
+        **changes,
+    }
+    return ManagerNudge(**fields)
+
+
+def everything(blocks: list[dict[str, Any]]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def buttons(blocks: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    return [
+        (element["action_id"], element.get("value"))
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def test_the_manager_is_told_who_when_and_since_when() -> None:
+    text, blocks = manager_nudge(nudge())
+    assert "<@U0REPORT>" in text
+    assert "Saturday 5 December (in 3 days)" in text
+    shown = everything(blocks)
+    assert "Last career conversation: 1 Sep 2026" in shown
+    for prompt in prompts_for(7, date(2026, 12, 5)):
+        assert prompt in shown
+    assert len(prompts_for(7, date(2026, 12, 5))) == 3
+
+
+def test_a_new_line_says_no_conversation_yet_and_an_overdue_one_says_by_how_much() -> None:
+    text, blocks = manager_nudge(
+        nudge(kind=NudgeKind.OVERDUE_1, due_on=date(2026, 11, 24), since=date(2026, 10, 25), since_held=False)
+    )
+    assert "was due Tuesday 24 November (overdue by 8 days)" in text
+    assert "Reporting to you since 25 Oct 2026; no career conversation logged yet" in everything(blocks)
+    first, _ = manager_nudge(nudge(kind=NudgeKind.FIRST_MONTH, due_on=date(2027, 1, 1)))
+    assert "new to your team" in first and "Friday 1 January 2027 (in 30 days)" in first
+
+
+def test_days_are_counted_plainly() -> None:
+    assert [days_phrase(date(2026, 12, d), TODAY) for d in (5, 3, 2, 1)] == [
+        "in 3 days",
+        "tomorrow",
+        "today",
+        "overdue by 1 day",
+    ]
+
+
+def test_goal_and_focus_gap_appear_only_when_shared() -> None:
+    _, private = manager_nudge(nudge())
+    assert "Their goal" not in everything(private)
+    assert "gap they are working on" not in everything(private)
+    _, shared = manager_nudge(nudge(goal="Become a staff engineer", focus_gap="System design"))
+    assert "*Their goal:* Become a staff engineer" in everything(shared)
+    assert "*The gap they are working on:* System design" in everything(shared)
+    _, goal_only = manager_nudge(nudge(goal="Lead a team"))
+    assert "Lead a team" in everything(goal_only) and "gap they are" not in everything(goal_only)
+
+
+def test_what_the_report_typed_cannot_ping_link_or_overflow() -> None:
+    hostile = "<!channel> & <https://evil.example|click> <@U0BOSS>" + "x" * 5000
+    _, blocks = manager_nudge(nudge(goal=hostile, focus_gap=hostile))
+    shown = everything(blocks)
+    assert "<!channel>" not in shown and "<https://evil" not in shown and "<@U0BOSS>" not in shown
+    assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in shown
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+
+
+def test_the_manager_can_log_snooze_or_skip() -> None:
+    _, blocks = manager_nudge(nudge())
+    assert buttons(blocks) == [(ids.ACTION_LOG, "7"), (ids.ACTION_SNOOZE, "41"), (ids.ACTION_SKIP, "7")]
+
+
+def test_the_report_is_invited_to_revise_their_plan() -> None:
+    text, blocks = report_invite(ReportInvite(manager="U0BOSS", due_on=date(2026, 12, 5), first=False))
+    assert "<@U0BOSS>" in text and "5 Dec 2026" in text and "revise your career plan" in text
+    assert [action for action, _ in buttons(blocks)] == [ids.ACTION_EDIT_PLAN]
+    first, _ = report_invite(ReportInvite(manager="U0BOSS", due_on=date(2026, 12, 5), first=True))
+    assert "first career conversation" in first
+    assert len(blocks) <= 3  # short
+
+
+def test_each_ended_experiment_gets_its_three_answers() -> None:
+    experiments = [
+        Experiment(id=3, kind=ExperimentKind.SHADOWING, what="Shadow <@U0X> & the on-call", ends_on=TODAY),
+        Experiment(id=4, kind=ExperimentKind.STRETCH, what="Run the planning meeting", ends_on=TODAY),
+    ]
+    text, blocks = experiments_ended(ExperimentsEnded("U0REPORT", True, TODAY, experiments))
+    assert "<@U0REPORT>" in text and "2 Dec 2026" in text
+    shown = everything(blocks)
+    assert "Shadow &lt;@U0X&gt; &amp; the on-call" in shown and "Stretch assignment" in shown
+    assert buttons(blocks) == [
+        (ids.ACTION_OUTCOME_PREFIX + outcome.value, str(experiment.id))
+        for experiment in experiments
+        for outcome in (Outcome.KEEP_GOING, Outcome.STOP, Outcome.CHANGED_GOAL)
+    ]
+    assert len({block.get("block_id") for block in blocks if block["type"] == "actions"}) == 2
+
+
+def test_many_experiments_stay_within_slacks_block_limit() -> None:
+    experiments = [
+        Experiment(id=n, kind=ExperimentKind.MENTORSHIP, what="y" * 4000, ends_on=TODAY) for n in range(1, 40)
+    ]
+    _, blocks = experiments_ended(ExperimentsEnded("U0BOSS", False, TODAY, experiments))
+    assert len(blocks) <= MESSAGE_BLOCKS_MAX
+    assert "more, not shown" in everything(blocks)
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")

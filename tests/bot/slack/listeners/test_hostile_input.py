@@ -1,0 +1,135 @@
+"""Fault drill: random text and tampered values through every listener (hypothesis).
+
+Whatever arrives, Slack gets its HTTP 200 within the request, and no listener fails with an unhandled
+exception: every input is either acted on or answered with a clear, private message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from slack_bolt import App
+
+from bot.career.cadence import Outcome
+from bot.settings import Settings
+from bot.slack import ids
+from bot.slack.app import create_app
+from storage.db import Database
+from tests.bot.slack.listeners.conftest import SECRET
+from tests.botserver import serving
+from tests.conftest import Clock
+from tests.fakeslack import FakeSlack
+from tests.slackhttp import SlackSender, block_action, view_submission
+
+# Slack's own control characters, mentions and broadcasts, long runs, and any unicode at all.
+NASTY = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet="<>&@!*_~`|#:/ \n", max_size=300),
+    st.sampled_from(["<!channel>", "<@U0EMPLOYEE|me>", "1 OR 1=1", str(2**70), "²", "", " ", "\u0000", "9" * 40]),
+)
+ACTIONS = [
+    ids.ACTION_LINE_CONFIRM,
+    ids.ACTION_LINE_DECLINE,
+    ids.ACTION_SHARE,
+    ids.ACTION_STOP_SHARING,
+    ids.ACTION_VIEW_PLAN,
+    ids.ACTION_LOG,
+    ids.ACTION_SNOOZE,
+    ids.ACTION_SKIP,
+    *(ids.ACTION_OUTCOME_PREFIX + outcome for outcome in Outcome),
+    ids.ACTION_EDIT_PLAN,
+    ids.ACTION_REFLECT,
+]
+VIEWS = [ids.VIEW_GOAL, ids.VIEW_STEPS, ids.VIEW_GAPS, ids.VIEW_REFLECT, ids.VIEW_DELETE, ids.VIEW_LOG, ids.VIEW_SKIP]
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+class Failures(logging.Handler):
+    """Every listener failure our app's error handler logs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class Running:
+    app: App
+    send: SlackSender
+    failures: Failures
+
+    def settle(self) -> list[str]:
+        """Wait for every listener still working after its ack; the failures they logged."""
+        self.app.listener_runner.listener_executor.shutdown(wait=True)
+        return [record.getMessage() for record in self.failures.records]
+
+
+@pytest.fixture
+def running(db: Database, clock: Clock) -> Iterator[Running]:
+    failures = Failures()
+    logger = logging.getLogger("careerplan")
+    logger.addHandler(failures)
+    try:
+        with FakeSlack() as slack:
+            settings_ = Settings.from_env(
+                {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.url}
+            )
+            app = create_app(settings_, db, clock=clock)
+            with serving(app) as url:
+                yield Running(app, SlackSender(url + "/slack/events", SECRET), failures)
+            app.listener_runner.listener_executor.shutdown(wait=True)
+    finally:
+        logger.removeHandler(failures)
+
+
+def test_any_slash_command_text_is_answered(running: Running) -> None:
+    @FUZZ
+    @given(text=NASTY)
+    def send(text: str) -> None:
+        assert running.send.slash_command(text).status == 200
+
+    send()
+    assert running.settle() == []
+
+
+def test_any_button_value_is_answered(running: Running) -> None:
+    @FUZZ
+    @given(action_id=st.sampled_from(ACTIONS), value=NASTY, container=st.sampled_from(["message", "home"]))
+    def click(action_id: str, value: str, container: str) -> None:
+        payload = block_action({"action_id": action_id, "value": value}, container=container)
+        assert running.send.interactive(payload).status == 200
+
+    click()
+    assert running.settle() == []
+
+
+def test_any_submission_of_any_view_is_answered(running: Running) -> None:
+    @FUZZ
+    @given(
+        callback_id=st.sampled_from(VIEWS),
+        metadata=NASTY,
+        values=st.dictionaries(
+            st.sampled_from([ids.BLOCK_GOAL_TEXT, ids.BLOCK_HELD_ON, ids.BLOCK_NOTES, ids.BLOCK_SKIP_REASON, "gap_0"]),
+            st.one_of(
+                st.just({}),
+                st.fixed_dictionaries({ids.ELEMENT: st.fixed_dictionaries({"value": st.one_of(st.none(), NASTY)})}),
+                st.fixed_dictionaries({ids.ELEMENT: st.fixed_dictionaries({"selected_date": NASTY})}),
+            ),
+            max_size=4,
+        ),
+    )
+    def submit(callback_id: str, metadata: str, values: dict[str, dict[str, dict[str, object]]]) -> None:
+        view = {"type": "modal", "callback_id": callback_id, "private_metadata": metadata, "blocks": []}
+        payload = view_submission(view, values)
+        assert running.send.interactive(payload).status == 200
+
+    submit()
+    assert running.settle() == []
