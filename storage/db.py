@@ -17,10 +17,29 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+# The database did not answer (SQLite locked past its busy timeout, PostgreSQL down or restarting, no free
+# connection): the unit of work was rolled back, and trying again later will do.
+_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached (rather than that something else went wrong)."""
+    return isinstance(error, _UNAVAILABLE)
+
+
+def hide_values(error: BaseException) -> None:
+    """Keep the values bound to a failed statement (people's answers) out of the error's message, and so out of
+    any log. The engine already hides them in the errors it raises; this covers one raised another way."""
+    if isinstance(error, StatementError):
+        error.hide_parameters = True
 
 
 def normalise_url(url: str) -> str:

@@ -191,6 +191,51 @@ class Field(StrEnum):
     GAP = "gap"
 
 
+class WizardPage(StrEnum):
+    """The wizard's pages, one per question, in the order it asks them."""
+
+    GOAL = "goal"
+    STEPS = "steps"
+    GAPS = "gaps"
+
+    def after(self) -> WizardPage | None:
+        """The next page, or None after the last (where the plan is saved)."""
+        pages = list(WizardPage)
+        index = pages.index(self)
+        return pages[index + 1] if index + 1 < len(pages) else None
+
+    def before(self) -> WizardPage:
+        """The page Back goes to (the first page stays put)."""
+        pages = list(WizardPage)
+        return pages[max(0, pages.index(self) - 1)]
+
+
+class WizardMove(StrEnum):
+    """What a click inside a wizard page asks for, besides submitting it."""
+
+    BACK = "back"
+    ADD_STEP = "add_step"
+    ADD_GAP = "add_gap"
+
+
+_FIELD_PAGE: dict[StrEnum, WizardPage] = {
+    Field.GOAL_KIND: WizardPage.GOAL,
+    Field.GOAL_TEXT: WizardPage.GOAL,
+    Field.GOAL_PICKED: WizardPage.GOAL,
+    Field.GOAL_WORDS: WizardPage.GOAL,
+    Field.YEAR_FROM_NOW: WizardPage.GOAL,
+    Field.STEP_TITLE: WizardPage.STEPS,
+    Field.STEP_PICKED: WizardPage.STEPS,
+    Field.STEP_WORDS: WizardPage.STEPS,
+    Field.GAP: WizardPage.GAPS,
+}
+
+
+def page_of(error: FieldError) -> WizardPage:
+    """The wizard page holding the field an error is about."""
+    return _FIELD_PAGE[error.field]
+
+
 @dataclass(frozen=True)
 class FieldError:
     field: StrEnum  # the plan's Field, or another form's (bot.career.reflection.ReflectionField)

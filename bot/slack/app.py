@@ -7,7 +7,6 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
-from sqlalchemy.exc import StatementError
 
 from bot.settings import Settings
 from bot.slack.client import build_web_client
@@ -19,7 +18,7 @@ from bot.usecases.lines import Lines
 from bot.usecases.own_data import OwnData
 from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
-from storage.db import Database
+from storage.db import Database, hide_values, is_unavailable
 
 log = logging.getLogger("careerplan")
 
@@ -59,14 +58,11 @@ def create_app(
             # nothing says Slack sent it, so it is refused, and no one named in it is told anything.
             log.warning("request refused: its signature could not be checked (%s)", type(error).__name__)
             return BoltResponse(status=401, body="")
-        # Ids only: answers never reach the logs. The engine hides the values in the database errors it
-        # raises; this covers one raised another way.
-        if isinstance(error, StatementError):
-            error.hide_parameters = True
+        hide_values(error)  # ids only: answers never reach the logs
         kind = body.get("type") or body.get("command")
         user = body.get("user_id") or (body.get("user") or {}).get("id")
         log.error("listener failed for %s from %s: %r", kind, user, error, exc_info=error)
-        tell_failure(client, body, error)
+        tell_failure(client, body, database_unreachable=is_unavailable(error))
         return None
 
     return app

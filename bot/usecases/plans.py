@@ -1,4 +1,6 @@
-"""Use cases of the plan wizard (F1) and the employee's Home (F6): Slack-free, one unit of work each."""
+"""Use cases of the plan wizard (F1) and the employee's Home (F6): one unit of work each, in domain terms.
+
+A wizard's draft is kept under `draft_key`, an opaque string the caller picks (one per open wizard)."""
 
 from __future__ import annotations
 
@@ -15,12 +17,13 @@ from bot.career.plan import (
     FormInvalid,
     PlanForm,
     SavedPlan,
+    WizardMove,
+    WizardPage,
     check_gaps,
     check_goal,
     check_plan,
     check_steps,
 )
-from bot.slack import ids
 from bot.usecases.common import Clock, Who, today_of, utc_now
 from storage import conversations as conversation_store
 from storage import lines as line_store
@@ -31,7 +34,6 @@ from storage.db import Database
 
 FillForm = Callable[[PlanForm], None]
 
-PAGE_ORDER = ids.WIZARD_VIEWS
 # Reports shown on a manager's Home, next due first; /careerplan team lists them all.
 TEAM_PAGE = 15
 
@@ -44,7 +46,7 @@ class Invalid:
 
 @dataclass(frozen=True)
 class ShowPage:
-    callback_id: str
+    page: WizardPage
     form: PlanForm
 
 
@@ -64,67 +66,68 @@ class Plans:
             saved = store.latest_plan_of(session, who.team_id, who.user_id)
         return PlanForm.from_plan(None if saved is None else saved.plan)
 
-    def submit(self, who: Who, root_view_id: str, page: str, fill: FillForm) -> Invalid | ShowPage | Saved:
+    def submit(self, who: Who, draft_key: str, page: WizardPage, fill: FillForm) -> Invalid | ShowPage | Saved:
         """Check the page just submitted; go on to the next page, or save the plan after the last."""
         for attempt in range(2):
             try:
-                return self._submit(who, root_view_id, page, fill)
+                return self._submit(who, draft_key, page, fill)
             except IntegrityError:
                 # Two saves of one person's plan raced for the same version number: take the next.
                 if attempt:
                     raise
         raise AssertionError("unreachable")
 
-    def _submit(self, who: Who, root_view_id: str, page: str, fill: FillForm) -> Invalid | ShowPage | Saved:
+    def _submit(self, who: Who, draft_key: str, page: WizardPage, fill: FillForm) -> Invalid | ShowPage | Saved:
         now = self.clock()
         with self.db.session() as session:
-            person_id, form = self._draft(session, who, root_view_id, now)
+            person_id, form = self._draft(session, who, draft_key, now)
             fill(form)
             today = today_of(session, person_id, now)
             try:
-                if page == ids.VIEW_GOAL:
+                if page is WizardPage.GOAL:
                     check_goal(form, today)
-                elif page == ids.VIEW_STEPS:
+                elif page is WizardPage.STEPS:
                     check_steps(form, today)
                 else:
                     check_gaps(form)
             except FormInvalid as exc:
-                store.put_draft(session, person_id, root_view_id, form, now)
+                store.put_draft(session, person_id, draft_key, form, now)
                 return Invalid(exc.errors, form)
-            if page != PAGE_ORDER[-1]:
-                store.put_draft(session, person_id, root_view_id, form, now)
-                return ShowPage(PAGE_ORDER[PAGE_ORDER.index(page) + 1], form)
+            following = page.after()
+            if following is not None:
+                store.put_draft(session, person_id, draft_key, form, now)
+                return ShowPage(following, form)
             try:
                 plan = check_plan(form, today)
             except FormInvalid as exc:
                 # An earlier page no longer holds (a target passed since it was checked): go back there.
-                store.put_draft(session, person_id, root_view_id, form, now)
+                store.put_draft(session, person_id, draft_key, form, now)
                 return Invalid(exc.errors, form)
             saved = store.add_plan_version(session, person_id, plan, now)
-            store.delete_draft(session, person_id, root_view_id)
+            store.delete_draft(session, person_id, draft_key)
             return Saved(saved)
 
-    def move(self, who: Who, root_view_id: str, page: str, fill: FillForm, action: str) -> ShowPage:
+    def move(self, who: Who, draft_key: str, page: WizardPage, fill: FillForm, move: WizardMove) -> ShowPage:
         """Back, or one more step/gap row: keep what was typed, show the page asked for."""
         now = self.clock()
         with self.db.session() as session:
-            person_id, form = self._draft(session, who, root_view_id, now)
+            person_id, form = self._draft(session, who, draft_key, now)
             fill(form)
             target = page
-            if action == ids.ACTION_BACK:
-                target = PAGE_ORDER[max(0, PAGE_ORDER.index(page) - 1)]
-            elif action == ids.ACTION_ADD_STEP:
+            if move is WizardMove.BACK:
+                target = page.before()
+            elif move is WizardMove.ADD_STEP:
                 form.add_step_row()
-            elif action == ids.ACTION_ADD_GAP:
+            elif move is WizardMove.ADD_GAP:
                 form.add_gap_row()
-            store.put_draft(session, person_id, root_view_id, form, now)
+            store.put_draft(session, person_id, draft_key, form, now)
             return ShowPage(target, form)
 
-    def discard_draft(self, who: Who, root_view_id: str) -> None:
+    def discard_draft(self, who: Who, draft_key: str) -> None:
         with self.db.session() as session:
             person_id = people.find_person_id(session, who.team_id, who.user_id)
             if person_id is not None:
-                store.delete_draft(session, person_id, root_view_id)
+                store.delete_draft(session, person_id, draft_key)
 
     def home(self, who: Who) -> HomeData:
         """What the person's Home tab shows: their plan, last reflection, who may see them, and (for a manager)
@@ -146,9 +149,9 @@ class Plans:
                 team_size=team_size,
             )
 
-    def _draft(self, session: Session, who: Who, root_view_id: str, now: datetime) -> tuple[int, PlanForm]:
+    def _draft(self, session: Session, who: Who, draft_key: str, now: datetime) -> tuple[int, PlanForm]:
         person_id = people.ensure_person(session, who.team_id, who.user_id, now)
-        form = store.get_draft(session, person_id, root_view_id)
+        form = store.get_draft(session, person_id, draft_key)
         if form is None:
             saved = store.latest_plan(session, person_id)
             form = PlanForm.from_plan(None if saved is None else saved.plan)

@@ -29,6 +29,8 @@ from bot.career.plan import (
     GoalKind,
     PlanForm,
     SavedPlan,
+    WizardMove,
+    WizardPage,
     clean_text,
 )
 from bot.slack import ids
@@ -234,26 +236,23 @@ def read_gaps(values: Values, form: PlanForm) -> None:
 
 @dataclass(frozen=True)
 class Page:
+    """A wizard page as a Slack view: its callback_id, and how to read its state into the form."""
+
+    page: WizardPage
     callback_id: str
     read: Callable[[Values, PlanForm], None]
 
 
 PAGES: dict[str, Page] = {
-    ids.VIEW_GOAL: Page(ids.VIEW_GOAL, read_goal),
-    ids.VIEW_STEPS: Page(ids.VIEW_STEPS, read_steps),
-    ids.VIEW_GAPS: Page(ids.VIEW_GAPS, read_gaps),
+    ids.VIEW_GOAL: Page(WizardPage.GOAL, ids.VIEW_GOAL, read_goal),
+    ids.VIEW_STEPS: Page(WizardPage.STEPS, ids.VIEW_STEPS, read_steps),
+    ids.VIEW_GAPS: Page(WizardPage.GAPS, ids.VIEW_GAPS, read_gaps),
 }
-
-_FIELD_PAGE: dict[StrEnum, str] = {
-    Field.GOAL_KIND: ids.VIEW_GOAL,
-    Field.GOAL_TEXT: ids.VIEW_GOAL,
-    Field.GOAL_PICKED: ids.VIEW_GOAL,
-    Field.GOAL_WORDS: ids.VIEW_GOAL,
-    Field.YEAR_FROM_NOW: ids.VIEW_GOAL,
-    Field.STEP_TITLE: ids.VIEW_STEPS,
-    Field.STEP_PICKED: ids.VIEW_STEPS,
-    Field.STEP_WORDS: ids.VIEW_STEPS,
-    Field.GAP: ids.VIEW_GAPS,
+# The clicks inside a page that are not a submission.
+MOVES: dict[str, WizardMove] = {
+    ids.ACTION_BACK: WizardMove.BACK,
+    ids.ACTION_ADD_STEP: WizardMove.ADD_STEP,
+    ids.ACTION_ADD_GAP: WizardMove.ADD_GAP,
 }
 
 _FIELD_BLOCK: dict[StrEnum, str] = {
@@ -269,10 +268,6 @@ _FIELD_BLOCK: dict[StrEnum, str] = {
 }
 
 
-def page_of(error: FieldError) -> str:
-    return _FIELD_PAGE[error.field]
-
-
 def error_messages(errors: list[FieldError]) -> dict[str, str]:
     """Errors keyed by input block_id, for `ack(response_action="errors", errors=...)`."""
     messages: dict[str, str] = {}
@@ -282,11 +277,11 @@ def error_messages(errors: list[FieldError]) -> dict[str, str]:
     return messages
 
 
-def build_page(callback_id: str, form: PlanForm) -> View:
-    """The wizard view `callback_id`, filled from `form`."""
-    if callback_id == ids.VIEW_GOAL:
+def build_page(page: WizardPage, form: PlanForm) -> View:
+    """The view of a wizard page, filled from `form`."""
+    if page is WizardPage.GOAL:
         return goal_view(form)
-    if callback_id == ids.VIEW_STEPS:
+    if page is WizardPage.STEPS:
         return steps_view(form, form.goal_title())
     return gaps_view(form, form.next_step_title())
 

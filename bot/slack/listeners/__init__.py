@@ -1,18 +1,41 @@
-"""Slack listeners: thin functions that read the payload, call a use case, and answer Slack."""
+"""Slack listeners: thin module-level functions that read the payload, call a use case, and answer Slack.
+
+Each module lists its listeners in a table per kind (COMMANDS, ACTIONS, VIEW_SUBMISSIONS, VIEW_CLOSED, EVENTS);
+`register` adds them all behind one middleware that says who is acting (`context.acting_person`), so every
+listener receives `who` and `services` and never sees a modal that was opened for someone else.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from slack_bolt import App
 
 from bot.slack.listeners import commands, conversations, events, lines, own_data, plans, reflections
-from bot.slack.listeners.context import Services
+from bot.slack.listeners.context import Services, Table, acting_person
+
+COMMANDS: Table = [*commands.COMMANDS]
+ACTIONS: Table = [*plans.ACTIONS, *lines.ACTIONS, *reflections.ACTIONS, *conversations.ACTIONS]
+VIEW_SUBMISSIONS: Table = [
+    *plans.VIEW_SUBMISSIONS,
+    *reflections.VIEW_SUBMISSIONS,
+    *own_data.VIEW_SUBMISSIONS,
+    *conversations.VIEW_SUBMISSIONS,
+]
+VIEW_CLOSED: Table = [*plans.VIEW_CLOSED]
+EVENTS: Table = [*events.EVENTS]
 
 
 def register(app: App, services: Services) -> None:
-    commands.register(app, services)
-    plans.register(app, services)
-    events.register(app, services)
-    lines.register(app, services)
-    reflections.register(app, services)
-    own_data.register(app, services)
-    conversations.register(app, services)
+    app.use(acting_person(services))
+    kinds: list[tuple[Callable[[Any], Callable[[Callable[..., None]], Any]], Table]] = [
+        (app.command, COMMANDS),
+        (app.action, ACTIONS),
+        (app.view_submission, VIEW_SUBMISSIONS),
+        (app.view_closed, VIEW_CLOSED),
+        (app.event, EVENTS),
+    ]
+    for listen, table in kinds:
+        for matcher, listener in table:
+            listen(matcher)(listener)

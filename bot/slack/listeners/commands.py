@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.blocks import help as help_text
 from bot.slack.listeners import conversations, lines, own_data, reflections
-from bot.slack.listeners.context import Command, Services, who_from
+from bot.slack.listeners.context import Command, Services, Table
 from bot.slack.listeners.plans import plan_command
+from bot.usecases.common import Who
 
 HANDLERS: dict[str, Callable[[Command], None]] = {
     "": plan_command,
@@ -28,25 +29,19 @@ HANDLERS: dict[str, Callable[[Command], None]] = {
 }
 
 
-def register(app: App, services: Services) -> None:
-    @app.command(ids.COMMAND)
-    def careerplan(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        text = body.get("text")
-        words = text.split() if isinstance(text, str) else []
-        subcommand = words[0].lower() if words else ""
-        if subcommand == ids.SUB_HELP:
-            ack(text=help_text.usage(), response_type="ephemeral")
-            return
-        handler = HANDLERS.get(subcommand)
-        if handler is None:
-            ack(text=help_text.usage(unknown=words[0]), response_type="ephemeral")
-            return
-        who = who_from(body)
-        if who is None:
-            ack(
-                text="Slack sent this command without saying who you are, so I did nothing. Try again?",
-                response_type="ephemeral",
-            )
-            return
-        trigger_id = body.get("trigger_id")
-        handler(Command(ack, client, services, who, trigger_id if isinstance(trigger_id, str) else None, words[1:]))
+def careerplan(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+    text = body.get("text")
+    words = text.split() if isinstance(text, str) else []
+    subcommand = words[0].lower() if words else ""
+    if subcommand == ids.SUB_HELP:
+        ack(text=help_text.usage(), response_type="ephemeral")
+        return
+    handler = HANDLERS.get(subcommand)
+    if handler is None:
+        ack(text=help_text.usage(unknown=words[0]), response_type="ephemeral")
+        return
+    trigger_id = body.get("trigger_id")
+    handler(Command(ack, client, services, who, trigger_id if isinstance(trigger_id, str) else None, words[1:]))
+
+
+COMMANDS: Table = [(ids.COMMAND, careerplan)]

@@ -1,18 +1,27 @@
-"""What listeners share: the use cases, reading who is acting from Slack's payload, and replying."""
+"""What listeners share: the use cases, the middleware that says who is acting, and replying.
+
+`acting_person` runs before every listener: it reads who is acting from Slack's payload (never from a value a
+client sent), refuses a request that names no one, and refuses a modal submitted or clicked by someone it was
+not opened for. Listeners then receive `who` and `services` as Bolt keyword arguments."""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot.slack import ids
+from bot.slack.blocks.conversations import LOG_TITLE, SKIP_TITLE
 from bot.slack.blocks.home import home_view
+from bot.slack.blocks.own_data import DELETE_TITLE
+from bot.slack.blocks.plans import TITLE as PLAN_TITLE
+from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
 from bot.usecases.common import Who
 from bot.usecases.conversations import Conversations
 from bot.usecases.lines import Lines
@@ -21,6 +30,9 @@ from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
 
 log = logging.getLogger("careerplan")
+
+# Each listener module's table of one kind: what Bolt matches (an id, or a pattern of ids) and the listener.
+Table = list[tuple[str | re.Pattern[str], Callable[..., None]]]
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,12 @@ class Command:
 
 def who_from(body: dict[str, Any]) -> Who | None:
     """The acting user and their workspace, from the fields Slack sets (payloads differ by kind)."""
+    event = body.get("event")
+    if body.get("type") == "event_callback" and isinstance(event, dict):
+        user_id, team_id = event.get("user"), body.get("team_id")
+        if isinstance(user_id, str) and user_id and isinstance(team_id, str) and team_id:
+            return Who(team_id=team_id, user_id=user_id)
+        return None
     user = body.get("user")
     user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
     team = body.get("team")
@@ -97,9 +115,6 @@ def tell(client: WebClient, body: dict[str, Any], who: Who, text: str) -> None:
         log.warning("could not tell %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
 
 
-# The database did not answer (SQLite locked past its busy timeout, PostgreSQL down or restarting, no free
-# connection): the unit of work was rolled back, and trying again later will do.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 NOT_REACHED_DATABASE = (
     "Sorry, I couldn't reach my database just now, so I couldn't finish that. Please try again in a minute."
 )
@@ -109,17 +124,18 @@ SOMETHING_FAILED = (
 )
 
 
-def tell_failure(client: WebClient | None, body: dict[str, Any], error: Exception) -> None:
+def tell_failure(client: WebClient | None, body: dict[str, Any], *, database_unreachable: bool) -> None:
     """After a listener failed: tell the person who asked, privately, that it did not go through.
 
     Out of band (an ephemeral note where they clicked, else a DM), because the HTTP answer may be gone:
-    Slack waits 3 s, and a locked SQLite gives up after 5. Only a command, a click or a submitted form asked
-    for something; opening Home or closing a form did not, and a note about them would only puzzle."""
+    Slack waits 3 s, and a locked SQLite gives up after 5. `database_unreachable`: the unit of work was rolled
+    back because the database did not answer, so trying again in a minute will do. Only a command, a click or a
+    submitted form asked for something; opening Home or closing a form did not, and a note would only puzzle."""
     who = who_from(body)
     asked = "command" in body or body.get("type") in ("block_actions", "view_submission")
     if client is None or who is None or not asked:
         return
-    text = NOT_REACHED_DATABASE if isinstance(error, DATABASE_UNAVAILABLE) else SOMETHING_FAILED
+    text = NOT_REACHED_DATABASE if database_unreachable else SOMETHING_FAILED
     try:
         tell(client, body, who, text)
     except (SlackClientError, OSError) as exc:  # Slack unreachable too: the log is all that is left
@@ -192,3 +208,71 @@ def notice_view(title: str, markdown: str) -> dict[str, Any]:
         "close": {"type": "plain_text", "text": "Close"},
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": markdown[:3000]}}],
     }
+
+
+# --- The middleware ---------------------------------------------------------------------------------------
+
+Middleware = Callable[[Ack, dict[str, Any], BoltContext, Callable[[], None]], BoltResponse | None]
+
+# The title a refusal shows, by the modal's callback_id (a payload's own title is not to be trusted).
+MODAL_TITLES = {
+    **dict.fromkeys(ids.WIZARD_VIEWS, PLAN_TITLE),
+    ids.VIEW_REFLECT: REFLECT_TITLE,
+    ids.VIEW_LOG: LOG_TITLE,
+    ids.VIEW_SKIP: SKIP_TITLE,
+    ids.VIEW_DELETE: DELETE_TITLE,
+}
+NO_ONE_COMMAND = "Slack sent this command without saying who you are, so I did nothing. Try again?"
+NO_ONE_FORM = (
+    f"Slack sent this form without saying who you are, so nothing was saved. Please open it again with `{ids.COMMAND}`."
+)
+
+
+def acting_person(services: Services) -> Middleware:
+    """Bolt middleware: put `who` and `services` in the context, or answer and stop (nothing changes)."""
+
+    def identify(ack: Ack, body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        who = who_from(body)
+        view = view_of(body)
+        if who is None:
+            return _refuse_no_one(ack, body, view)
+        if _is_modal(body, view) and not owned_by(view, who):
+            return _refuse_not_theirs(ack, body, view, who)
+        context["who"] = who
+        context["services"] = services
+        next()
+        return None
+
+    return identify
+
+
+def _refuse_no_one(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> BoltResponse:
+    if "command" in body:
+        return ack(text=NO_ONE_COMMAND, response_type="ephemeral")
+    if body.get("type") == "view_submission":
+        return ack(response_action="update", view=notice_view(_title(view), NO_ONE_FORM))
+    return ack()
+
+
+def _refuse_not_theirs(ack: Ack, body: dict[str, Any], view: dict[str, Any], who: Who) -> BoltResponse:
+    """A modal replayed or forwarded: a submission is told so in the modal; a click or a close does nothing."""
+    log.warning(
+        "%s refused: modal %s opened for %r, used by %s",
+        body.get("type"),
+        str(view.get("callback_id"))[:40],
+        str(view.get("private_metadata"))[:40],
+        who.user_id,
+    )
+    if body.get("type") == "view_submission":
+        return ack(response_action="update", view=not_yours_view(_title(view)))
+    return ack()
+
+
+def _is_modal(body: dict[str, Any], view: dict[str, Any]) -> bool:
+    """A submission or close always comes from a modal; a click, from a modal unless it is on Home."""
+    return body.get("type") in ("view_submission", "view_closed") or (bool(view) and view.get("type") != "home")
+
+
+def _title(view: dict[str, Any]) -> str:
+    callback_id = view.get("callback_id")
+    return MODAL_TITLES.get(callback_id, "careerplan") if isinstance(callback_id, str) else "careerplan"

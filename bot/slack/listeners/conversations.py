@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -33,18 +33,16 @@ from bot.slack.blocks.text import context, section
 from bot.slack.listeners.context import (
     Command,
     Services,
+    Table,
     dm,
     log,
-    not_yours_view,
     notice_view,
     open_modal,
-    owned_by,
     publish_home,
     state_values,
     subject_of,
     tell,
     view_of,
-    who_from,
 )
 from bot.slack.listeners.lines import named_person
 from bot.usecases.common import Refused, Who
@@ -77,103 +75,105 @@ def _open_log(client: WebClient, who: Who, trigger_id: str, start: LogStart) -> 
         dm(client, who.user_id, NOT_OPENED)
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(ids.ACTION_LOG)
-    def log_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who, trigger_id = who_from(body), body.get("trigger_id")
-        if who is None or not isinstance(trigger_id, str) or not trigger_id:
-            return
-        start = services.conversations.open_log(who, action.get("value"))
-        if isinstance(start, Refused):
-            tell(client, body, who, start.message)
-            return
-        _open_log(client, who, trigger_id, start)
+def log_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
+) -> None:
+    ack()
+    trigger_id = _trigger(body)
+    if trigger_id is None:
+        return
+    start = services.conversations.open_log(who, action.get("value"))
+    if isinstance(start, Refused):
+        tell(client, body, who, start.message)
+        return
+    _open_log(client, who, trigger_id, start)
 
-    @app.action(ids.ACTION_SKIP)
-    def skip_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who, trigger_id = who_from(body), body.get("trigger_id")
-        if who is None or not isinstance(trigger_id, str) or not trigger_id:
-            return
-        start = services.conversations.open_skip(who, action.get("value"))
-        if isinstance(start, Refused):
-            tell(client, body, who, start.message)
-            return
-        if not open_modal(client, who, trigger_id, skip_view(start.report, start.due_on), subject=str(start.line_id)):
-            dm(client, who.user_id, NOT_OPENED)
 
-    @app.action(ids.ACTION_SNOOZE)
-    def snooze_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who = who_from(body)
-        if who is None:
-            return
-        outcome = services.conversations.snooze(who, action.get("value"))
-        if isinstance(outcome, Refused):
-            tell(client, body, who, outcome.message)
-            return
-        log.info("nudge %s snoozed by %s/%s", _cut(action.get("value")), who.team_id, who.user_id)
-        text = snoozed_text(outcome.report, outcome.until)
-        if not _update_clicked(client, body, text, [section(text)]):
-            tell(client, body, who, text)
+def skip_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
+) -> None:
+    ack()
+    trigger_id = _trigger(body)
+    if trigger_id is None:
+        return
+    start = services.conversations.open_skip(who, action.get("value"))
+    if isinstance(start, Refused):
+        tell(client, body, who, start.message)
+        return
+    if not open_modal(client, who, trigger_id, skip_view(start.report, start.due_on), subject=str(start.line_id)):
+        dm(client, who.user_id, NOT_OPENED)
 
-    @app.action(OUTCOMES)
-    def outcome_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who = who_from(body)
-        if who is None:
-            return
-        action_id = action.get("action_id")
-        chosen = action_id[len(ids.ACTION_OUTCOME_PREFIX) :] if isinstance(action_id, str) else None
-        outcome = services.conversations.answer_outcome(who, action.get("value"), chosen)
-        if isinstance(outcome, Refused):
-            tell(client, body, who, outcome.message)
-            return
-        log.info("experiment %d: %s answered", outcome.experiment.id, outcome.by.value)
-        text = outcome_recorded_text(outcome.outcome, what=outcome.experiment.what)
-        if not _answer_in_place(client, body, action, text):
-            tell(client, body, who, text)
 
-    @app.view_submission(ids.VIEW_LOG)
-    def log_submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        who, view = who_from(body), view_of(body)
-        if who is None or not owned_by(view, who):
-            ack(response_action="update", view=not_yours_view(LOG_TITLE))
-            _log_not_yours("log", view, who)
-            return
-        outcome = services.conversations.log(who, subject_of(view), parse_log(state_values(view)))
-        if isinstance(outcome, Invalid):
-            ack(response_action="errors", errors=log_errors(outcome.errors))
-            return
-        if isinstance(outcome, Refused):
-            ack(response_action="update", view=notice_view(LOG_TITLE, outcome.message))
-            return
-        text = logged_text(
-            outcome.report, outcome.conversation.held_on, outcome.next_due_on, outcome.conversation.experiments
-        )
-        ack(response_action="update", view=notice_view(LOG_TITLE, text))
-        log.info("conversation %d logged on line %d", outcome.conversation.id, outcome.line_id)
-        _after_logged(client, services, who, outcome, text)
+def snooze_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
+) -> None:
+    ack()
+    outcome = services.conversations.snooze(who, action.get("value"))
+    if isinstance(outcome, Refused):
+        tell(client, body, who, outcome.message)
+        return
+    log.info("nudge %s snoozed by %s/%s", _cut(action.get("value")), who.team_id, who.user_id)
+    text = snoozed_text(outcome.report, outcome.until)
+    if not _update_clicked(client, body, text, [section(text)]):
+        tell(client, body, who, text)
 
-    @app.view_submission(ids.VIEW_SKIP)
-    def skip_submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        who, view = who_from(body), view_of(body)
-        if who is None or not owned_by(view, who):
-            ack(response_action="update", view=not_yours_view(SKIP_TITLE))
-            _log_not_yours("skip", view, who)
-            return
-        outcome = services.conversations.skip(who, subject_of(view), parse_skip(state_values(view)))
-        if isinstance(outcome, Invalid):
-            ack(response_action="errors", errors=log_errors(outcome.errors))
-            return
-        if isinstance(outcome, Refused):
-            ack(response_action="update", view=notice_view(SKIP_TITLE, outcome.message))
-            return
-        text = skipped_text(outcome.report, outcome.next_due_on)
-        ack(response_action="update", view=notice_view(SKIP_TITLE, text))
-        log.info("cycle skipped on line %d", outcome.line_id)
-        _after_skipped(client, services, who, outcome, text)
+
+def outcome_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
+) -> None:
+    ack()
+    action_id = action.get("action_id")
+    chosen = action_id[len(ids.ACTION_OUTCOME_PREFIX) :] if isinstance(action_id, str) else None
+    outcome = services.conversations.answer_outcome(who, action.get("value"), chosen)
+    if isinstance(outcome, Refused):
+        tell(client, body, who, outcome.message)
+        return
+    log.info("experiment %d: %s answered", outcome.experiment.id, outcome.by.value)
+    text = outcome_recorded_text(outcome.outcome, what=outcome.experiment.what)
+    if not _answer_in_place(client, body, action, text):
+        tell(client, body, who, text)
+
+
+def log_submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+    view = view_of(body)
+    outcome = services.conversations.log(who, subject_of(view), parse_log(state_values(view)))
+    if _refused_in_modal(ack, LOG_TITLE, outcome):
+        return
+    assert isinstance(outcome, Logged)
+    text = logged_text(
+        outcome.report, outcome.conversation.held_on, outcome.next_due_on, outcome.conversation.experiments
+    )
+    ack(response_action="update", view=notice_view(LOG_TITLE, text))
+    log.info("conversation %d logged on line %d", outcome.conversation.id, outcome.line_id)
+    _after_logged(client, services, who, outcome, text)
+
+
+def skip_submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+    view = view_of(body)
+    outcome = services.conversations.skip(who, subject_of(view), parse_skip(state_values(view)))
+    if _refused_in_modal(ack, SKIP_TITLE, outcome):
+        return
+    assert isinstance(outcome, Skipped)
+    text = skipped_text(outcome.report, outcome.next_due_on)
+    ack(response_action="update", view=notice_view(SKIP_TITLE, text))
+    log.info("cycle skipped on line %d", outcome.line_id)
+    _after_skipped(client, services, who, outcome, text)
+
+
+def _trigger(body: dict[str, Any]) -> str | None:
+    trigger_id = body.get("trigger_id")
+    return trigger_id if isinstance(trigger_id, str) and trigger_id else None
+
+
+def _refused_in_modal(ack: Ack, title: str, outcome: object) -> bool:
+    """Answer a form that did not go through: its field errors, or why nothing changed. False if it did."""
+    if isinstance(outcome, Invalid):
+        ack(response_action="errors", errors=log_errors(outcome.errors))
+        return True
+    if isinstance(outcome, Refused):
+        ack(response_action="update", view=notice_view(title, outcome.message))
+        return True
+    return False
 
 
 def _after_logged(client: WebClient, services: Services, who: Who, outcome: Logged, text: str) -> None:
@@ -237,15 +237,15 @@ def _answer_in_place(client: WebClient, body: dict[str, Any], action: dict[str, 
     return _update_clicked(client, body, summary if isinstance(summary, str) and summary else text, answered)
 
 
-def _log_not_yours(kind: str, view: dict[str, Any], who: Who | None) -> None:
-    log.warning(
-        "%s refused: modal opened for %r, submitted by %s",
-        kind,
-        str(view.get("private_metadata"))[:40],
-        who.user_id if who else None,
-    )
-
-
 def _cut(value: object) -> str:
     """A clicked value for the logs: short, whatever was sent."""
     return str(value)[:20]
+
+
+ACTIONS: Table = [
+    (ids.ACTION_LOG, log_clicked),
+    (ids.ACTION_SKIP, skip_clicked),
+    (ids.ACTION_SNOOZE, snooze_clicked),
+    (OUTCOMES, outcome_clicked),
+]
+VIEW_SUBMISSIONS: Table = [(ids.VIEW_LOG, log_submitted), (ids.VIEW_SKIP, skip_submitted)]

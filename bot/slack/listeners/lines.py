@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -13,7 +13,7 @@ from bot.career.lines import RequestedBy
 from bot.slack import ids
 from bot.slack.blocks import lines as blocks
 from bot.slack.blocks.plans import saved_view
-from bot.slack.listeners.context import Command, Services, dm, for_owner, log, open_modal, publish_home, tell, who_from
+from bot.slack.listeners.context import Command, Services, Table, dm, for_owner, log, open_modal, publish_home, tell
 from bot.usecases.common import Refused, Who
 from bot.usecases.lines import Answered, ReportPlan
 
@@ -72,52 +72,50 @@ def team_command(command: Command) -> None:
     )
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(ANSWERS)
-    def answered(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who = who_from(body)
-        if who is None:
-            return
-        confirm = action.get("action_id") == ids.ACTION_LINE_CONFIRM
-        outcome = services.lines.answer(who, action.get("value"), confirm=confirm)
-        if isinstance(outcome, Refused):
-            tell(client, body, who, outcome.message)
-            return
-        _after_answer(client, services, body, outcome)
+def answered(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
+) -> None:
+    ack()
+    confirm = action.get("action_id") == ids.ACTION_LINE_CONFIRM
+    outcome = services.lines.answer(who, action.get("value"), confirm=confirm)
+    if isinstance(outcome, Refused):
+        tell(client, body, who, outcome.message)
+        return
+    _after_answer(client, services, body, outcome)
 
-    @app.action(SHARING)
-    def sharing(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who = who_from(body)
-        if who is None:
-            return
-        outcome = services.lines.share(who, action.get("value"), shared=action.get("action_id") == ids.ACTION_SHARE)
-        if isinstance(outcome, Refused):
-            tell(client, body, who, outcome.message)
-            return
-        log.info("line %d sharing %s by %s/%s", outcome.id, "on" if outcome.shared else "off", who.team_id, who.user_id)
-        container = body.get("container")
-        kind = container.get("type") if isinstance(container, dict) else None
-        if kind == "message":
-            _replace_message(client, body, *blocks.share_answer(outcome))
-        elif kind == "view":
-            _refresh_saved_view(client, services, body, who)
-        publish_home(client, services, who)
 
-    @app.action(ids.ACTION_VIEW_PLAN)
-    def view_plan(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who, trigger_id = who_from(body), body.get("trigger_id")
-        if who is None or not isinstance(trigger_id, str):
-            return
-        outcome = services.lines.report_plan(who, action.get("value"))
-        if isinstance(outcome, ReportPlan):
-            view = blocks.report_plan_view(outcome.report, outcome.saved, outcome.reflection, outcome.today)
-            log.info("plan of %s opened by %s/%s", outcome.report, who.team_id, who.user_id)
-        else:
-            view = blocks.not_shared_view(outcome.report)
-        open_modal(client, who, trigger_id, view)
+def sharing(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
+) -> None:
+    ack()
+    outcome = services.lines.share(who, action.get("value"), shared=action.get("action_id") == ids.ACTION_SHARE)
+    if isinstance(outcome, Refused):
+        tell(client, body, who, outcome.message)
+        return
+    log.info("line %d sharing %s by %s/%s", outcome.id, "on" if outcome.shared else "off", who.team_id, who.user_id)
+    container = body.get("container")
+    kind = container.get("type") if isinstance(container, dict) else None
+    if kind == "message":
+        _replace_message(client, body, *blocks.share_answer(outcome))
+    elif kind == "view":
+        _refresh_saved_view(client, services, body, who)
+    publish_home(client, services, who)
+
+
+def view_plan_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
+) -> None:
+    ack()
+    trigger_id = body.get("trigger_id")
+    if not isinstance(trigger_id, str):
+        return
+    outcome = services.lines.report_plan(who, action.get("value"))
+    if isinstance(outcome, ReportPlan):
+        view = blocks.report_plan_view(outcome.report, outcome.saved, outcome.reflection, outcome.today)
+        log.info("plan of %s opened by %s/%s", outcome.report, who.team_id, who.user_id)
+    else:
+        view = blocks.not_shared_view(outcome.report)
+    open_modal(client, who, trigger_id, view)
 
 
 def _after_answer(client: WebClient, services: Services, body: dict[str, Any], outcome: Answered) -> None:
@@ -161,3 +159,6 @@ def _refresh_saved_view(client: WebClient, services: Services, body: dict[str, A
         client.views_update(view_id=view_id, view=for_owner(saved_view(data.saved, data.manager_line), who))
     except SlackApiError as exc:
         log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+ACTIONS: Table = [(ANSWERS, answered), (SHARING, sharing), (ids.ACTION_VIEW_PLAN, view_plan_clicked)]

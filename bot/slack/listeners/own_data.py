@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack import ids
-from bot.slack.blocks.own_data import DELETE_TITLE, delete_confirm_view, deleted_view
+from bot.slack.blocks.own_data import delete_confirm_view, deleted_view
 from bot.slack.listeners.context import (
     Command,
     Services,
+    Table,
     dm,
     log,
-    not_yours_view,
     open_modal,
-    owned_by,
     publish_home,
-    view_of,
-    who_from,
 )
 from bot.usecases.common import Who
 
@@ -78,20 +73,12 @@ def delete_command(command: Command) -> None:
         dm(command.client, command.who.user_id, DELETE_NOT_OPENED)
 
 
-def register(app: App, services: Services) -> None:
-    @app.view_submission(ids.VIEW_DELETE)
-    def delete_confirmed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        view, who = view_of(body), who_from(body)
-        # Re-checked on the server: only the person the modal was opened for may confirm it.
-        if who is None or not owned_by(view, who):
-            ack(response_action="update", view=not_yours_view(DELETE_TITLE))
-            log.warning(
-                "delete refused: modal opened for %r, submitted by %s",
-                str(view.get("private_metadata"))[:40],
-                who.user_id if who else None,
-            )
-            return
-        counts = services.own_data.erase(who)
-        ack(response_action="update", view=deleted_view(counts))
-        log.info("answers erased for %s/%s: %s", who.team_id, who.user_id, counts)
-        publish_home(client, services, who)
+def delete_confirmed(ack: Ack, client: WebClient, who: Who, services: Services) -> None:
+    """Only the person the modal was opened for gets here (the middleware re-checks it on the server)."""
+    counts = services.own_data.erase(who)
+    ack(response_action="update", view=deleted_view(counts))
+    log.info("answers erased for %s/%s: %s", who.team_id, who.user_id, counts)
+    publish_home(client, services, who)
+
+
+VIEW_SUBMISSIONS: Table = [(ids.VIEW_DELETE, delete_confirmed)]

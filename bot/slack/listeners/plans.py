@@ -5,32 +5,29 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.career.plan import page_of
 from bot.slack import ids
-from bot.slack.blocks.plans import PAGES, TITLE, build_page, error_messages, goal_view, page_of, saved_view
+from bot.slack.blocks.plans import MOVES, PAGES, build_page, error_messages, goal_view, saved_view
 from bot.slack.listeners.context import (
     Command,
     Services,
+    Table,
     for_owner,
     log,
-    not_yours_view,
     open_modal,
-    owned_by,
     publish_home,
     state_values,
     view_of,
-    who_from,
 )
 from bot.usecases.common import Who
 from bot.usecases.plans import Invalid, ShowPage
 
 WIZARD_VIEW = re.compile("^(" + "|".join(re.escape(v) for v in ids.WIZARD_VIEWS) + ")$")
-MOVES = re.compile(
-    "^(" + "|".join(re.escape(a) for a in (ids.ACTION_BACK, ids.ACTION_ADD_STEP, ids.ACTION_ADD_GAP)) + ")$"
-)
+MOVE_ACTIONS = re.compile("^(" + "|".join(re.escape(a) for a in MOVES) + ")$")
 
 
 def open_wizard(client: WebClient, services: Services, who: Who, trigger_id: str) -> None:
@@ -47,70 +44,60 @@ def plan_command(command: Command) -> None:
     open_wizard(command.client, command.services, command.who, command.trigger_id)
 
 
-def register(app: App, services: Services) -> None:
-    @app.view_submission(WIZARD_VIEW)
-    def submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        who, view = who_from(body), view_of(body)
-        page = view.get("callback_id")
-        if who is None or page not in PAGES:
-            ack(response_action="update", view=_problem_view())
-            return
-        if not owned_by(view, who):
-            ack(response_action="update", view=not_yours_view(TITLE))
-            return
-        values = state_values(view)
-        outcome = services.plans.submit(who, _root_id(view), page, lambda form: PAGES[page].read(values, form))
-        if isinstance(outcome, Invalid):
-            elsewhere = [e for e in outcome.errors if page_of(e) != page]
-            if elsewhere:
-                # Something checked on an earlier page no longer holds: show that page again.
-                ack(response_action="update", view=for_owner(build_page(page_of(elsewhere[0]), outcome.form), who))
-            else:
-                ack(response_action="errors", errors=error_messages(outcome.errors))
-        elif isinstance(outcome, ShowPage):
-            ack(response_action="update", view=for_owner(build_page(outcome.callback_id, outcome.form), who))
+def page_submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+    view = view_of(body)
+    page = PAGES[view["callback_id"]]  # the listener's matcher only lets the wizard's callback_ids through
+    values = state_values(view)
+    outcome = services.plans.submit(who, _draft_key(view), page.page, lambda form: page.read(values, form))
+    if isinstance(outcome, Invalid):
+        elsewhere = [e for e in outcome.errors if page_of(e) is not page.page]
+        if elsewhere:
+            # Something checked on an earlier page no longer holds: show that page again.
+            ack(response_action="update", view=for_owner(build_page(page_of(elsewhere[0]), outcome.form), who))
         else:
-            line = services.lines.manager_line(who)
-            ack(response_action="update", view=for_owner(saved_view(outcome.saved, line), who))
-            log.info("plan saved for %s/%s (version %d)", who.team_id, who.user_id, outcome.saved.version)
-            publish_home(client, services, who)
+            ack(response_action="errors", errors=error_messages(outcome.errors))
+    elif isinstance(outcome, ShowPage):
+        ack(response_action="update", view=for_owner(build_page(outcome.page, outcome.form), who))
+    else:
+        line = services.lines.manager_line(who)
+        ack(response_action="update", view=for_owner(saved_view(outcome.saved, line), who))
+        log.info("plan saved for %s/%s (version %d)", who.team_id, who.user_id, outcome.saved.version)
+        publish_home(client, services, who)
 
-    @app.action(MOVES)
-    def moved(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who, view = who_from(body), view_of(body)
-        page = view.get("callback_id")
-        view_id = view.get("id")
-        if who is None or page not in PAGES or not isinstance(view_id, str) or not owned_by(view, who):
-            return
-        values = state_values(view)
-        shown = services.plans.move(
-            who, _root_id(view), page, lambda form: PAGES[page].read(values, form), action.get("action_id", "")
+
+def moved(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
+) -> None:
+    ack()
+    view = view_of(body)
+    page, view_id = PAGES.get(view.get("callback_id", "")), view.get("id")
+    move = MOVES.get(action.get("action_id", ""))
+    if page is None or move is None or not isinstance(view_id, str):
+        return
+    values = state_values(view)
+    shown = services.plans.move(who, _draft_key(view), page.page, lambda form: page.read(values, form), move)
+    try:
+        client.views_update(
+            view_id=view_id, hash=view.get("hash"), view=for_owner(build_page(shown.page, shown.form), who)
         )
-        try:
-            client.views_update(
-                view_id=view_id, hash=view.get("hash"), view=for_owner(build_page(shown.callback_id, shown.form), who)
-            )
-        except SlackApiError as exc:
-            # hash_conflict: the view changed meanwhile (a double click); the draft is saved either way.
-            log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
-
-    @app.view_closed(WIZARD_VIEW)
-    def closed(ack: Ack, body: dict[str, Any]) -> None:
-        ack()
-        who = who_from(body)
-        if who is not None and owned_by(view_of(body), who):
-            services.plans.discard_draft(who, _root_id(view_of(body)))
-
-    @app.action(ids.ACTION_EDIT_PLAN)
-    def edit_plan(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who, trigger_id = who_from(body), body.get("trigger_id")
-        if who is not None and isinstance(trigger_id, str):
-            open_wizard(client, services, who, trigger_id)
+    except SlackApiError as exc:
+        # hash_conflict: the view changed meanwhile (a double click); the draft is saved either way.
+        log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
 
 
-def _root_id(view: dict[str, Any]) -> str:
+def closed(ack: Ack, body: dict[str, Any], who: Who, services: Services) -> None:
+    ack()
+    services.plans.discard_draft(who, _draft_key(view_of(body)))
+
+
+def edit_clicked(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+    ack()
+    trigger_id = body.get("trigger_id")
+    if isinstance(trigger_id, str):
+        open_wizard(client, services, who, trigger_id)
+
+
+def _draft_key(view: dict[str, Any]) -> str:
     """The wizard's drafts are keyed by the modal's root view, which stays put across updates."""
     for key in ("root_view_id", "id"):
         value = view.get(key)
@@ -119,19 +106,6 @@ def _root_id(view: dict[str, Any]) -> str:
     return "unknown"
 
 
-def _problem_view() -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Your career plan"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": "Slack sent this form without saying who you are, so nothing was saved. "
-                    f"Please open it again with `{ids.COMMAND}`.",
-                },
-            }
-        ],
-    }
+ACTIONS: Table = [(MOVE_ACTIONS, moved), (ids.ACTION_EDIT_PLAN, edit_clicked)]
+VIEW_SUBMISSIONS: Table = [(WIZARD_VIEW, page_submitted)]
+VIEW_CLOSED: Table = [(WIZARD_VIEW, closed)]

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.slack import ids
-from bot.slack.blocks.reflections import TITLE, read_reflection, reflect_view, reflection_errors, saved_view
+from bot.slack.blocks.reflections import read_reflection, reflect_view, reflection_errors, saved_view
 from bot.slack.listeners.context import (
     Command,
     Services,
+    Table,
     log,
-    not_yours_view,
     open_modal,
-    owned_by,
     publish_home,
     state_values,
-    who_from,
+    view_of,
 )
 from bot.usecases.common import Who
 
@@ -40,25 +39,22 @@ def reflect_command(command: Command) -> None:
     open_reflection(command.client, command.services, command.who, command.trigger_id)
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(ids.ACTION_REFLECT)
-    def reflect_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        who, trigger_id = who_from(body), body.get("trigger_id")
-        if who is not None and isinstance(trigger_id, str) and trigger_id:
-            open_reflection(client, services, who, trigger_id)
+def reflect_clicked(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+    ack()
+    trigger_id = body.get("trigger_id")
+    if isinstance(trigger_id, str) and trigger_id:
+        open_reflection(client, services, who, trigger_id)
 
-    @app.view_submission(ids.VIEW_REFLECT)
-    def submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        who, view = who_from(body), body.get("view")
-        if who is None or not isinstance(view, dict) or not owned_by(view, who):
-            # A payload replayed by someone else (or naming no one): store nothing, show nothing.
-            ack(response_action="update", view=not_yours_view(TITLE))
-            return
-        outcome = services.reflections.save(who, read_reflection(state_values(view)))
-        if isinstance(outcome, list):
-            ack(response_action="errors", errors=reflection_errors(outcome))
-            return
-        ack(response_action="update", view=saved_view(outcome))
-        log.info("reflection saved for %s/%s", who.team_id, who.user_id)
-        publish_home(client, services, who)
+
+def submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+    outcome = services.reflections.save(who, read_reflection(state_values(view_of(body))))
+    if isinstance(outcome, list):
+        ack(response_action="errors", errors=reflection_errors(outcome))
+        return
+    ack(response_action="update", view=saved_view(outcome))
+    log.info("reflection saved for %s/%s", who.team_id, who.user_id)
+    publish_home(client, services, who)
+
+
+ACTIONS: Table = [(ids.ACTION_REFLECT, reflect_clicked)]
+VIEW_SUBMISSIONS: Table = [(ids.VIEW_REFLECT, submitted)]

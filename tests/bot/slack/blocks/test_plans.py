@@ -20,6 +20,7 @@ from bot.career.plan import (
     SavedPlan,
     Step,
     StepForm,
+    WizardPage,
 )
 from bot.slack import ids
 from bot.slack.blocks.plans import PAGES, build_page, error_messages, saved_view
@@ -53,7 +54,7 @@ def full_form() -> PlanForm:
 @pytest.mark.parametrize("page", ids.WIZARD_VIEWS)
 def test_each_page_reads_back_exactly_what_it_shows(page: str) -> None:
     form = full_form()
-    view = build_page(page, form)
+    view = build_page(PAGES[page].page, form)
     read_back = copy.deepcopy(PlanForm())
     read_back.step_rows, read_back.gap_rows = form.step_rows, form.gap_rows
     # Start from a blank form: everything on the page must come from state.values.
@@ -74,7 +75,7 @@ def test_every_page_is_a_view_slack_accepts_even_when_full(page: str) -> None:
     form.step_rows, form.gap_rows = MAX_STEPS, MAX_GAPS
     form.steps = [StepForm(title="<" * 150, words="in 6 months") for _ in range(MAX_STEPS)]
     form.gaps = [">" * 400 for _ in range(MAX_GAPS)]
-    view = build_page(page, form)
+    view = build_page(PAGES[page].page, form)
     assert_slack_accepts(view)
     assert view["callback_id"] == page
     assert view["notify_on_close"] is True
@@ -82,7 +83,7 @@ def test_every_page_is_a_view_slack_accepts_even_when_full(page: str) -> None:
 
 def test_typed_changes_overwrite_the_form_and_absent_blocks_keep_it() -> None:
     form = full_form()
-    view = build_page(ids.VIEW_GOAL, form)
+    view = build_page(WizardPage.GOAL, form)
     values = state_from_initial(view, {ids.BLOCK_GOAL_TEXT: {"value": "New words"}})
     del values[ids.BLOCK_YEAR_FROM_NOW]  # Slack may leave an untouched input out
     values[ids.BLOCK_GOAL_WORDS][ids.ELEMENT]["value"] = None  # a cleared input comes back null
@@ -127,8 +128,8 @@ def test_errors_are_keyed_by_the_block_of_the_field_and_row() -> None:
 
 def test_user_text_is_escaped_wherever_it_is_shown_as_mrkdwn() -> None:
     form = full_form()
-    steps = build_page(ids.VIEW_STEPS, form)
-    gaps = build_page(ids.VIEW_GAPS, form)
+    steps = build_page(WizardPage.STEPS, form)
+    gaps = build_page(WizardPage.GAPS, form)
     mrkdwn = [str(b) for v in (steps, gaps) for b in v["blocks"] if b["type"] in {"section", "context"}]
     joined = "".join(mrkdwn)
     assert "<!channel>" not in joined and "<@U0BOSS>" not in joined
@@ -137,13 +138,13 @@ def test_user_text_is_escaped_wherever_it_is_shown_as_mrkdwn() -> None:
 
 def test_back_and_add_buttons_appear_where_they_make_sense() -> None:
     form = full_form()
-    goal_actions = [b for b in build_page(ids.VIEW_GOAL, form)["blocks"] if b["type"] == "actions"]
+    goal_actions = [b for b in build_page(WizardPage.GOAL, form)["blocks"] if b["type"] == "actions"]
     assert goal_actions == []
-    steps = build_page(ids.VIEW_STEPS, form)
+    steps = build_page(WizardPage.STEPS, form)
     action_ids = [e["action_id"] for b in steps["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert action_ids == [ids.ACTION_BACK, ids.ACTION_ADD_STEP]
     form.step_rows = MAX_STEPS
-    steps = build_page(ids.VIEW_STEPS, form)
+    steps = build_page(WizardPage.STEPS, form)
     action_ids = [e["action_id"] for b in steps["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert action_ids == [ids.ACTION_BACK]
 
