@@ -29,20 +29,27 @@ def m(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
+def _yes_or_no(block_id: str, line: Line, yes: tuple[str, str], no: tuple[str, str]) -> dict[str, Any]:
+    """Two buttons about a line (label, action_id): the first is the primary one; both carry the line's id."""
+    return {
+        "type": "actions",
+        "block_id": block_id,
+        "elements": [
+            button(yes[0], yes[1], value=str(line.id), style="primary"),
+            button(no[0], no[1], value=str(line.id)),
+        ],
+    }
+
+
 def request_message(line: Line) -> Message:
     """The DM asking the invited party to Confirm or Decline."""
     if line.requested_by is RequestedBy.REPORT:
         text = f"{m(line.report)} says you are their manager. Is that right?"
     else:
         text = f"{m(line.manager)} would like to be your manager in careerplan. Is that right?"
-    buttons = {
-        "type": "actions",
-        "block_id": "line_answer",
-        "elements": [
-            button("Confirm", ids.ACTION_LINE_CONFIRM, value=str(line.id), style="primary"),
-            button("Decline", ids.ACTION_LINE_DECLINE, value=str(line.id)),
-        ],
-    }
+    buttons = _yes_or_no(
+        "line_answer", line, ("Confirm", ids.ACTION_LINE_CONFIRM), ("Decline", ids.ACTION_LINE_DECLINE)
+    )
     return text, [section(text), context(WHAT_IT_MEANS), buttons]
 
 
@@ -70,14 +77,9 @@ def share_question(line: Line) -> Message:
         text = f"{m(line.manager)} confirmed that they are your manager. Share your career plan with them?"
     else:
         text = f"{m(line.manager)} is now your manager in careerplan. Share your career plan with them?"
-    buttons = {
-        "type": "actions",
-        "block_id": "share_question",
-        "elements": [
-            button("Share my plan", ids.ACTION_SHARE, value=str(line.id), style="primary"),
-            button("Keep it private", ids.ACTION_STOP_SHARING, value=str(line.id)),
-        ],
-    }
+    buttons = _yes_or_no(
+        "share_question", line, ("Share my plan", ids.ACTION_SHARE), ("Keep it private", ids.ACTION_STOP_SHARING)
+    )
     note = context(
         "Sharing lets them open your current plan and latest reflection while they are your manager. "
         "You can change this any time on the Home tab."

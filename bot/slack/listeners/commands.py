@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -11,7 +10,7 @@ from slack_sdk import WebClient
 from bot.slack import ids
 from bot.slack.blocks import help as help_text
 from bot.slack.listeners import conversations, lines, own_data, reflections
-from bot.slack.listeners.context import Command, Services, Table
+from bot.slack.listeners.context import Command, Payload, Services, Table
 from bot.slack.listeners.plans import plan_command
 from bot.usecases.common import Who
 
@@ -29,7 +28,7 @@ HANDLERS: dict[str, Callable[[Command], None]] = {
 }
 
 
-def careerplan(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+def careerplan(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
     text = body.get("text")
     words = text.split() if isinstance(text, str) else []
     subcommand = words[0].lower() if words else ""

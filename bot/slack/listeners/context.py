@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
@@ -22,7 +22,7 @@ from bot.slack.blocks.home import home_view
 from bot.slack.blocks.own_data import DELETE_TITLE
 from bot.slack.blocks.plans import TITLE as PLAN_TITLE
 from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
-from bot.usecases.common import Who
+from bot.usecases.common import Refused, Who
 from bot.usecases.conversations import Conversations
 from bot.usecases.lines import Lines
 from bot.usecases.own_data import OwnData
@@ -30,6 +30,9 @@ from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
 
 log = logging.getLogger("careerplan")
+
+# A payload's parts as Bolt hands them to a listener (body, action, event, view).
+Payload = dict[str, Any]
 
 # Each listener module's table of one kind: what Bolt matches (an id, or a pattern of ids) and the listener.
 Table = list[tuple[str | re.Pattern[str], Callable[..., None]]]
@@ -97,6 +100,23 @@ def publish_home(client: WebClient, services: Services, who: Who) -> None:
         client.views_publish(user_id=who.user_id, view=home_view(services.plans.home(who)))
     except SlackApiError as exc:
         log.warning("views.publish failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+T = TypeVar("T")
+
+
+def trigger_of(body: dict[str, Any]) -> str | None:
+    """The trigger_id a click or command came with (needed to open a modal within 3 s), if any."""
+    trigger_id = body.get("trigger_id")
+    return trigger_id if isinstance(trigger_id, str) and trigger_id else None
+
+
+def unless_refused(client: WebClient, body: dict[str, Any], who: Who, outcome: T | Refused) -> T | None:
+    """The use case's outcome; or, if it refused, None once the person has been told why, privately."""
+    if isinstance(outcome, Refused):
+        tell(client, body, who, outcome.message)
+        return None
+    return outcome
 
 
 def tell(client: WebClient, body: dict[str, Any], who: Who, text: str) -> None:

@@ -8,7 +8,6 @@ an ephemeral note where the click happened, a DM, or the modal itself; never a c
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -32,7 +31,9 @@ from bot.slack.blocks.conversations import (
 from bot.slack.blocks.text import context, section
 from bot.slack.listeners.context import (
     Command,
+    Payload,
     Services,
+    T,
     Table,
     dm,
     log,
@@ -42,6 +43,8 @@ from bot.slack.listeners.context import (
     state_values,
     subject_of,
     tell,
+    trigger_of,
+    unless_refused,
     view_of,
 )
 from bot.slack.listeners.lines import named_person
@@ -75,42 +78,28 @@ def _open_log(client: WebClient, who: Who, trigger_id: str, start: LogStart) -> 
         dm(client, who.user_id, NOT_OPENED)
 
 
-def log_clicked(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
-) -> None:
+def log_clicked(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
-    trigger_id = _trigger(body)
-    if trigger_id is None:
-        return
-    start = services.conversations.open_log(who, action.get("value"))
-    if isinstance(start, Refused):
-        tell(client, body, who, start.message)
-        return
-    _open_log(client, who, trigger_id, start)
+    trigger_id = trigger_of(body)
+    start = trigger_id and unless_refused(client, body, who, services.conversations.open_log(who, action.get("value")))
+    if trigger_id and start:
+        _open_log(client, who, trigger_id, start)
 
 
-def skip_clicked(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
-) -> None:
+def skip_clicked(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
-    trigger_id = _trigger(body)
-    if trigger_id is None:
-        return
-    start = services.conversations.open_skip(who, action.get("value"))
-    if isinstance(start, Refused):
-        tell(client, body, who, start.message)
+    trigger_id = trigger_of(body)
+    start = trigger_id and unless_refused(client, body, who, services.conversations.open_skip(who, action.get("value")))
+    if not trigger_id or not start:
         return
     if not open_modal(client, who, trigger_id, skip_view(start.report, start.due_on), subject=str(start.line_id)):
         dm(client, who.user_id, NOT_OPENED)
 
 
-def snooze_clicked(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
-) -> None:
+def snooze_clicked(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
-    outcome = services.conversations.snooze(who, action.get("value"))
-    if isinstance(outcome, Refused):
-        tell(client, body, who, outcome.message)
+    outcome = unless_refused(client, body, who, services.conversations.snooze(who, action.get("value")))
+    if outcome is None:
         return
     log.info("nudge %s snoozed by %s/%s", _cut(action.get("value")), who.team_id, who.user_id)
     text = snoozed_text(outcome.report, outcome.until)
@@ -118,15 +107,12 @@ def snooze_clicked(
         tell(client, body, who, text)
 
 
-def outcome_clicked(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
-) -> None:
+def outcome_clicked(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
     action_id = action.get("action_id")
     chosen = action_id[len(ids.ACTION_OUTCOME_PREFIX) :] if isinstance(action_id, str) else None
-    outcome = services.conversations.answer_outcome(who, action.get("value"), chosen)
-    if isinstance(outcome, Refused):
-        tell(client, body, who, outcome.message)
+    outcome = unless_refused(client, body, who, services.conversations.answer_outcome(who, action.get("value"), chosen))
+    if outcome is None:
         return
     log.info("experiment %d: %s answered", outcome.experiment.id, outcome.by.value)
     text = outcome_recorded_text(outcome.outcome, what=outcome.experiment.what)
@@ -134,12 +120,13 @@ def outcome_clicked(
         tell(client, body, who, text)
 
 
-def log_submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+def log_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
     view = view_of(body)
-    outcome = services.conversations.log(who, subject_of(view), parse_log(state_values(view)))
-    if _refused_in_modal(ack, LOG_TITLE, outcome):
+    outcome = _accepted(
+        ack, LOG_TITLE, services.conversations.log(who, subject_of(view), parse_log(state_values(view)))
+    )
+    if outcome is None:
         return
-    assert isinstance(outcome, Logged)
     text = logged_text(
         outcome.report, outcome.conversation.held_on, outcome.next_due_on, outcome.conversation.experiments
     )
@@ -148,32 +135,29 @@ def log_submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, s
     _after_logged(client, services, who, outcome, text)
 
 
-def skip_submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+def skip_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
     view = view_of(body)
-    outcome = services.conversations.skip(who, subject_of(view), parse_skip(state_values(view)))
-    if _refused_in_modal(ack, SKIP_TITLE, outcome):
+    outcome = _accepted(
+        ack, SKIP_TITLE, services.conversations.skip(who, subject_of(view), parse_skip(state_values(view)))
+    )
+    if outcome is None:
         return
-    assert isinstance(outcome, Skipped)
     text = skipped_text(outcome.report, outcome.next_due_on)
     ack(response_action="update", view=notice_view(SKIP_TITLE, text))
     log.info("cycle skipped on line %d", outcome.line_id)
     _after_skipped(client, services, who, outcome, text)
 
 
-def _trigger(body: dict[str, Any]) -> str | None:
-    trigger_id = body.get("trigger_id")
-    return trigger_id if isinstance(trigger_id, str) and trigger_id else None
-
-
-def _refused_in_modal(ack: Ack, title: str, outcome: object) -> bool:
-    """Answer a form that did not go through: its field errors, or why nothing changed. False if it did."""
+def _accepted(ack: Ack, title: str, outcome: T | Invalid | Refused) -> T | None:
+    """The outcome of a form that went through; or None once the form shows its field errors, or why nothing
+    changed."""
     if isinstance(outcome, Invalid):
         ack(response_action="errors", errors=log_errors(outcome.errors))
-        return True
+        return None
     if isinstance(outcome, Refused):
         ack(response_action="update", view=notice_view(title, outcome.message))
-        return True
-    return False
+        return None
+    return outcome
 
 
 def _after_logged(client: WebClient, services: Services, who: Who, outcome: Logged, text: str) -> None:
@@ -189,7 +173,7 @@ def _after_skipped(client: WebClient, services: Services, who: Who, outcome: Ski
     publish_home(client, services, who)
 
 
-def _update(client: WebClient, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> bool:
+def _update(client: WebClient, channel: str, ts: str, text: str, blocks: list[Payload]) -> bool:
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
     except SlackApiError as exc:
@@ -198,7 +182,7 @@ def _update(client: WebClient, channel: str, ts: str, text: str, blocks: list[di
     return True
 
 
-def _clicked_message(body: dict[str, Any]) -> tuple[str, str] | None:
+def _clicked_message(body: Payload) -> tuple[str, str] | None:
     """Where the clicked message is (channel, ts), from `container` (or `channel` + `message.ts`)."""
     container = body.get("container")
     if not isinstance(container, dict) or container.get("type") != "message" or container.get("is_ephemeral"):
@@ -215,13 +199,13 @@ def _clicked_message(body: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def _update_clicked(client: WebClient, body: dict[str, Any], text: str, blocks: list[dict[str, Any]]) -> bool:
+def _update_clicked(client: WebClient, body: Payload, text: str, blocks: list[Payload]) -> bool:
     """Replace the message whose button was clicked, so its buttons cannot be clicked again."""
     where = _clicked_message(body)
     return where is not None and _update(client, *where, text, blocks)
 
 
-def _answer_in_place(client: WebClient, body: dict[str, Any], action: dict[str, Any], text: str) -> bool:
+def _answer_in_place(client: WebClient, body: Payload, action: Payload, text: str) -> bool:
     """Replace only the clicked experiment's buttons with the answer: the message may ask about several."""
     message = body.get("message")
     blocks = message.get("blocks") if isinstance(message, dict) else None

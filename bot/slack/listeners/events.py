@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_sdk import WebClient
 
 from bot.slack import ids
-from bot.slack.listeners.context import Services, Table, publish_home
+from bot.slack.listeners.context import Payload, Services, Table, publish_home
 from bot.usecases.common import Who
 
 
-def home_opened(event: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+def home_opened(event: Payload, client: WebClient, who: Who, services: Services) -> None:
     if event.get("tab", "home") == "home":
         publish_home(client, services, who)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -13,7 +12,19 @@ from bot.career.lines import RequestedBy
 from bot.slack import ids
 from bot.slack.blocks import lines as blocks
 from bot.slack.blocks.plans import saved_view
-from bot.slack.listeners.context import Command, Services, Table, dm, for_owner, log, open_modal, publish_home, tell
+from bot.slack.listeners.context import (
+    Command,
+    Payload,
+    Services,
+    Table,
+    dm,
+    for_owner,
+    log,
+    open_modal,
+    publish_home,
+    trigger_of,
+    unless_refused,
+)
 from bot.usecases.common import Refused, Who
 from bot.usecases.lines import Answered, ReportPlan
 
@@ -72,25 +83,19 @@ def team_command(command: Command) -> None:
     )
 
 
-def answered(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
-) -> None:
+def answered(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
     confirm = action.get("action_id") == ids.ACTION_LINE_CONFIRM
-    outcome = services.lines.answer(who, action.get("value"), confirm=confirm)
-    if isinstance(outcome, Refused):
-        tell(client, body, who, outcome.message)
-        return
-    _after_answer(client, services, body, outcome)
+    outcome = unless_refused(client, body, who, services.lines.answer(who, action.get("value"), confirm=confirm))
+    if outcome is not None:
+        _after_answer(client, services, body, outcome)
 
 
-def sharing(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
-) -> None:
+def sharing(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
-    outcome = services.lines.share(who, action.get("value"), shared=action.get("action_id") == ids.ACTION_SHARE)
-    if isinstance(outcome, Refused):
-        tell(client, body, who, outcome.message)
+    shared = action.get("action_id") == ids.ACTION_SHARE
+    outcome = unless_refused(client, body, who, services.lines.share(who, action.get("value"), shared=shared))
+    if outcome is None:
         return
     log.info("line %d sharing %s by %s/%s", outcome.id, "on" if outcome.shared else "off", who.team_id, who.user_id)
     container = body.get("container")
@@ -103,11 +108,11 @@ def sharing(
 
 
 def view_plan_clicked(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
+    ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services
 ) -> None:
     ack()
-    trigger_id = body.get("trigger_id")
-    if not isinstance(trigger_id, str):
+    trigger_id = trigger_of(body)
+    if trigger_id is None:
         return
     outcome = services.lines.report_plan(who, action.get("value"))
     if isinstance(outcome, ReportPlan):
@@ -118,7 +123,7 @@ def view_plan_clicked(
     open_modal(client, who, trigger_id, view)
 
 
-def _after_answer(client: WebClient, services: Services, body: dict[str, Any], outcome: Answered) -> None:
+def _after_answer(client: WebClient, services: Services, body: Payload, outcome: Answered) -> None:
     line = outcome.line
     _replace_message(client, body, *blocks.answered_message(line, confirmed=outcome.confirmed))
     log.info("line %d %s", line.id, "confirmed" if outcome.confirmed else "declined")
@@ -133,7 +138,7 @@ def _after_answer(client: WebClient, services: Services, body: dict[str, Any], o
     publish_home(client, services, Who(team_id=line.team_id, user_id=line.report))
 
 
-def _replace_message(client: WebClient, body: dict[str, Any], text: str, message: list[dict[str, Any]]) -> None:
+def _replace_message(client: WebClient, body: Payload, text: str, message: list[Payload]) -> None:
     """Replace the message whose button was clicked, so its buttons cannot be clicked again."""
     container = body.get("container")
     channel = container.get("channel_id") if isinstance(container, dict) else None
@@ -146,7 +151,7 @@ def _replace_message(client: WebClient, body: dict[str, Any], text: str, message
         log.info("chat.update skipped for %s: %s", channel, exc.response.get("error"))
 
 
-def _refresh_saved_view(client: WebClient, services: Services, body: dict[str, Any], who: Who) -> None:
+def _refresh_saved_view(client: WebClient, services: Services, body: Payload, who: Who) -> None:
     """Sharing changed from the wizard's last page: show the new state there too."""
     view = body.get("view")
     if not isinstance(view, dict) or view.get("type") != "modal" or not isinstance(view.get("id"), str):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -14,6 +13,7 @@ from bot.slack import ids
 from bot.slack.blocks.plans import MOVES, PAGES, build_page, error_messages, goal_view, saved_view
 from bot.slack.listeners.context import (
     Command,
+    Payload,
     Services,
     Table,
     for_owner,
@@ -21,6 +21,7 @@ from bot.slack.listeners.context import (
     open_modal,
     publish_home,
     state_values,
+    trigger_of,
     view_of,
 )
 from bot.usecases.common import Who
@@ -44,7 +45,7 @@ def plan_command(command: Command) -> None:
     open_wizard(command.client, command.services, command.who, command.trigger_id)
 
 
-def page_submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+def page_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
     view = view_of(body)
     page = PAGES[view["callback_id"]]  # the listener's matcher only lets the wizard's callback_ids through
     values = state_values(view)
@@ -65,9 +66,7 @@ def page_submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, 
         publish_home(client, services, who)
 
 
-def moved(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, who: Who, services: Services
-) -> None:
+def moved(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
     view = view_of(body)
     page, view_id = PAGES.get(view.get("callback_id", "")), view.get("id")
@@ -85,19 +84,19 @@ def moved(
         log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
 
 
-def closed(ack: Ack, body: dict[str, Any], who: Who, services: Services) -> None:
+def closed(ack: Ack, body: Payload, who: Who, services: Services) -> None:
     ack()
     services.plans.discard_draft(who, _draft_key(view_of(body)))
 
 
-def edit_clicked(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+def edit_clicked(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
-    trigger_id = body.get("trigger_id")
-    if isinstance(trigger_id, str):
+    trigger_id = trigger_of(body)
+    if trigger_id is not None:
         open_wizard(client, services, who, trigger_id)
 
 
-def _draft_key(view: dict[str, Any]) -> str:
+def _draft_key(view: Payload) -> str:
     """The wizard's drafts are keyed by the modal's root view, which stays put across updates."""
     for key in ("root_view_id", "id"):
         value = view.get(key)

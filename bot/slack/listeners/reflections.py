@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
@@ -11,12 +9,14 @@ from bot.slack import ids
 from bot.slack.blocks.reflections import read_reflection, reflect_view, reflection_errors, saved_view
 from bot.slack.listeners.context import (
     Command,
+    Payload,
     Services,
     Table,
     log,
     open_modal,
     publish_home,
     state_values,
+    trigger_of,
     view_of,
 )
 from bot.usecases.common import Who
@@ -39,14 +39,14 @@ def reflect_command(command: Command) -> None:
     open_reflection(command.client, command.services, command.who, command.trigger_id)
 
 
-def reflect_clicked(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+def reflect_clicked(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
-    trigger_id = body.get("trigger_id")
-    if isinstance(trigger_id, str) and trigger_id:
+    trigger_id = trigger_of(body)
+    if trigger_id is not None:
         open_reflection(client, services, who, trigger_id)
 
 
-def submitted(ack: Ack, body: dict[str, Any], client: WebClient, who: Who, services: Services) -> None:
+def submitted(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
     outcome = services.reflections.save(who, read_reflection(state_values(view_of(body))))
     if isinstance(outcome, list):
         ack(response_action="errors", errors=reflection_errors(outcome))
