@@ -25,7 +25,7 @@ NOTHING_SAVED = "Nothing is saved: you have no plan and no reflections."
 
 OWN_WANT_CHECK = "It's what I want, not what family or society expects"
 FITS_VALUES_CHECK = "It fits my values and my whole life"
-# The reflection's prompts, as the modal asks them (bot/blocks/reflect.py; bot/career may not import it).
+# The reflection's prompts, as the modal asks them (bot/slack/blocks/reflections.py; bot/career may not import it).
 ENERGY_PROMPT = "What part of your work gives you the most energy?"
 YEAR_PROMPT = "Where do you want to be a year from now?"
 WHY_PROMPT = "What do you hope your next role or goal will give you?"

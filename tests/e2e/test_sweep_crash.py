@@ -4,7 +4,7 @@ The kill lands at a known point: the fake Slack holds one request unanswered and
 while it waits, so that message was never posted. The run after it (once the dead process's claim has lapsed,
 see CLAIM_LEASE) finishes the work: every nudge delivered, and enqueued, exactly once across both processes.
 The other crash, after Slack posted a message but before the sweep recorded it, is the lease's accepted
-window (at most that one message repeats): tests/bot/test_sweep_faults.py drills it.
+window (at most that one message repeats): tests/bot/jobs/test_sweep_faults.py drills it.
 """
 
 from __future__ import annotations

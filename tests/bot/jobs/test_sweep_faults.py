@@ -1,5 +1,5 @@
 """Fault drills for the sweep: the database locked or gone during a pass, and the Slack errors that
-tests/bot/test_nudges.py does not cover (a revoked token, people Slack does not know, users.info timing out).
+tests/bot/jobs/test_sweep.py does not cover (a revoked token, people Slack does not know, users.info timing out).
 
 Whatever fails, a pass gives up cleanly (the scheduler's job logs it and runs again), and the passes after
 it deliver every nudge once: nothing lost, nothing doubled.
