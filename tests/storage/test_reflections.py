@@ -11,7 +11,7 @@ from bot.usecases.reflections import Reflections
 from storage import people
 from storage import reflections as store
 from storage.db import Database
-from tests.conftest import Clock
+from tests.clock import Clock
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 HOSTILE = "<!channel> <@U0BOSS> <http://evil.example|click me> & &amp; 🚀 “quotes” \\ ' \" \n second line"

@@ -32,7 +32,7 @@ from storage import lines as line_store
 from storage import people
 from storage.db import Database
 from storage.models import Nudge
-from tests.conftest import Clock
+from tests.clock import Clock
 from tests.fakeslack import TEAM_ID, Call, FakeSlack
 
 M1, M2, M3 = "UMONA", "ULARS", "UOMAR"  # New York, London, Los Angeles

@@ -27,7 +27,7 @@ from storage import people
 from storage import plans as plan_store
 from storage.db import Database
 from storage.models import Conversation, Experiment, Nudge, ReportingLine
-from tests.conftest import Clock
+from tests.clock import Clock
 from tests.fakeslack import Call, FakeResponse, FakeSlack, ratelimited, server_error
 
 TEAM = "T0FAKE"

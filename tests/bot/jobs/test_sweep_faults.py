@@ -22,7 +22,8 @@ from bot.settings import Settings
 from storage import people
 from storage.db import Database
 from tests.bot.jobs.test_sweep import TEAM, World, utc
-from tests.conftest import BACKENDS, Clock
+from tests.clock import Clock
+from tests.conftest import BACKENDS
 from tests.fakeslack import Call, FakeResponse, FakeSlack
 from tests.outage import Outage, outage_database
 

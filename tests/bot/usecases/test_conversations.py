@@ -38,7 +38,7 @@ from storage import lines as line_store
 from storage.db import Database
 from storage.models import Conversation, Experiment, Nudge, Person, ReportingLine
 from storage.people import ensure_person
-from tests.conftest import Clock
+from tests.clock import Clock
 
 TEAM = "T0FAKE"
 BOSS, ANA, STRANGER, FORMER = "U0BOSS", "U0ANA", "U0STRANGER", "U0FORMER"

@@ -13,7 +13,7 @@ from bot.slack import ids
 from bot.slack.app import create_app
 from storage.db import Database
 from tests.botserver import serving
-from tests.conftest import Clock
+from tests.clock import Clock
 from tests.fakeslack import FakeSlack
 from tests.slackhttp import HttpResult, SlackSender, block_action, view_submission
 from tests.slackstate import state_from_initial

@@ -27,7 +27,8 @@ from storage.models import PlanVersion, ReportingLine
 from tests.bot.slack.listeners.conftest import EMPLOYEE, SECRET, Bot, Modal, text
 from tests.bot.slack.listeners.test_lines_flow import BOSS, click, next_dm
 from tests.botserver import serving
-from tests.conftest import BACKENDS, Clock
+from tests.clock import Clock
+from tests.conftest import BACKENDS
 from tests.fakeslack import Call, FakeSlack
 from tests.outage import Outage, outage_database
 from tests.slackhttp import HttpResult, SlackSender, block_action, view_submission

@@ -22,7 +22,7 @@ from bot.slack.app import create_app
 from storage.db import Database
 from tests.bot.slack.listeners.conftest import SECRET
 from tests.botserver import serving
-from tests.conftest import Clock
+from tests.clock import Clock
 from tests.fakeslack import FakeSlack
 from tests.slackhttp import SlackSender, block_action, view_submission
 

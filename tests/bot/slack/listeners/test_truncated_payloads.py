@@ -27,7 +27,7 @@ from storage.db import Database
 from tests.bot.slack.listeners.conftest import SECRET
 from tests.bot.slack.listeners.test_hostile_input import Failures, Running
 from tests.botserver import serving
-from tests.conftest import Clock
+from tests.clock import Clock
 from tests.fakeslack import FakeSlack
 from tests.outage import snapshot
 from tests.slackhttp import FIXTURES_DIR, HttpResult, SlackSender, load_fixture, slack_signature
