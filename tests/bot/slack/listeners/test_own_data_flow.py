@@ -24,8 +24,8 @@ from storage import people
 from storage import plans as store
 from storage import reflections as reflection_store
 from storage.models import Base, PlanDraft, PlanGap, PlanStep, PlanVersion, ReflectionEntry, ReportingLine
-from tests.bot.slack.listeners.conftest import EMPLOYEE, Bot, Modal, text, walk_wizard
 from tests.fakeslack import TEAM_ID, FakeResponse, server_error
+from tests.slackbot import EMPLOYEE, Bot, Modal, text, walk_wizard
 from tests.slackstate import assert_slack_accepts
 
 OTHER = "U0OTHER"
