@@ -22,7 +22,7 @@ from bot.career.nudges import ExperimentsEnded, ManagerNudge
 from bot.slack import ids
 from bot.slack.blocks.nudges import experiments_ended, manager_nudge
 from storage.models import Conversation, Experiment, Nudge, ReportingLine
-from tests.bot.usecases.test_conversations import add_nudge
+from tests import builders
 from tests.fakeslack import APP_ID, BOT_ID, TEAM_ID, Call
 from tests.slackbot import BOSS, EMPLOYEE, STRANGER, Bot, Modal, after, calls, dms_to, make_manager, say
 from tests.slackhttp import load_fixture
@@ -96,7 +96,7 @@ def reminder(bot: Bot, line: Line, kind: NudgeKind = NudgeKind.DUE_SOON) -> tupl
     """A reminder the sweep sent the manager (its row, as the sweep leaves it), and the DM itself."""
     assert line.next_due_on is not None and line.started_on is not None
     with bot.db.session() as session:
-        nudge_id = add_nudge(session, line, kind, NudgeStatus.SENT, where=("D" + line.manager, SENT_TS))
+        nudge_id = builders.nudge(session, line, kind, NudgeStatus.SENT, where=("D" + line.manager, SENT_TS))
     message = manager_nudge(
         ManagerNudge(
             nudge_id=nudge_id,
