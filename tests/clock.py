@@ -1,8 +1,8 @@
-"""Time in tests: the injected clock."""
+"""Time in tests: the injected clock, and instants written as UTC wall time."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 class Clock:
@@ -16,3 +16,8 @@ class Clock:
 
     def advance(self, **kwargs: float) -> None:
         self.now += timedelta(**kwargs)
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """An instant given as UTC wall time."""
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
