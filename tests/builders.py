@@ -118,32 +118,19 @@ def new_manager(
     manager: str,
     *,
     started_on: date | None = None,
-    reason: EndReason = EndReason.REPLACED,
-    cadence_months: int = CADENCE_MONTHS,
     team: str = TEAM,
     now: datetime = NOW,
 ) -> Line:
     """The report's active line, if any, ends (its manager loses access at once); an admin's new one begins."""
-    line_store.end_active_line(session, person(session, report, team=team, now=now), reason, now)
-    return active_line(
-        session, report, manager, started_on=started_on, cadence_months=cadence_months, team=team, now=now
-    )
+    line_store.end_active_line(session, person(session, report, team=team, now=now), EndReason.REPLACED, now)
+    return active_line(session, report, manager, started_on=started_on, team=team, now=now)
 
 
-def ended_line(
-    session: Session,
-    report: str,
-    manager: str,
-    *,
-    started_on: date | None = None,
-    reason: EndReason = EndReason.REPLACED,
-    team: str = TEAM,
-    now: datetime = NOW,
-) -> Line:
-    """A line that was active from `started_on` and ended at `now`."""
-    line = active_line(session, report, manager, started_on=started_on, team=team, now=now)
-    ended = line_store.end_active_line(session, person(session, report, team=team, now=now), reason, now)
-    assert ended is not None and ended.id == line.id
+def ended_line(session: Session, line: Line, *, now: datetime = NOW) -> Line:
+    """The active `line`, ended at `now` as when the report confirms another manager."""
+    report_id = person(session, line.report, team=line.team_id, now=now)
+    ended = line_store.end_active_line(session, report_id, EndReason.REPLACED, now)
+    assert ended is not None and ended.id == line.id, "only a report's active line ends"
     return _line(session, line.id)
 
 
@@ -239,15 +226,15 @@ def skipped_conversation(
     skipped_on: date,
     reason: str = "On leave",
     *,
-    next_in_months: int = CADENCE_MONTHS,
     schedule: Schedule | None = None,
     now: datetime = NOW,
 ) -> Conversation:
-    """A cycle the manager skipped on `skipped_on`, for `reason`; the schedule moves as for a held one."""
+    """A cycle the manager skipped on `skipped_on`, for `reason`: the next conversation is due a cadence
+    later (or as `schedule` says), and the line's conversation nudges not sent yet are cancelled."""
     new = conversation_store.NewConversation(
-        kind=ConversationKind.SKIPPED, held_on=skipped_on, next_in_months=next_in_months, skip_reason=reason
+        kind=ConversationKind.SKIPPED, held_on=skipped_on, next_in_months=CADENCE_MONTHS, skip_reason=reason
     )
-    return _conversation(session, line_id, new, schedule or schedule_after(skipped_on, next_in_months), now)
+    return _conversation(session, line_id, new, schedule or schedule_after(skipped_on), now)
 
 
 def schedule_after(day: date, months: int = CADENCE_MONTHS) -> Schedule:

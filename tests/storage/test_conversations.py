@@ -107,7 +107,7 @@ def test_logging_stores_the_conversation_and_its_experiments_and_moves_the_sched
 
 def test_nothing_is_written_on_a_line_that_has_ended(db: Database) -> None:
     with db.session() as session:
-        line = builders.ended_line(session, "U0ANA", "U0BOSS", started_on=START, team=TEAM)
+        line = builders.ended_line(session, a_line(session, "U0ANA"))
     with db.session() as session:
         experiment = (ExperimentKind.STRETCH, "Run the next planning", date(2026, 8, 1))
         assert (

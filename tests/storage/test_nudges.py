@@ -241,7 +241,8 @@ def test_the_schedule_moves_on_only_from_where_the_sweeper_saw_it(db: Database) 
 def test_candidates_are_active_lines_whose_nudge_day_has_come(db: Database) -> None:
     due_line, _, _ = new_line(db, "UONE", "UBOSS")
     with db.session() as session:
-        ended = builders.ended_line(session, "UTWO", "UBOSS", started_on=STARTED, team=TEAM, now=NOW).id
+        other = builders.active_line(session, "UTWO", "UBOSS", started_on=STARTED, team=TEAM, now=NOW)
+        ended = builders.ended_line(session, other, now=NOW).id
     found = [line.id for line in _lines_to_nudge(db, STARTED)]
     assert found == [due_line]
     assert _lines_to_nudge(db, STARTED - timedelta(days=1)) == []
