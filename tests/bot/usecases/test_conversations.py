@@ -37,9 +37,9 @@ from storage import lines as line_store
 from storage.db import Database
 from storage.models import Conversation, Experiment, Nudge, Person, ReportingLine
 from tests import builders
+from tests.builders import TEAM
 from tests.clock import Clock
 
-TEAM = "T0FAKE"
 BOSS, ANA, STRANGER, FORMER = "U0BOSS", "U0ANA", "U0STRANGER", "U0FORMER"
 # UTC+14: at 10:00 UTC on 21 Nov it is already 22 Nov for the manager.
 BOSS_TZ = "Pacific/Kiritimati"
