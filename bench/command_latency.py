@@ -65,7 +65,7 @@ START_TIMEOUT = 60.0
 IDLE_CPU_SECONDS = 0.02  # the bot is idle when it used less CPU than this in an IDLE_WINDOW
 IDLE_WINDOW = 0.5
 
-# What a person without a plan types into the wizard (as the tests' walk_wizard does).
+# What a person without a plan types into the wizard (as tests/slackbot.py walk_wizard does).
 NEW_PLAN_PAGES: dict[str, dict[str, dict[str, Any]]] = {
     ids.VIEW_GOAL: {
         ids.BLOCK_GOAL_KIND: {"selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": "own"}},

@@ -18,14 +18,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.command_latency import percentile
-from bot.career.lines import RequestedBy
 from bot.settings import Settings
 from bot.slack.app import create_app
-from storage import lines as store
 from storage.db import Database
-from storage.people import ensure_person
+from tests import builders
 from tests.botserver import serving
-from tests.fakeslack import TEAM_ID, FakeSlack
+from tests.fakeslack import FakeSlack
 from tests.slackhttp import SlackSender
 
 SECRET = "bench-secret"
@@ -42,18 +40,9 @@ def main() -> None:
         db = Database(f"sqlite:///{tmp}/bench.db")
         db.upgrade()
         with db.session() as session:
-            manager = ensure_person(session, TEAM_ID, MANAGER, now)
+            builders.person(session, MANAGER, now=now)
             for n in range(args.reports):
-                report = ensure_person(session, TEAM_ID, f"U0R{n:06d}", now)
-                store.add_line(
-                    session,
-                    report,
-                    manager,
-                    requested_by=RequestedBy.ADMIN,
-                    cadence_months=3,
-                    now=now,
-                    started_on=now.date(),
-                )
+                builders.active_line(session, f"U0R{n:06d}", MANAGER, now=now)
         settings = Settings.from_env(
             {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.url}
         )

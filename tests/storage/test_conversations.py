@@ -3,29 +3,31 @@ configured): logging moves the line's schedule in the same transaction, only whi
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.career.cadence import Audience, ConversationKind, ExperimentKind, NudgeKind, NudgeStatus, Outcome
-from bot.career.lines import EndReason, Line, RequestedBy
+from bot.career.lines import EndReason, Line
 from storage import conversations as store
 from storage import lines as line_store
 from storage.db import Database
 from storage.models import Conversation, Experiment, Nudge, ReportingLine
-from storage.people import ensure_person
+from tests import builders
+from tests.builders import NOW
 
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+TEAM = "T1"
 START = date(2026, 6, 1)
 
 
 def a_line(session: Session, report: str, manager: str = "U0BOSS", started_on: date = START) -> Line:
-    report_id = ensure_person(session, "T1", report, NOW)
-    manager_id = ensure_person(session, "T1", manager, NOW)
-    return line_store.add_line(
-        session, report_id, manager_id, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=started_on
-    )
+    return builders.active_line(session, report, manager, started_on=started_on, team=TEAM)
+
+
+def person(session: Session, user: str) -> int:
+    return builders.person(session, user, team=TEAM)
 
 
 def utc(moment: datetime | None) -> datetime | None:
@@ -50,36 +52,6 @@ def schedule(due: date, months: int = 4) -> store.Schedule:
     return store.Schedule(next_due_on=due, next_nudge_on=due - timedelta(days=3), cadence_months=months)
 
 
-def a_nudge(
-    session: Session,
-    line: Line,
-    kind: NudgeKind,
-    status: NudgeStatus,
-    due_on: date,
-    *,
-    audience: Audience = Audience.MANAGER,
-    where: tuple[str, str] | None = None,
-) -> int:
-    recipient = ensure_person(session, "T1", line.manager if audience is Audience.MANAGER else line.report, NOW)
-    row = Nudge(
-        line_id=line.id,
-        kind=kind.value,
-        due_on=due_on,
-        audience=audience.value,
-        recipient_id=recipient,
-        status=status.value,
-        not_before=NOW,
-        attempts=0,
-        snoozes=0,
-        channel=where[0] if where else None,
-        ts=where[1] if where else None,
-        created_at=NOW,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
-
-
 def statuses(session: Session) -> dict[int, str]:
     return {row.id: row.status for row in session.scalars(select(Nudge))}
 
@@ -89,11 +61,13 @@ def test_logging_stores_the_conversation_and_its_experiments_and_moves_the_sched
         line = a_line(session, "U0ANA")
         first_due = line.next_due_on
         assert first_due is not None
-        pending = a_nudge(session, line, NudgeKind.DUE_SOON, NudgeStatus.PENDING, first_due)
-        claimed = a_nudge(session, line, NudgeKind.OVERDUE_1, NudgeStatus.SENDING, first_due)
-        invite = a_nudge(session, line, NudgeKind.DUE_SOON, NudgeStatus.PENDING, first_due, audience=Audience.REPORT)
-        sent = a_nudge(session, line, NudgeKind.FIRST_MONTH, NudgeStatus.SENT, first_due, where=("D1", "1.1"))
-        ended = a_nudge(session, line, NudgeKind.EXPERIMENT_ENDED, NudgeStatus.PENDING, date(2026, 6, 20))
+        # Sent and sending first: enqueuing a stage supersedes the line's pending ones of other stages.
+        nudge = functools.partial(builders.nudge, session, line)
+        sent = nudge(NudgeKind.FIRST_MONTH, NudgeStatus.SENT, due_on=first_due, where=("D1", "1.1"))
+        claimed = nudge(NudgeKind.OVERDUE_1, NudgeStatus.SENDING, due_on=first_due)
+        pending = nudge(NudgeKind.DUE_SOON, NudgeStatus.PENDING, due_on=first_due)
+        invite = nudge(NudgeKind.DUE_SOON, NudgeStatus.PENDING, due_on=first_due, audience=Audience.REPORT)
+        ended = nudge(NudgeKind.EXPERIMENT_ENDED, NudgeStatus.PENDING, due_on=date(2026, 6, 20))
 
     with db.session() as session:
         saved = store.add_conversation(
@@ -133,9 +107,7 @@ def test_logging_stores_the_conversation_and_its_experiments_and_moves_the_sched
 
 def test_nothing_is_written_on_a_line_that_has_ended(db: Database) -> None:
     with db.session() as session:
-        line = a_line(session, "U0ANA")
-        report_id = ensure_person(session, "T1", "U0ANA", NOW)
-        line_store.end_active_line(session, report_id, EndReason.REPLACED, NOW)
+        line = builders.ended_line(session, a_line(session, "U0ANA"))
     with db.session() as session:
         experiment = (ExperimentKind.STRETCH, "Run the next planning", date(2026, 8, 1))
         assert (
@@ -189,13 +161,15 @@ def test_sent_reminders_are_the_managers_dms_about_that_due_date(db: Database) -
     with db.session() as session:
         line, other = a_line(session, "U0ANA"), a_line(session, "U0BO")
         due = date(2026, 7, 1)
-        a_nudge(session, line, NudgeKind.DUE_SOON, NudgeStatus.SENT, due, where=("D0BOSS", "1.1"))
-        a_nudge(session, line, NudgeKind.OVERDUE_1, NudgeStatus.SENT, due, where=("D0BOSS", "2.2"))
-        a_nudge(session, line, NudgeKind.OVERDUE_2, NudgeStatus.PENDING, due)  # never sent: nowhere to update
-        a_nudge(session, line, NudgeKind.DUE_SOON, NudgeStatus.SENT, due, audience=Audience.REPORT, where=("D0A", "3"))
-        a_nudge(session, line, NudgeKind.DUE_SOON, NudgeStatus.SENT, date(2026, 3, 1), where=("D0BOSS", "0.5"))
-        a_nudge(session, line, NudgeKind.EXPERIMENT_ENDED, NudgeStatus.SENT, due, where=("D0BOSS", "4.4"))
-        a_nudge(session, other, NudgeKind.DUE_SOON, NudgeStatus.SENT, due, where=("D0BOSS", "5.5"))
+        nudge = functools.partial(builders.nudge, session)
+        nudge(line, NudgeKind.DUE_SOON, NudgeStatus.SENT, due_on=due, where=("D0BOSS", "1.1"))
+        nudge(line, NudgeKind.OVERDUE_1, NudgeStatus.SENT, due_on=due, where=("D0BOSS", "2.2"))
+        nudge(line, NudgeKind.DUE_SOON, NudgeStatus.SENT, due_on=due, audience=Audience.REPORT, where=("D0A", "3"))
+        nudge(line, NudgeKind.DUE_SOON, NudgeStatus.SENT, due_on=date(2026, 3, 1), where=("D0BOSS", "0.5"))
+        # Never sent: nowhere to update. (After the others: enqueuing a stage supersedes a pending one.)
+        nudge(line, NudgeKind.OVERDUE_2, NudgeStatus.PENDING, due_on=due)
+        nudge(line, NudgeKind.EXPERIMENT_ENDED, NudgeStatus.SENT, due_on=due, where=("D0BOSS", "4.4"))
+        nudge(other, NudgeKind.DUE_SOON, NudgeStatus.SENT, due_on=due, where=("D0BOSS", "5.5"))
         assert store.sent_reminders(session, line.id, due) == [("D0BOSS", "1.1"), ("D0BOSS", "2.2")]
 
 
@@ -260,7 +234,7 @@ def test_each_person_records_their_own_outcome_and_the_manager_only_while_the_li
         assert (experiment.manager_outcome, experiment.report_outcome) == (Outcome.KEEP_GOING, Outcome.STOP)
         assert found_line.id == line.id and found_line.report == "U0ANA"
         assert store.get_experiment(session, 10**6) is None
-        line_store.end_active_line(session, ensure_person(session, "T1", "U0ANA", NOW), EndReason.REPLACED, NOW)
+        line_store.end_active_line(session, person(session, "U0ANA"), EndReason.REPLACED, NOW)
     with db.session() as session:
         later = NOW + timedelta(days=1)
         assert not store.record_outcome(session, experiment_id, Audience.MANAGER, Outcome.STOP, later)
@@ -281,13 +255,13 @@ def test_the_team_page_lists_active_reports_next_due_first(db: Database) -> None
         }
         lines = {user: a_line(session, user, started_on=day) for user, day in starts.items()}
         a_line(session, "U0OTHER", manager="U0ELSE")  # someone else's report
-        ensure_person(session, "T1", "U0NOBODY", NOW)
+        person(session, "U0NOBODY")
         store.add_conversation(session, lines["U0R2"].id, held(date(2026, 4, 1)), schedule(date(2026, 8, 1)), NOW)
-        line_store.end_active_line(session, ensure_person(session, "T1", "U0R4", NOW), EndReason.REPLACED, NOW)
-        boss = ensure_person(session, "T1", "U0BOSS", NOW)
+        line_store.end_active_line(session, person(session, "U0R4"), EndReason.REPLACED, NOW)
+        boss = person(session, "U0BOSS")
         first, total = store.team_page(session, boss, limit=2)
         second, _ = store.team_page(session, boss, limit=2, offset=2)
-        assert store.team_page(session, ensure_person(session, "T1", "U0NOBODY", NOW), limit=15) == ([], 0)
+        assert store.team_page(session, person(session, "U0NOBODY"), limit=15) == ([], 0)
     # R3 due 1 May (30 days after its start), R1 due 31 May, R2 due 1 Aug (after its conversation); R4 ended.
     assert total == 3
     assert [line.report for line in first] == ["U0R3", "U0R1"]
@@ -299,12 +273,12 @@ def test_a_reports_conversations_span_their_managers_and_leave_out_those_they_he
     with db.session() as session:
         first = a_line(session, "U0ANA", manager="U0FORMER")
         store.add_conversation(session, first.id, held(date(2026, 7, 1)), schedule(date(2026, 11, 1)), NOW)
-        line_store.end_active_line(session, ensure_person(session, "T1", "U0ANA", NOW), EndReason.REPLACED, NOW)
+        line_store.end_active_line(session, person(session, "U0ANA"), EndReason.REPLACED, NOW)
         second = a_line(session, "U0ANA", manager="U0BOSS")
         experiment = (ExperimentKind.MEETINGS, "Join the staff meeting", date(2026, 10, 1))
         store.add_conversation(session, second.id, held(date(2026, 9, 1), experiment), schedule(date(2027, 1, 1)), NOW)
         as_manager = a_line(session, "U0BO", manager="U0ANA")
         store.add_conversation(session, as_manager.id, held(date(2026, 8, 1)), schedule(date(2026, 12, 1)), NOW)
-        found = store.conversations_of_report(session, ensure_person(session, "T1", "U0ANA", NOW))
+        found = store.conversations_of_report(session, person(session, "U0ANA"))
     assert [(c.line_id, c.held_on) for c in found] == [(first.id, date(2026, 7, 1)), (second.id, date(2026, 9, 1))]
     assert [e.what for e in found[1].experiments] == ["Join the staff meeting"]

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.career.cadence import Audience, NudgeKind, NudgeStatus
+from bot.career.cadence import NudgeKind, NudgeStatus
 from bot.career.lines import EndReason, LineStatus, RequestedBy
 from storage import lines as store
 from storage.db import Database
 from storage.models import Nudge
-from storage.people import ensure_person
+from tests import builders
+from tests.builders import NOW
 
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+TEAM = "T1"
 
 
 def people(db: Database, *names: str) -> list[int]:
     with db.session() as session:
-        return [ensure_person(session, "T1", name, NOW) for name in names]
+        return [builders.person(session, name, team=TEAM) for name in names]
 
 
 def test_a_report_cannot_have_two_active_managers(db: Database) -> None:
@@ -47,13 +48,10 @@ def test_one_open_request_per_pair(db: Database) -> None:
 
 
 def test_a_new_manager_ends_the_old_line_and_history_is_kept(db: Database) -> None:
-    emp, boss, other = people(db, "UEMP", "UBOSS", "UOTHER")
+    (emp,) = people(db, "UEMP")
     with db.session() as session:
-        first = store.add_line(
-            session, emp, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 1, 5)
-        )
-        store.set_shared(session, first.id, True, NOW)
-        pending = store.add_line(session, emp, other, requested_by=RequestedBy.REPORT, cadence_months=4, now=NOW)
+        first = builders.active_line(session, "UEMP", "UBOSS", started_on=date(2026, 1, 5), shared=True, team=TEAM)
+        pending = builders.pending_line(session, "UEMP", "UOTHER", cadence_months=4, team=TEAM)
     with db.session() as session:
         ended = store.end_active_line(session, emp, EndReason.REPLACED, NOW)
         assert store.activate(session, pending.id, date(2026, 11, 21), NOW)
@@ -68,9 +66,8 @@ def test_a_new_manager_ends_the_old_line_and_history_is_kept(db: Database) -> No
 
 
 def test_answering_twice_changes_nothing_the_second_time(db: Database) -> None:
-    emp, boss = people(db, "UEMP", "UBOSS")
     with db.session() as session:
-        pending = store.add_line(session, emp, boss, requested_by=RequestedBy.REPORT, cadence_months=3, now=NOW)
+        pending = builders.pending_line(session, "UEMP", "UBOSS", team=TEAM)
     with db.session() as session:
         assert store.decline(session, pending.id, NOW)
         assert not store.decline(session, pending.id, NOW)
@@ -81,7 +78,7 @@ def test_answering_twice_changes_nothing_the_second_time(db: Database) -> None:
 def test_an_imported_line_supersedes_an_open_request_for_the_same_pair(db: Database) -> None:
     emp, boss = people(db, "UEMP", "UBOSS")
     with db.session() as session:
-        pending = store.add_line(session, emp, boss, requested_by=RequestedBy.REPORT, cadence_months=3, now=NOW)
+        pending = builders.pending_line(session, "UEMP", "UBOSS", team=TEAM)
         store.add_line(
             session, emp, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=NOW.date()
         )
@@ -108,25 +105,10 @@ def test_a_line_starts_its_conversation_schedule_when_it_becomes_active(db: Data
 
 
 def test_ending_a_line_cancels_the_nudges_it_still_owed(db: Database) -> None:
-    emp, boss = people(db, "UEMP", "UBOSS")
+    (emp,) = people(db, "UEMP")
     with db.session() as session:
-        line = store.add_line(
-            session, emp, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=NOW.date()
-        )
-        session.add(
-            Nudge(
-                line_id=line.id,
-                kind=NudgeKind.FIRST_MONTH.value,
-                due_on=NOW.date(),
-                audience=Audience.MANAGER.value,
-                recipient_id=boss,
-                status=NudgeStatus.PENDING.value,
-                not_before=NOW,
-                attempts=0,
-                snoozes=0,
-                created_at=NOW,
-            )
-        )
+        line = builders.active_line(session, "UEMP", "UBOSS", team=TEAM)
+        builders.nudge(session, line, NudgeKind.FIRST_MONTH, NudgeStatus.PENDING, due_on=NOW.date())
     with db.session() as session:
         store.end_active_line(session, emp, EndReason.REPLACED, NOW)
     with db.session() as session:

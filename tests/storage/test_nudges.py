@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.career.cadence import CLAIM_LEASE, Audience, NudgeKind, NudgeStatus
-from bot.career.lines import EndReason, RequestedBy
-from storage import lines as line_store
+from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus
 from storage import nudges as store
 from storage import people
+from storage.conversations import NewExperiment
 from storage.db import Database
-from storage.models import Conversation, Experiment, Nudge, ReportingLine
-from storage.people import ensure_person
+from storage.models import Nudge, ReportingLine
+from tests import builders
 
+TEAM = "T1"
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 STARTED = date(2026, 11, 2)
 DUE = date(2026, 12, 2)
@@ -27,17 +27,8 @@ DUE = date(2026, 12, 2)
 def new_line(db: Database, report: str = "UREPORT", manager: str = "UBOSS") -> tuple[int, int, int]:
     """An active line started on STARTED: (line id, report's person id, manager's person id)."""
     with db.session() as session:
-        report_id = ensure_person(session, "T1", report, NOW)
-        manager_id = ensure_person(session, "T1", manager, NOW)
-        line = line_store.add_line(
-            session,
-            report_id,
-            manager_id,
-            requested_by=RequestedBy.ADMIN,
-            cadence_months=3,
-            now=NOW,
-            started_on=STARTED,
-        )
+        line = builders.active_line(session, report, manager, started_on=STARTED, team=TEAM, now=NOW)
+        report_id, manager_id = (builders.person(session, user, team=TEAM, now=NOW) for user in (report, manager))
     return line.id, report_id, manager_id
 
 
@@ -249,9 +240,9 @@ def test_the_schedule_moves_on_only_from_where_the_sweeper_saw_it(db: Database) 
 
 def test_candidates_are_active_lines_whose_nudge_day_has_come(db: Database) -> None:
     due_line, _, _ = new_line(db, "UONE", "UBOSS")
-    ended, report_id, _ = new_line(db, "UTWO", "UBOSS")
     with db.session() as session:
-        line_store.end_active_line(session, report_id, EndReason.REPLACED, NOW)
+        other = builders.active_line(session, "UTWO", "UBOSS", started_on=STARTED, team=TEAM, now=NOW)
+        ended = builders.ended_line(session, other, now=NOW).id
     found = [line.id for line in _lines_to_nudge(db, STARTED)]
     assert found == [due_line]
     assert _lines_to_nudge(db, STARTED - timedelta(days=1)) == []
@@ -268,21 +259,12 @@ def _lines_to_nudge(db: Database, through: date) -> list[store.DueLine]:
 def test_experiments_are_asked_about_once(db: Database) -> None:
     line, _, _ = new_line(db)
     with db.session() as session:
-        talk = Conversation(
-            line_id=line,
-            kind="held",
-            held_on=STARTED,
-            notes="",
-            notes_shared=False,
-            skip_reason="",
-            next_in_months=3,
-            created_at=NOW,
-        )
-        session.add(talk)
-        session.flush()
-        for what, ends in (("shadow Kim", date(2026, 11, 20)), ("lead the retro", date(2026, 11, 20))):
-            session.add(Experiment(conversation_id=talk.id, line_id=line, kind="shadowing", what=what, ends_on=ends))
-        session.add(Experiment(conversation_id=talk.id, line_id=line, kind="stretch", what="x", ends_on=DUE))
+        experiments = [
+            NewExperiment(ExperimentKind.SHADOWING, "shadow Kim", date(2026, 11, 20)),
+            NewExperiment(ExperimentKind.SHADOWING, "lead the retro", date(2026, 11, 20)),
+            NewExperiment(ExperimentKind.STRETCH, "x", DUE),
+        ]
+        builders.held_conversation(session, line, STARTED, experiments=experiments, now=NOW)
     with db.session() as session:
         (group,) = store.experiments_to_ask(session, date(2026, 11, 23))
         assert (group.line_id, group.ends_on, len(group.experiment_ids)) == (line, date(2026, 11, 20), 2)

@@ -4,21 +4,17 @@ stay, and so do the person, their reporting lines (sharing switched off) and the
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from bot.career.cadence import ConversationKind, ExperimentKind
-from bot.career.lines import RequestedBy
+from bot.career.cadence import ExperimentKind
 from bot.career.plan import Goal, GoalKind, Plan, PlanForm, Step
 from bot.career.reflection import Direction, Reflection, Why
-from storage import conversations as conversation_store
-from storage import lines as line_store
-from storage import people
 from storage import plans as store
-from storage import reflections as reflection_store
+from storage.conversations import NewExperiment, Schedule
 from storage.db import Database
 from storage.models import (
     Base,
@@ -33,8 +29,10 @@ from storage.models import (
     ReportingLine,
 )
 from storage.own_data import ERASED_KEYS, erase_answers
+from tests import builders
+from tests.builders import NOW
 
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+TEAM = "T1"
 HOSTILE = "<!channel> & 🚀\nsecond line"
 
 
@@ -48,34 +46,35 @@ def a_plan(goal: str, steps: int, gaps: int) -> Plan:
 
 def fill(session: Session, user_id: str) -> int:
     """Two plan versions (2+3 steps, 1+2 gaps), a draft and two reflections for `user_id`."""
-    person = people.ensure_person(session, "T1", user_id, NOW)
-    store.add_plan_version(session, person, a_plan(f"{user_id} first", 2, 1), NOW)
-    store.add_plan_version(session, person, a_plan(f"{user_id} second", 3, 2), NOW + timedelta(days=1))
+    person = builders.person(session, user_id, team=TEAM)
+    builders.plan_version(session, user_id, a_plan(f"{user_id} first", 2, 1), team=TEAM)
+    builders.plan_version(session, user_id, a_plan(f"{user_id} second", 3, 2), team=TEAM, now=NOW + timedelta(days=1))
     store.put_draft(session, person, "V1", PlanForm(goal_text=HOSTILE), NOW)
     for n in range(2):
         reflection = Reflection(HOSTILE, "", (Why.PAY,), "", Direction.NEXT_STEP)
-        reflection_store.add_reflection(session, person, reflection, NOW + timedelta(hours=n))
+        builders.reflection(session, user_id, reflection, team=TEAM, now=NOW + timedelta(hours=n))
     return person
 
 
 def talk(session: Session, line_id: int, held_on: date, *, skipped: bool = False) -> None:
     """A conversation held (notes and two experiments) or a cycle skipped (a reason) on the line."""
-    new = conversation_store.NewConversation(
-        kind=ConversationKind.SKIPPED if skipped else ConversationKind.HELD,
-        held_on=held_on,
-        next_in_months=3,
-        notes="" if skipped else f"notes {HOSTILE}",
+    schedule = Schedule(held_on + timedelta(90), held_on + timedelta(87), 3)
+    if skipped:
+        builders.skipped_conversation(session, line_id, held_on, f"reason {HOSTILE}", schedule=schedule)
+        return
+    experiments = [
+        NewExperiment(ExperimentKind.SHADOWING, f"shadow {HOSTILE}", held_on + timedelta(30)),
+        NewExperiment(ExperimentKind.MENTORSHIP, "", held_on + timedelta(60)),
+    ]
+    builders.held_conversation(
+        session,
+        line_id,
+        held_on,
+        notes=f"notes {HOSTILE}",
         notes_shared=True,
-        skip_reason=f"reason {HOSTILE}" if skipped else "",
-        experiments=[]
-        if skipped
-        else [
-            conversation_store.NewExperiment(ExperimentKind.SHADOWING, f"shadow {HOSTILE}", held_on + timedelta(30)),
-            conversation_store.NewExperiment(ExperimentKind.MENTORSHIP, "", held_on + timedelta(60)),
-        ],
+        experiments=experiments,
+        schedule=schedule,
     )
-    schedule = conversation_store.Schedule(held_on + timedelta(90), held_on + timedelta(87), 3)
-    assert conversation_store.add_conversation(session, line_id, new, schedule, NOW) is not None
 
 
 def words_by_line(session: Session) -> dict[int, list[tuple[str, ...]]]:
@@ -109,19 +108,11 @@ def version_ids(session: Session, person: int) -> list[int]:
 
 def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Database) -> None:
     with db.session() as session:
-        ana, bo, boss = fill(session, "U0ANA"), fill(session, "U0BO"), people.ensure_person(session, "T1", "U0M", NOW)
-        ana_line = line_store.add_line(
-            session, ana, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 1, 5)
-        )
-        bo_line = line_store.add_line(
-            session, bo, ana, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 2, 1)
-        )
-        line_store.set_shared(session, ana_line.id, True, NOW)
-        line_store.set_shared(session, bo_line.id, True, NOW)  # Bo shares with Ana, Bo's manager
-        carol = people.ensure_person(session, "T1", "U0CAROL", NOW)
-        carol_line = line_store.add_line(
-            session, carol, boss, requested_by=RequestedBy.ADMIN, cadence_months=3, now=NOW, started_on=date(2026, 1, 1)
-        )
+        ana, bo = fill(session, "U0ANA"), fill(session, "U0BO")
+        ana_line = builders.active_line(session, "U0ANA", "U0M", started_on=date(2026, 1, 5), shared=True, team=TEAM)
+        # Bo shares with Ana, Bo's manager.
+        bo_line = builders.active_line(session, "U0BO", "U0ANA", started_on=date(2026, 2, 1), shared=True, team=TEAM)
+        carol_line = builders.active_line(session, "U0CAROL", "U0M", started_on=date(2026, 1, 1), team=TEAM)
         talk(session, ana_line.id, date(2026, 2, 1))  # Ana is the report
         talk(session, ana_line.id, date(2026, 5, 1), skipped=True)
         talk(session, bo_line.id, date(2026, 3, 1))  # Ana is the manager
@@ -169,7 +160,7 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
 def test_erasing_twice_or_for_someone_with_nothing_saved_removes_nothing(db: Database) -> None:
     with db.session() as session:
         ana = fill(session, "U0ANA")
-        empty = people.ensure_person(session, "T1", "U0EMPTY", NOW)
+        empty = builders.person(session, "U0EMPTY", team=TEAM)
     with db.session() as session:
         assert sum(erase_answers(session, ana).values()) > 0
     with db.session() as session:

@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.career.plan import Goal, GoalKind, Plan, PlanForm, Step, StepForm
+from bot.career.plan import PlanForm, StepForm
 from storage import people
 from storage import plans as store
 from storage.db import Database
 from storage.models import PlanDraft, PlanVersion
+from tests.builders import a_plan
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 HOSTILE = "<!channel> <@U0BOSS> <http://evil.example|click me> & &amp; 🚀 “quotes” \\ ' \" \n second line"
-
-
-def a_plan(goal_text: str = "Lead a platform team") -> Plan:
-    return Plan(
-        goal=Goal(
-            kind=GoalKind.OWN,
-            text=goal_text,
-            target=date(2029, 6, 30),
-            target_text="June 2029",
-            is_own_want=True,
-            fits_values=False,
-            year_from_now="Owning the deploy pipeline",
-        ),
-        steps=(
-            Step("Senior engineer", date(2027, 9, 30), "Q3 2027"),
-            Step("Staff engineer", date(2028, 12, 31), "", done=False),
-        ),
-        gaps=("Leading design reviews", "Mentoring"),
-    )
 
 
 def test_a_person_is_created_once_even_when_asked_twice(db: Database) -> None:

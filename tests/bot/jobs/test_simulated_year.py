@@ -32,7 +32,8 @@ from storage import lines as line_store
 from storage import people
 from storage.db import Database
 from storage.models import Nudge
-from tests.conftest import Clock
+from tests import builders
+from tests.clock import Clock
 from tests.fakeslack import TEAM_ID, Call, FakeSlack
 
 M1, M2, M3 = "UMONA", "ULARS", "UOMAR"  # New York, London, Los Angeles
@@ -110,17 +111,7 @@ class Year:
 
     def admin_line(self, report: str, manager: str, started_on: date) -> None:
         with self.db.session() as session:
-            report_id = people.ensure_person(session, TEAM_ID, report, self.clock())
-            manager_id = people.ensure_person(session, TEAM_ID, manager, self.clock())
-            line_store.add_line(
-                session,
-                report_id,
-                manager_id,
-                requested_by=RequestedBy.ADMIN,
-                cadence_months=3,
-                now=self.clock(),
-                started_on=started_on,
-            )
+            builders.active_line(session, report, manager, started_on=started_on, now=self.clock())
 
     def log(self, manager: str, report: str, held_on: date, months: int = 3, **extra: object) -> None:
         form = ConversationForm(held_on=held_on, next_in_months=months, **extra)  # type: ignore[arg-type]

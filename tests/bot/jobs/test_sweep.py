@@ -5,89 +5,29 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from slack_sdk import WebClient
-from sqlalchemy import select
 
-from bot.career.cadence import CLAIM_LEASE, Audience, NudgeKind, NudgeStatus, Outcome
-from bot.career.lines import EndReason, RequestedBy
+from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome
+from bot.career.lines import EndReason
 from bot.career.plan import Goal, GoalKind, Plan, Step
 from bot.jobs.sweep import Sweep, SweepReport, next_working_start
-from bot.settings import Settings
 from bot.slack import ids
-from bot.slack.client import build_web_client
+from storage import conversations as conversation_store
 from storage import lines as line_store
 from storage import nudges as store
 from storage import people
-from storage import plans as plan_store
-from storage.db import Database
-from storage.models import Conversation, Experiment, Nudge, ReportingLine
-from tests.conftest import Clock
-from tests.fakeslack import Call, FakeResponse, FakeSlack, ratelimited, server_error
+from storage.conversations import NewExperiment, Schedule
+from storage.models import ReportingLine
+from tests import builders
+from tests.builders import TEAM
+from tests.clock import utc
+from tests.fakeslack import Call, FakeResponse, ratelimited, server_error
+from tests.sweepworld import World
 
-TEAM = "T0FAKE"
 NINE, FIVE = time(9), time(17)
-
-
-@dataclass
-class World:
-    db: Database
-    slack: FakeSlack
-    clock: Clock
-    settings: Settings
-
-    def client(self, timeout: int | None = None) -> WebClient:
-        client = build_web_client(self.settings)
-        if timeout is not None:
-            client.timeout = timeout
-        return client
-
-    def sweep(self, client: WebClient | None = None) -> Sweep:
-        return Sweep(self.db, client or self.client(), self.settings, self.clock)
-
-    def run(self) -> SweepReport:
-        return self.sweep().run_once()
-
-    def at(self, moment: datetime) -> SweepReport:
-        self.clock.now = moment
-        return self.run()
-
-    def line(self, report: str, manager: str, started_on: date, *, tz: dict[str, str] | None = None) -> int:
-        for user, zone_name in (tz or {}).items():
-            self.slack.users[user] = {"tz": zone_name}
-        with self.db.session() as session:
-            report_id = people.ensure_person(session, TEAM, report, self.clock())
-            manager_id = people.ensure_person(session, TEAM, manager, self.clock())
-            line = line_store.add_line(
-                session,
-                report_id,
-                manager_id,
-                requested_by=RequestedBy.ADMIN,
-                cadence_months=3,
-                now=self.clock(),
-                started_on=started_on,
-            )
-        return line.id
-
-    def nudges(self) -> list[Nudge]:
-        with self.db.session() as session:
-            rows = list(session.scalars(select(Nudge).order_by(Nudge.id)))
-            session.expunge_all()
-        return rows
-
-
-@pytest.fixture
-def world(db: Database, clock: Clock) -> Iterator[World]:
-    with FakeSlack() as slack:
-        settings = Settings.from_env(
-            {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.url}
-        )
-        yield World(db, slack, clock, settings)
 
 
 def actions(call: Call) -> list[str]:
@@ -105,10 +45,6 @@ def is_manager_nudge(call: Call) -> bool:
 
 def is_invite(call: Call) -> bool:
     return ids.ACTION_EDIT_PLAN in actions(call)
-
-
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def local(moment: datetime, zone_name: str) -> datetime:
@@ -363,8 +299,7 @@ def save_plan(world: World, user: str, goal: str, gap: str) -> None:
         gaps=(gap, "something less pressing"),
     )
     with world.db.session() as session:
-        person = people.ensure_person(session, TEAM, user, world.clock())
-        plan_store.add_plan_version(session, person, plan, world.clock())
+        builders.plan_version(session, user, plan, now=world.clock())
 
 
 def test_the_manager_sees_the_goal_and_focus_gap_only_when_shared(world: World) -> None:
@@ -409,39 +344,19 @@ def test_nothing_is_sent_for_a_line_that_ended_or_a_conversation_already_logged(
 def test_both_people_are_asked_what_an_ended_experiment_taught_once(world: World) -> None:
     line = world.line("U0REPORT", "U0BOSS", date(2026, 6, 1))
     with world.db.session() as session:
-        row = session.get(ReportingLine, line)
-        assert row is not None
-        row.last_held_on, row.next_due_on, row.next_nudge_on = date(2026, 10, 1), date(2027, 1, 1), None
-        talk = Conversation(
-            line_id=line,
-            kind="held",
-            held_on=date(2026, 10, 1),
-            notes="",
-            notes_shared=False,
-            skip_reason="",
-            next_in_months=3,
-            created_at=world.clock(),
+        talk = builders.held_conversation(
+            session,
+            line,
+            date(2026, 10, 1),
+            experiments=[
+                NewExperiment(ExperimentKind.SHADOWING, "Shadow <@U0X>", date(2026, 11, 20)),
+                NewExperiment(ExperimentKind.STRETCH, "Already answered by the manager", date(2026, 11, 20)),
+            ],
+            schedule=Schedule(next_due_on=date(2027, 1, 1), next_nudge_on=None, cadence_months=3),
+            now=world.clock(),
         )
-        session.add(talk)
-        session.flush()
-        session.add(
-            Experiment(
-                conversation_id=talk.id,
-                line_id=line,
-                kind="shadowing",
-                what="Shadow <@U0X>",
-                ends_on=date(2026, 11, 20),
-            )
-        )
-        answered = Experiment(
-            conversation_id=talk.id,
-            line_id=line,
-            kind="stretch",
-            what="Already answered by the manager",
-            ends_on=date(2026, 11, 20),
-            manager_outcome=Outcome.STOP.value,
-        )
-        session.add(answered)
+        answered = talk.experiments[1]
+        assert conversation_store.record_outcome(session, answered.id, Audience.MANAGER, Outcome.STOP, world.clock())
     report = world.at(utc(2026, 11, 23, 15, 0))
     assert (report.enqueued, report.sent) == (2, 2)
     by_person = {c.params["channel"]: c for c in world.slack.messages}

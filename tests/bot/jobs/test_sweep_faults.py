@@ -18,30 +18,17 @@ import pytest
 from bot.career.cadence import CLAIM_LEASE, NudgeStatus
 from bot.jobs.scheduler import run_sweep
 from bot.jobs.sweep import Sweep, SweepReport
-from bot.settings import Settings
 from storage import people
-from storage.db import Database
-from tests.bot.jobs.test_sweep import TEAM, World, utc
-from tests.conftest import BACKENDS, Clock
+from tests.builders import TEAM
+from tests.clock import Clock, utc
+from tests.conftest import BACKENDS
 from tests.fakeslack import Call, FakeResponse, FakeSlack
 from tests.outage import Outage, outage_database
+from tests.sweepworld import World, make_world
 
 EARLY = utc(2026, 11, 23, 12, 0)  # Monday 07:00 in New York (the fake's zone): due today, before working hours
 MONDAY_10AM_NEW_YORK = utc(2026, 11, 23, 15, 0)
 STARTED = date(2026, 11, 23)  # the lines' first day: both people are owed a "first month" nudge
-
-
-def make_world(db: Database, slack: FakeSlack, clock: Clock) -> World:
-    settings = Settings.from_env(
-        {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.url}
-    )
-    return World(db, slack, clock, settings)
-
-
-@pytest.fixture
-def world(db: Database, clock: Clock) -> Iterator[World]:
-    with FakeSlack() as slack:
-        yield make_world(db, slack, clock)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
 from bot.career.cadence import (
     Audience,
@@ -20,7 +19,7 @@ from bot.career.cadence import (
     local_day,
 )
 from bot.career.conversation import ConversationForm, ExperimentForm, LogField
-from bot.career.lines import EndReason, Line, LineStatus, RequestedBy
+from bot.career.lines import Line, LineStatus
 from bot.usecases.common import Refused, Who
 from bot.usecases.conversations import (
     Conversations,
@@ -37,15 +36,16 @@ from storage import conversations as conversation_store
 from storage import lines as line_store
 from storage.db import Database
 from storage.models import Conversation, Experiment, Nudge, Person, ReportingLine
-from storage.people import ensure_person
-from tests.conftest import Clock
+from tests import builders
+from tests.builders import TEAM
+from tests.clock import Clock
 
-TEAM = "T0FAKE"
 BOSS, ANA, STRANGER, FORMER = "U0BOSS", "U0ANA", "U0STRANGER", "U0FORMER"
 # UTC+14: at 10:00 UTC on 21 Nov it is already 22 Nov for the manager.
 BOSS_TZ = "Pacific/Kiritimati"
 STARTED = date(2026, 10, 1)
 LEAD_DAYS = 3
+BOSS_DM = ("D0BOSS", "1700000000.000100")  # where the boss's reminders landed
 
 
 @dataclass
@@ -73,10 +73,14 @@ class World:
             return session.scalar(select(func.count()).select_from(model)) or 0
 
     def nudge(
-        self, kind: NudgeKind = NudgeKind.DUE_SOON, status: NudgeStatus = NudgeStatus.SENT, **kwargs: object
+        self,
+        kind: NudgeKind = NudgeKind.DUE_SOON,
+        status: NudgeStatus = NudgeStatus.SENT,
+        *,
+        audience: Audience = Audience.MANAGER,
     ) -> int:
         with self.db.session() as session:
-            return add_nudge(session, self.line, kind, status, **kwargs)  # type: ignore[arg-type]
+            return builders.nudge(session, self.line, kind, status, audience=audience, where=BOSS_DM)
 
     def nudge_row(self, nudge_id: int) -> Nudge:
         with self.db.session() as session:
@@ -85,75 +89,17 @@ class World:
             return row
 
 
-def add_nudge(
-    session: Session,
-    line: Line,
-    kind: NudgeKind,
-    status: NudgeStatus,
-    *,
-    due_on: date | None = None,
-    audience: Audience = Audience.MANAGER,
-    where: tuple[str, str] | None = ("D0BOSS", "1700000000.000100"),
-) -> int:
-    """A nudge row as the sweep leaves it (sent: with where its DM landed)."""
-    recipient = ensure_person(session, TEAM, line.manager if audience is Audience.MANAGER else line.report, NOW)
-    due = due_on or line.next_due_on
-    assert due is not None
-    row = Nudge(
-        line_id=line.id,
-        kind=kind.value,
-        due_on=due,
-        audience=audience.value,
-        recipient_id=recipient,
-        status=status.value,
-        not_before=NOW,
-        attempts=1,
-        snoozes=0,
-        channel=where[0] if where and status is NudgeStatus.SENT else None,
-        ts=where[1] if where and status is NudgeStatus.SENT else None,
-        created_at=NOW,
-        sent_at=NOW if status is NudgeStatus.SENT else None,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
-
-
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
-
-
-def make_line(db: Database, report: str = ANA, manager: str = BOSS, team: str = TEAM) -> Line:
+def make_line(db: Database, report: str = ANA, manager: str = BOSS) -> Line:
     with db.session() as session:
-        report_id = ensure_person(session, team, report, NOW)
-        manager_id = ensure_person(session, team, manager, NOW)
-        session.execute(update(Person).where(Person.id == manager_id).values(tz=BOSS_TZ))
-        return line_store.add_line(
-            session,
-            report_id,
-            manager_id,
-            requested_by=RequestedBy.ADMIN,
-            cadence_months=3,
-            now=NOW,
-            started_on=STARTED,
-        )
+        builders.person(session, manager, tz=BOSS_TZ)
+        return builders.active_line(session, report, manager, started_on=STARTED)
 
 
 def replace_manager(world: World, new_manager: str) -> Line:
     """The report's line moves to another manager: the old one loses the line at once."""
     with world.db.session() as session:
-        report_id = ensure_person(session, TEAM, world.line.report, NOW)
-        manager_id = ensure_person(session, TEAM, new_manager, NOW)
-        session.execute(update(Person).where(Person.id == manager_id).values(tz=BOSS_TZ))
-        line_store.end_active_line(session, report_id, EndReason.REPLACED, NOW)
-        return line_store.add_line(
-            session,
-            report_id,
-            manager_id,
-            requested_by=RequestedBy.ADMIN,
-            cadence_months=3,
-            now=NOW,
-            started_on=STARTED,
-        )
+        builders.person(session, new_manager, tz=BOSS_TZ)
+        return builders.new_manager(session, world.line.report, new_manager, started_on=STARTED)
 
 
 @pytest.fixture
@@ -344,7 +290,7 @@ def test_a_former_manager_cannot_snooze_an_old_reminder(world: World) -> None:
     with world.db.session() as session:
         old_line = line_store.get_line(session, world.line.id - 1)
         assert old_line is not None and old_line.manager == FORMER and old_line.status is LineStatus.ENDED
-        nudge = add_nudge(session, old_line, NudgeKind.DUE_SOON, NudgeStatus.SENT, due_on=date(2026, 10, 31))
+        nudge = builders.nudge(session, old_line, NudgeKind.DUE_SOON, NudgeStatus.SENT, due_on=date(2026, 10, 31))
     outcome = world.uses.snooze(world.who(FORMER), str(nudge))
     assert isinstance(outcome, Refused) and f"<@{ANA}> no longer reports to you" in outcome.message
     assert world.nudge_row(nudge).status == "sent"

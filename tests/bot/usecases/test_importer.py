@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.career.lines import EndReason, LineStatus, RequestedBy
+from bot.career.lines import EndReason, LineStatus
 from bot.usecases.importer import CsvRow, ImportFileError, LookupFailed, Summary, import_managers, parse_csv, read_csv
 from storage import lines as line_store
 from storage import people
 from storage.db import Database
 from storage.models import Person, ReportingLine
+from tests import builders
 
 TEAM = "T1"
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
@@ -258,9 +259,8 @@ def test_reports_the_file_does_not_name_are_left_alone(db: Database) -> None:
 
 def test_an_import_supersedes_a_pending_request_for_the_same_pair(db: Database) -> None:
     with db.session() as session:
-        ana = people.ensure_person(session, TEAM, "U0ANA", NOW)
-        bob = people.ensure_person(session, TEAM, "U0BOB", NOW)
-        line_store.add_line(session, ana, bob, requested_by=RequestedBy.REPORT, cadence_months=3, now=NOW)
+        builders.pending_line(session, "U0ANA", "U0BOB", team=TEAM, now=NOW)
+        ana = builders.person(session, "U0ANA", team=TEAM, now=NOW)
     run(db, "report,manager\nU0ANA,U0BOB\n")
     assert [row[2:4] for row in table(db)] == [("ended", "report"), ("active", "admin")]
     with db.session() as session:

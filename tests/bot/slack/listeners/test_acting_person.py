@@ -13,7 +13,7 @@ from bot.slack.blocks.plans import TITLE as PLAN_TITLE
 from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
 from storage import people
 from storage import plans as store
-from tests.bot.slack.listeners.conftest import EMPLOYEE, Bot, text
+from tests.slackbot import EMPLOYEE, Bot, text
 from tests.slackhttp import block_action, view_submission
 
 STRANGER = "U0STRANGER"

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bot.slack import ids
-from tests.bot.slack.listeners.conftest import SECRET, Bot
+from tests.slackbot import SECRET, Bot
 from tests.slackhttp import SlackSender
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.slack import ids
 from storage.models import PlanVersion
-from tests.bot.slack.listeners.conftest import Bot, Modal, text
+from tests.slackbot import Bot, Modal, text
 
 PEOPLE = 50
 

@@ -22,10 +22,9 @@ from bot.career.nudges import ExperimentsEnded, ManagerNudge
 from bot.slack import ids
 from bot.slack.blocks.nudges import experiments_ended, manager_nudge
 from storage.models import Conversation, Experiment, Nudge, ReportingLine
-from tests.bot.slack.listeners.conftest import EMPLOYEE, Bot, Modal
-from tests.bot.slack.listeners.test_lines_flow import BOSS, STRANGER, after, dms_to, make_manager, say
-from tests.bot.usecases.test_conversations import add_nudge
+from tests import builders
 from tests.fakeslack import APP_ID, BOT_ID, TEAM_ID, Call
+from tests.slackbot import BOSS, EMPLOYEE, STRANGER, Bot, Modal, after, calls, dms_to, make_manager, say
 from tests.slackhttp import load_fixture
 
 FORMER = "U0FORMER"
@@ -97,7 +96,7 @@ def reminder(bot: Bot, line: Line, kind: NudgeKind = NudgeKind.DUE_SOON) -> tupl
     """A reminder the sweep sent the manager (its row, as the sweep leaves it), and the DM itself."""
     assert line.next_due_on is not None and line.started_on is not None
     with bot.db.session() as session:
-        nudge_id = add_nudge(session, line, kind, NudgeStatus.SENT, where=("D" + line.manager, SENT_TS))
+        nudge_id = builders.nudge(session, line, kind, NudgeStatus.SENT, where=("D" + line.manager, SENT_TS))
     message = manager_nudge(
         ManagerNudge(
             nudge_id=nudge_id,
@@ -141,10 +140,6 @@ def published_for(bot: Bot, user: str, seen: int) -> dict[str, Any]:
         call = bot.slack.wait_for("views.publish", total)[total - 1]  # fails the test after 5 s without one
         if call.params["user_id"] == user:
             return call.params
-
-
-def calls(bot: Bot, method: str) -> int:
-    return len(bot.slack.calls_to(method))
 
 
 def opened_modal(bot: Bot, before: int, user: str) -> Modal:

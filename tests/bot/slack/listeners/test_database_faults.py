@@ -24,12 +24,12 @@ from bot.slack.app import create_app
 from bot.slack.listeners.context import NOT_REACHED_DATABASE, SOMETHING_FAILED
 from bot.usecases.plans import Plans
 from storage.models import PlanVersion, ReportingLine
-from tests.bot.slack.listeners.conftest import EMPLOYEE, SECRET, Bot, Modal, text
-from tests.bot.slack.listeners.test_lines_flow import BOSS, click, next_dm
 from tests.botserver import serving
-from tests.conftest import BACKENDS, Clock
+from tests.clock import Clock
+from tests.conftest import BACKENDS
 from tests.fakeslack import Call, FakeSlack
 from tests.outage import Outage, outage_database
+from tests.slackbot import BOSS, EMPLOYEE, SECRET, Bot, Modal, click, next_dm, text
 from tests.slackhttp import HttpResult, SlackSender, block_action, view_submission
 from tests.slackstate import state_from_initial
 

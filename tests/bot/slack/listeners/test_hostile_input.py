@@ -6,25 +6,18 @@ exception: every input is either acted on or answered with a clear, private mess
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from slack_bolt import App
 
 from bot.career.cadence import Outcome
-from bot.settings import Settings
 from bot.slack import ids
-from bot.slack.app import create_app
 from storage.db import Database
-from tests.bot.slack.listeners.conftest import SECRET
-from tests.botserver import serving
-from tests.conftest import Clock
-from tests.fakeslack import FakeSlack
-from tests.slackhttp import SlackSender, block_action, view_submission
+from tests.clock import Clock
+from tests.slackbot import Running, running_bot
+from tests.slackhttp import block_action, view_submission
 
 # Slack's own control characters, mentions and broadcasts, long runs, and any unicode at all.
 NASTY = st.one_of(
@@ -49,45 +42,10 @@ VIEWS = [ids.VIEW_GOAL, ids.VIEW_STEPS, ids.VIEW_GAPS, ids.VIEW_REFLECT, ids.VIE
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-class Failures(logging.Handler):
-    """Every listener failure our app's error handler logs."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@dataclass
-class Running:
-    app: App
-    send: SlackSender
-    failures: Failures
-
-    def settle(self) -> list[str]:
-        """Wait for every listener still working after its ack; the failures they logged."""
-        self.app.listener_runner.listener_executor.shutdown(wait=True)
-        return [record.getMessage() for record in self.failures.records]
-
-
 @pytest.fixture
 def running(db: Database, clock: Clock) -> Iterator[Running]:
-    failures = Failures()
-    logger = logging.getLogger("careerplan")
-    logger.addHandler(failures)
-    try:
-        with FakeSlack() as slack:
-            settings_ = Settings.from_env(
-                {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.url}
-            )
-            app = create_app(settings_, db, clock=clock)
-            with serving(app) as url:
-                yield Running(app, SlackSender(url + "/slack/events", SECRET), failures)
-            app.listener_runner.listener_executor.shutdown(wait=True)
-    finally:
-        logger.removeHandler(failures)
+    with running_bot(db, clock) as running:
+        yield running
 
 
 def test_any_slash_command_text_is_answered(running: Running) -> None:

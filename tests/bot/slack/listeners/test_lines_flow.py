@@ -2,71 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from bot.career.lines import Line, LineStatus
 from bot.slack import ids
 from storage import lines as store
 from storage.people import find_person_id
-from tests.bot.slack.listeners.conftest import EMPLOYEE, Bot, walk_wizard
-from tests.fakeslack import Call, FakeResponse
+from tests.fakeslack import FakeResponse
+from tests.slackbot import (
+    BOSS,
+    EMPLOYEE,
+    STRANGER,
+    Bot,
+    after,
+    calls,
+    click,
+    dms_to,
+    line_of,
+    make_manager,
+    say,
+    walk_wizard,
+)
 from tests.slackhttp import block_action
 
-BOSS = "U0BOSS"
 NEW_BOSS = "U0NEWBOSS"
-STRANGER = "U0STRANGER"
-
-
-def say(bot: Bot, text: str, user: str = EMPLOYEE) -> str:
-    """Type a /careerplan command; the private answer Slack shows."""
-    result = bot.send.slash_command(text, user_id=user)
-    assert result.status == 200, result.text
-    answer = result.json()
-    assert answer["response_type"] == "ephemeral"
-    return str(answer.get("text", "")) + str(answer.get("blocks", ""))
-
-
-def dms_to(bot: Bot, user: str) -> list[Call]:
-    return [c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("channel") == user]
-
-
-def next_dm(bot: Bot, user: str, seen: int) -> Call:
-    """The first DM to `user` after the `seen` they had (the bot sends DMs after acknowledging)."""
-    total = len(bot.slack.calls_to("chat.postMessage"))
-    while len(dms_to(bot, user)) <= seen:
-        bot.slack.wait_for("chat.postMessage", total + 1)  # fails the test after 5 s without one
-        total += 1
-    return dms_to(bot, user)[seen]
-
-
-def after(bot: Bot, user: str, action: Callable[[], object]) -> Call:
-    """Do `action`, and return the DM it sends to `user`."""
-    seen = len(dms_to(bot, user))
-    action()
-    return next_dm(bot, user, seen)
-
-
-def click(bot: Bot, message: Call, action_id: str, user: str, value: str | None = None) -> None:
-    """`user` clicks a button of a message the bot sent (to them, or forwarded: `value` may be tampered)."""
-    blocks = message.params["blocks"]
-    action: dict[str, Any] = {"action_id": action_id}
-    if value is not None:
-        action["value"] = value
-    payload = block_action(
-        action,
-        container="message",
-        message={"ts": "1700000000.000100", "blocks": blocks, "text": message.params.get("text", "")},
-        user_id=user,
-        channel_id="D" + user,
-    )
-    assert bot.send.interactive(payload).status == 200
-
-
-def line_of(bot: Bot, report: str = EMPLOYEE) -> Line | None:
-    with bot.db.session() as session:
-        person = find_person_id(session, "T0FAKE", report)
-        return None if person is None else store.active_line_of(session, person)
 
 
 def all_lines(bot: Bot, report: str = EMPLOYEE) -> list[Line]:
@@ -75,19 +32,6 @@ def all_lines(bot: Bot, report: str = EMPLOYEE) -> list[Line]:
         assert person is not None
         found = [store.get_line(session, n) for n in range(1, 50)]
     return [line for line in found if line is not None and line.report == report]
-
-
-def calls(bot: Bot, method: str) -> int:
-    return len(bot.slack.calls_to(method))
-
-
-def make_manager(bot: Bot, manager: str = BOSS, report: str = EMPLOYEE) -> Line:
-    """The report names the manager; the manager confirms in the DM; the report is asked about sharing."""
-    request = after(bot, manager, lambda: say(bot, f"manager <@{manager}|boss>", report))
-    after(bot, report, lambda: click(bot, request, ids.ACTION_LINE_CONFIRM, manager))
-    line = line_of(bot, report)
-    assert line is not None and line.manager == manager
-    return line
 
 
 def share(bot: Bot, report: str = EMPLOYEE) -> None:

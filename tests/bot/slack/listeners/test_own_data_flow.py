@@ -13,19 +13,18 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from bot.career.export import NOTHING_SAVED, export_markdown
-from bot.career.lines import RequestedBy
 from bot.career.reflection import Direction, Reflection, Why
 from bot.slack import ids
 from bot.slack.blocks.own_data import DELETE_SUBMIT, DELETE_TITLE
 from bot.slack.listeners.context import not_yours_view
 from bot.slack.listeners.own_data import DELETE_NOT_OPENED, EXPORT_ACK, EXPORT_FAILED
-from storage import lines as line_store
 from storage import people
 from storage import plans as store
 from storage import reflections as reflection_store
 from storage.models import Base, PlanDraft, PlanGap, PlanStep, PlanVersion, ReflectionEntry, ReportingLine
-from tests.bot.slack.listeners.conftest import EMPLOYEE, Bot, Modal, text, walk_wizard
+from tests import builders
 from tests.fakeslack import TEAM_ID, FakeResponse, server_error
+from tests.slackbot import EMPLOYEE, Bot, Modal, text, walk_wizard
 from tests.slackstate import assert_slack_accepts
 
 OTHER = "U0OTHER"
@@ -62,9 +61,8 @@ def save_hostile_plan(bot: Bot, user_id: str = EMPLOYEE) -> None:
 
 def add_reflection(bot: Bot, user_id: str = EMPLOYEE) -> None:
     with bot.db.session() as session:
-        person = people.ensure_person(session, TEAM_ID, user_id, bot.clock())
         answers = Reflection(ENERGY, YEAR, (Why.IMPACT, Why.LEARNING), GAP, Direction.NEXT_STEP)
-        reflection_store.add_reflection(session, person, answers, bot.clock())
+        builders.reflection(session, user_id, answers, now=bot.clock())
 
 
 def person_id(session: Session, user_id: str) -> int:
@@ -187,17 +185,9 @@ def everything_saved(bot: Bot) -> int:
     bot.open_wizard().submit({ids.BLOCK_GOAL_KIND: {"selected_option": {"value": "own"}}, "goal_text": text("draft")})
     add_reflection(bot)
     with bot.db.session() as session:
-        report, manager = person_id(session, EMPLOYEE), people.ensure_person(session, TEAM_ID, MANAGER, bot.clock())
-        line = line_store.add_line(
-            session,
-            report,
-            manager,
-            requested_by=RequestedBy.ADMIN,
-            cadence_months=3,
-            now=bot.clock(),
-            started_on=date(2026, 9, 1),
+        line = builders.active_line(
+            session, EMPLOYEE, MANAGER, started_on=date(2026, 9, 1), shared=True, now=bot.clock()
         )
-        line_store.set_shared(session, line.id, True, bot.clock())
     return line.id
 
 

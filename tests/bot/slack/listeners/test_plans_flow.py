@@ -13,7 +13,7 @@ from bot.slack import ids
 from storage import people
 from storage import plans as store
 from storage.models import PlanVersion
-from tests.bot.slack.listeners.conftest import EMPLOYEE, Bot, text, walk_wizard
+from tests.slackbot import EMPLOYEE, Bot, text, walk_wizard
 from tests.slackhttp import app_home_opened
 from tests.slackstate import assert_slack_accepts
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.slack import ids
-from tests.bot.slack.listeners.conftest import Bot
+from tests.slackbot import Bot
 from tests.slackhttp import FIXTURES_DIR, load_fixture
 
 

@@ -11,8 +11,8 @@ from bot.career.reflection import ENERGY_MAX, WHY_WORDS_MAX, Direction, SavedRef
 from bot.slack import ids
 from storage import people
 from storage import reflections as store
-from tests.bot.slack.listeners.conftest import EMPLOYEE, Bot, text
 from tests.fakeslack import TEAM_ID
+from tests.slackbot import EMPLOYEE, Bot, text
 from tests.slackhttp import HttpResult, block_action, view_submission
 from tests.slackstate import assert_slack_accepts, state_from_initial
 

@@ -7,30 +7,22 @@ it: a request that lost part of itself does nothing on its own. Unsigned request
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
-import logging
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from bot.career.cadence import Outcome
-from bot.settings import Settings
 from bot.slack import ids
-from bot.slack.app import create_app
 from storage.db import Database
-from tests.bot.slack.listeners.conftest import SECRET
-from tests.bot.slack.listeners.test_hostile_input import Failures, Running
-from tests.botserver import serving
-from tests.conftest import Clock
+from tests.clock import Clock
 from tests.fakeslack import FakeSlack
 from tests.outage import snapshot
-from tests.slackhttp import FIXTURES_DIR, HttpResult, SlackSender, load_fixture, slack_signature
+from tests.slackbot import SECRET, Running, running_bot
+from tests.slackhttp import FIXTURES_DIR, HttpResult, load_fixture, slack_signature
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -150,27 +142,6 @@ def send(bot: Running, request: Request, *, secret: str = SECRET) -> HttpResult:
     timestamp = str(int(bot.send.clock()))
     signature = slack_signature(secret, timestamp, request.body)
     return bot.send.post_raw(request.body, request.content_type, timestamp=timestamp, signature=signature)
-
-
-@contextmanager
-def running_bot(db: Database, clock: Clock, slack: FakeSlack | None = None) -> Iterator[Running]:
-    """The app served over HTTP against a fake Slack (`slack`, or one of its own), with every listener
-    failure it logs collected."""
-    failures = Failures()
-    logger = logging.getLogger("careerplan")
-    logger.addHandler(failures)
-    try:
-        with contextlib.ExitStack() as stack:
-            fake = slack or stack.enter_context(FakeSlack())
-            settings = Settings.from_env(
-                {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url}
-            )
-            app = create_app(settings, db, clock=clock)
-            with serving(app) as url:
-                yield Running(app, SlackSender(url + "/slack/events", SECRET), failures)
-            app.listener_runner.listener_executor.shutdown(wait=True)
-    finally:
-        logger.removeHandler(failures)
 
 
 def after_intact(kind: str, db: Database, clock: Clock) -> list[Request]:
