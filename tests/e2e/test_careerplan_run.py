@@ -3,9 +3,7 @@ driven by signed HTTP requests; and the CLI's answers when something is missing 
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,21 +14,12 @@ from storage import people
 from storage import plans as store
 from storage.db import Database, head_revision
 from tests.bot.slack.listeners.conftest import SECRET, Bot, walk_wizard
+from tests.cli import careerplan, clean_env
 from tests.conftest import Clock
 from tests.fakeslack import FakeSlack
 from tests.slackhttp import SlackSender, app_home_opened
 
 pytestmark = pytest.mark.e2e
-
-
-def careerplan(*args: str) -> list[str]:
-    script = Path(sys.executable).with_name("careerplan")
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "bot", *args]
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERPLAN_", "DATABASE_URL"))}
-    return {**env, **settings}
 
 
 @pytest.fixture

@@ -3,70 +3,22 @@ and a SQLite file."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_careerplan_run import careerplan, clean_env
-from tests.fakeslack import FakeResponse, FakeSlack, ratelimited
+from tests.cli import Hr, as_process, careerplan, hr_with
+from tests.fakeslack import FakeResponse, ratelimited
 
 pytestmark = pytest.mark.e2e
 
 
-@dataclass
-class Hr:
-    slack: FakeSlack
-    tmp_path: Path
-    database: Path
-
-    def env(self, **extra: str) -> dict[str, str]:
-        # No SLACK_SIGNING_SECRET: the import serves no requests from Slack and must not need one.
-        settings = {"SLACK_BOT_TOKEN": "xoxb-hr", "SLACK_API_URL": self.slack.url}
-        return clean_env(**{**settings, "DATABASE_URL": f"sqlite:///{self.database}", **extra})
-
-    def write(self, text: str) -> Path:
-        path = self.tmp_path / "people.csv"
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    def run(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            careerplan("import-managers", *args),
-            env=self.env(**extra_env),
-            cwd=self.tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    def lines(self) -> list[dict[str, object]]:
-        """The reporting_lines table as it is on disk, every column, people also as Slack ids."""
-        connection = sqlite3.connect(self.database)
-        connection.row_factory = sqlite3.Row
-        try:
-            rows = connection.execute(
-                "SELECT r.slack_user_id AS report, m.slack_user_id AS manager, l.* FROM reporting_lines l "
-                "JOIN people r ON r.id = l.report_id JOIN people m ON m.id = l.manager_id ORDER BY l.id"
-            ).fetchall()
-        finally:
-            connection.close()
-        return [dict(row) for row in rows]
-
-    def active(self) -> dict[str, str]:
-        return {str(row["report"]): str(row["manager"]) for row in self.lines() if row["status"] == "active"}
-
-
 @pytest.fixture
 def hr(tmp_path: Path) -> Iterator[Hr]:
-    with FakeSlack() as slack:
-        slack.users["U0ANA"] = {"profile": {"email": "ana@example.com"}}
-        slack.users["U0BOB"] = {"profile": {"email": "bob@example.com"}}
-        slack.users["U0CAROL"] = {"profile": {"email": "carol@example.com"}}
-        yield Hr(slack, tmp_path, tmp_path / "careerplan.db")
+    with hr_with(as_process, tmp_path) as hr:
+        yield hr
 
 
 def test_the_same_file_imported_twice_gives_the_same_database(hr: Hr) -> None:

@@ -16,8 +16,7 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import Nudge
-from tests.e2e.conftest import MONDAY_10AM_NEW_YORK, Admin, finished
-from tests.e2e.test_careerplan_run import careerplan, clean_env
+from tests.cli import MONDAY_10AM_NEW_YORK, Admin, careerplan, clean_env, finished
 from tests.fakeslack import FakeSlack
 
 pytestmark = pytest.mark.e2e
