@@ -55,6 +55,8 @@ DEFAULTS = [
     ("PORT", "port", 3000),
     ("CAREERPLAN_CADENCE_MONTHS", "cadence_months", 3),
     ("CAREERPLAN_LEAD_DAYS", "lead_days", 3),
+    ("CAREERPLAN_WORKING_HOURS", "work_start", time(9, 0)),
+    ("CAREERPLAN_WORKING_HOURS", "work_end", time(17, 0)),
     ("LOG_LEVEL", "log_level", "INFO"),
     ("CAREERPLAN_SWEEP_MINUTES", "sweep_minutes", 5),
 ]
