@@ -60,7 +60,7 @@ class Settings:
                 "SLACK_SIGNING_SECRET is not set: HTTP mode needs the Signing Secret from your Slack "
                 "app's Basic Information page (or set SLACK_APP_TOKEN to use Socket Mode)"
             )
-        work_start, work_end = _working_hours(env.get("CAREERPLAN_WORKING_HOURS", "09:00-17:00"))
+        work_start, work_end = _working_hours(_optional(env, "CAREERPLAN_WORKING_HOURS") or "09:00-17:00")
         return cls(
             bot_token=bot_token,
             signing_secret=signing_secret or "",

@@ -1,11 +1,10 @@
-"""A newcomer's path: `careerplan run` started as a process in HTTP mode against the fake Slack,
-driven by signed HTTP requests; and the CLI's answers when something is missing or wrong."""
+"""A newcomer's path: `careerplan run` started as a process in HTTP mode against the fake Slack, driven by signed
+HTTP requests; and `careerplan db` as a process. What the commands answer when something is missing or wrong is
+tested in process, in tests/bot/test_cli.py."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,21 +15,12 @@ from storage import people
 from storage import plans as store
 from storage.db import Database, head_revision
 from tests.bot.slack.listeners.conftest import SECRET, Bot, walk_wizard
+from tests.cli import careerplan, clean_env
 from tests.conftest import Clock
 from tests.fakeslack import FakeSlack
 from tests.slackhttp import SlackSender, app_home_opened
 
 pytestmark = pytest.mark.e2e
-
-
-def careerplan(*args: str) -> list[str]:
-    script = Path(sys.executable).with_name("careerplan")
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "bot", *args]
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERPLAN_", "DATABASE_URL"))}
-    return {**env, **settings}
 
 
 @pytest.fixture
@@ -90,64 +80,12 @@ def test_a_newcomer_walks_the_wizard_against_a_running_bot(running: Bot) -> None
     assert forged.slash_command("").status == 401
 
 
-@pytest.mark.parametrize(
-    ("settings", "names"),
-    [
-        ({}, "SLACK_BOT_TOKEN"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
-        ({"SLACK_BOT_TOKEN": "xoxp-user-token", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "eighty"}, "PORT"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-not-app"}, "SLACK_APP_TOKEN"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
-        (
-            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "CAREERPLAN_CADENCE_MONTHS": "12"},
-            "CAREERPLAN_CADENCE_MONTHS",
-        ),
-    ],
-)
-def test_run_with_a_missing_or_bad_setting_says_which_in_one_line(
-    tmp_path: Path, settings: dict[str, str], names: str
-) -> None:
-    done = subprocess.run(careerplan("run"), env=clean_env(**settings), cwd=tmp_path, capture_output=True, text=True)
-    assert done.returncode != 0
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("careerplan: ")
-    assert names in lines[0]
-    assert "Traceback" not in done.stderr
-
-
-def test_run_says_when_slack_refuses_the_token(tmp_path: Path) -> None:
-    with FakeSlack() as slack:
-        env = clean_env(SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET="s", SLACK_API_URL=slack.url, PORT="0")
-        from tests.fakeslack import FakeResponse
-
-        slack.script("auth.test", FakeResponse(body={"ok": False, "error": "token_revoked"}))
-        done = subprocess.run(careerplan("run"), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines()[-1] == (
-        "careerplan: Slack refused SLACK_BOT_TOKEN (token_revoked): check the token and SLACK_API_URL"
-    )
-
-
 def test_db_upgrade_and_current_report_the_revision(tmp_path: Path) -> None:
+    # The whole sequence (an empty database, upgraded, upgraded again) runs in process: tests/bot/test_cli.py.
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'admin.db'}")
-    current = subprocess.run(careerplan("db", "current"), env=env, capture_output=True, text=True)
-    assert "none (empty database)" in current.stdout
-    assert "needs `careerplan db upgrade`" in current.stdout
     upgraded = subprocess.run(careerplan("db", "upgrade"), env=env, capture_output=True, text=True)
     assert upgraded.returncode == 0
     head = head_revision()
     assert f"upgraded from empty to {head}" in upgraded.stdout
-    again = subprocess.run(careerplan("db", "upgrade"), env=env, capture_output=True, text=True)
-    assert f"is up to date (revision {head})" in again.stdout
     current = subprocess.run(careerplan("db", "current"), env=env, capture_output=True, text=True)
     assert f"revision {head}, up to date" in current.stdout
-
-
-def test_help_lists_the_commands() -> None:
-    done = subprocess.run(careerplan("--help"), capture_output=True, text=True)
-    assert done.returncode == 0
-    for command in ("run", "db"):
-        assert command in done.stdout

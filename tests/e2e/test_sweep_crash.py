@@ -21,7 +21,7 @@ from bot.career.cadence import CLAIM_LEASE, NudgeStatus
 from bot.jobs.sweep import ENQUEUE_BATCH
 from storage.db import Database
 from storage.models import Nudge, Person, ReportingLine
-from tests.e2e.conftest import MONDAY_10AM_NEW_YORK, Admin, finished
+from tests.cli import MONDAY_10AM_NEW_YORK, Admin, finished
 from tests.fakeslack import Call, FakeResponse
 
 pytestmark = pytest.mark.e2e

@@ -1,0 +1,240 @@
+"""Settings.from_env: every variable the bot reads, its default, and the one line a malformed value gets."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, database_url
+
+HTTP = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
+EVERY_INTERFACE = "0.0.0.0"  # noqa: S104  (the default: Slack must reach the bot)
+
+
+@pytest.mark.parametrize(
+    ("field", "default"),
+    [
+        ("bot_token", "xoxb-1"),
+        ("signing_secret", "secret"),
+        ("app_token", None),
+        ("socket_mode", False),
+        ("slack_api_url", "https://slack.com/api/"),
+        ("host", EVERY_INTERFACE),
+        ("port", 3000),
+        ("cadence_months", 3),
+        ("lead_days", 3),
+        ("work_start", time(9, 0)),
+        ("work_end", time(17, 0)),
+        ("log_level", "INFO"),
+        ("sweep_minutes", 5),
+    ],
+)
+def test_what_is_not_set_takes_its_default(field: str, default: object) -> None:
+    assert getattr(Settings.from_env(HTTP), field) == default
+
+
+def test_the_database_is_careerplan_db_in_the_working_directory_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    expected = f"sqlite:///{tmp_path.resolve() / 'careerplan.db'}"
+    assert Settings.from_env(HTTP).database_url == expected
+    assert database_url({}) == expected
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # where the command runs, not where it was installed
+    assert database_url({}) == f"sqlite:///{tmp_path.resolve() / 'elsewhere' / 'careerplan.db'}"
+
+
+# Each optional variable, and what a value left empty in a .env file or a compose file leaves it at.
+DEFAULTS = [
+    ("SLACK_APP_TOKEN", "app_token", None),
+    ("SLACK_API_URL", "slack_api_url", "https://slack.com/api/"),
+    ("HOST", "host", EVERY_INTERFACE),
+    ("PORT", "port", 3000),
+    ("CAREERPLAN_CADENCE_MONTHS", "cadence_months", 3),
+    ("CAREERPLAN_LEAD_DAYS", "lead_days", 3),
+    ("CAREERPLAN_WORKING_HOURS", "work_start", time(9, 0)),
+    ("CAREERPLAN_WORKING_HOURS", "work_end", time(17, 0)),
+    ("LOG_LEVEL", "log_level", "INFO"),
+    ("CAREERPLAN_SWEEP_MINUTES", "sweep_minutes", 5),
+]
+
+
+@pytest.mark.parametrize("blank", ["", "  "], ids=["empty", "spaces"])
+@pytest.mark.parametrize(("name", "field", "default"), DEFAULTS, ids=[f"{name}.{field}" for name, field, _ in DEFAULTS])
+def test_a_blank_value_is_as_if_unset(name: str, field: str, default: object, blank: str) -> None:
+    assert getattr(Settings.from_env({**HTTP, name: blank}), field) == default
+
+
+@pytest.mark.parametrize("blank", ["", "  "], ids=["empty", "spaces"])
+def test_a_blank_database_url_is_the_default_file(blank: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert Settings.from_env({**HTTP, "DATABASE_URL": blank}).database_url == (
+        f"sqlite:///{tmp_path.resolve() / 'careerplan.db'}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "field", "value"),
+    [
+        ("SLACK_BOT_TOKEN", " xoxb-pasted-with-a-newline\n", "bot_token", "xoxb-pasted-with-a-newline"),
+        ("SLACK_SIGNING_SECRET", " s3cret ", "signing_secret", "s3cret"),
+        ("HOST", "127.0.0.1", "host", "127.0.0.1"),
+        ("PORT", "8080", "port", 8080),
+        ("PORT", " 8080 ", "port", 8080),
+        ("PORT", "0", "port", 0),  # a free port, printed at start-up
+        ("PORT", "65535", "port", 65535),
+        ("CAREERPLAN_CADENCE_MONTHS", "3", "cadence_months", 3),
+        ("CAREERPLAN_CADENCE_MONTHS", "6", "cadence_months", 6),
+        ("CAREERPLAN_LEAD_DAYS", "0", "lead_days", 0),
+        ("CAREERPLAN_LEAD_DAYS", "30", "lead_days", 30),
+        ("CAREERPLAN_SWEEP_MINUTES", "1", "sweep_minutes", 1),
+        ("CAREERPLAN_SWEEP_MINUTES", "60", "sweep_minutes", 60),
+        ("CAREERPLAN_WORKING_HOURS", "08:30-18:00", "work_start", time(8, 30)),
+        ("CAREERPLAN_WORKING_HOURS", "08:30-18:00", "work_end", time(18, 0)),
+        ("CAREERPLAN_WORKING_HOURS", " 7:00 - 15:45 ", "work_start", time(7, 0)),
+        ("CAREERPLAN_WORKING_HOURS", " 7:00 - 15:45 ", "work_end", time(15, 45)),
+        ("CAREERPLAN_WORKING_HOURS", "00:00-23:59", "work_end", time(23, 59)),
+        ("LOG_LEVEL", "debug", "log_level", "DEBUG"),
+        ("LOG_LEVEL", " Warning ", "log_level", "WARNING"),
+        ("LOG_LEVEL", "ERROR", "log_level", "ERROR"),
+        ("SLACK_API_URL", "http://127.0.0.1:8080/api/", "slack_api_url", "http://127.0.0.1:8080/api/"),
+        ("SLACK_API_URL", "http://127.0.0.1:8080/api", "slack_api_url", "http://127.0.0.1:8080/api/"),
+        ("SLACK_API_URL", "https://slack.example", "slack_api_url", "https://slack.example/"),
+        ("DATABASE_URL", "sqlite:///data/careerplan.db", "database_url", "sqlite:///data/careerplan.db"),
+        ("DATABASE_URL", "sqlite:////var/lib/careerplan.db", "database_url", "sqlite:////var/lib/careerplan.db"),
+        ("DATABASE_URL", "postgresql://bot@db/careerplan", "database_url", "postgresql://bot@db/careerplan"),
+        ("DATABASE_URL", "postgres://bot@db/careerplan", "database_url", "postgres://bot@db/careerplan"),
+        (
+            "DATABASE_URL",
+            "postgresql+psycopg://bot:pw@db:5432/cp",
+            "database_url",
+            "postgresql+psycopg://bot:pw@db:5432/cp",
+        ),
+        ("DATABASE_URL", " sqlite:///cp.db ", "database_url", "sqlite:///cp.db"),
+    ],
+)
+def test_a_value_that_is_set_is_the_one_used(name: str, raw: str, field: str, value: object) -> None:
+    assert getattr(Settings.from_env({**HTTP, name: raw}), field) == value
+
+
+@pytest.mark.parametrize(
+    ("env", "mode", "app_token", "signing_secret"),
+    [
+        pytest.param(HTTP, False, None, "secret", id="http"),
+        pytest.param({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, True, "xapp-1", "", id="socket"),
+        pytest.param({**HTTP, "SLACK_APP_TOKEN": " xapp-1 "}, True, "xapp-1", "secret", id="socket-with-secret"),
+    ],
+)
+def test_an_app_token_means_socket_mode_and_then_no_signing_secret_is_needed(
+    env: dict[str, str], mode: bool, app_token: str | None, signing_secret: str
+) -> None:
+    settings = Settings.from_env(env)
+    assert (settings.socket_mode, settings.app_token, settings.signing_secret) == (mode, app_token, signing_secret)
+
+
+BOT_TOKEN_NOT_SET = (
+    "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page"
+)
+SIGNING_SECRET_NOT_SET = (
+    "SLACK_SIGNING_SECRET is not set: HTTP mode needs the Signing Secret from your Slack app's Basic Information page "
+    "(or set SLACK_APP_TOKEN to use Socket Mode)"
+)
+NOT_AN_APP_TOKEN = (
+    "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+    "(Basic Information → App-Level Tokens, scope connections:write)"
+)
+NOT_A_DATABASE_URL = "DATABASE_URL must start with sqlite:/// or postgresql:// (e.g. sqlite:///careerplan.db or postgresql://user@host/db)"
+NOT_AN_API_URL = "SLACK_API_URL must be an http(s) URL such as https://slack.com/api/"
+HOURS = "CAREERPLAN_WORKING_HOURS must look like 09:00-17:00, not "
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, BOT_TOKEN_NOT_SET),
+        ({"SLACK_BOT_TOKEN": "  ", "SLACK_SIGNING_SECRET": "s"}, BOT_TOKEN_NOT_SET),
+        (
+            {"SLACK_BOT_TOKEN": "xoxp-user-token", "SLACK_SIGNING_SECRET": "s"},
+            ("SLACK_BOT_TOKEN must be a bot token starting with xoxb-"),
+        ),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, SIGNING_SECRET_NOT_SET),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": " "}, SIGNING_SECRET_NOT_SET),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-not-app"}, NOT_AN_APP_TOKEN),
+        ({**HTTP, "SLACK_APP_TOKEN": "xoxb-1"}, NOT_AN_APP_TOKEN),
+        ({"SLACK_APP_TOKEN": "xapp-1"}, BOT_TOKEN_NOT_SET),
+    ],
+)
+def test_a_missing_or_wrong_token_gets_one_line_that_names_it(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(env)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("PORT", "eighty", "PORT must be a whole number from 0 to 65535, not 'eighty'"),
+        ("PORT", "3000.0", "PORT must be a whole number from 0 to 65535, not '3000.0'"),
+        ("PORT", "-1", "PORT must be a whole number from 0 to 65535, not '-1'"),
+        ("PORT", "65536", "PORT must be a whole number from 0 to 65535, not '65536'"),
+        ("CAREERPLAN_CADENCE_MONTHS", "2", "CAREERPLAN_CADENCE_MONTHS must be a whole number from 3 to 6, not '2'"),
+        ("CAREERPLAN_CADENCE_MONTHS", "7", "CAREERPLAN_CADENCE_MONTHS must be a whole number from 3 to 6, not '7'"),
+        (
+            "CAREERPLAN_CADENCE_MONTHS",
+            "three",
+            ("CAREERPLAN_CADENCE_MONTHS must be a whole number from 3 to 6, not 'three'"),
+        ),
+        ("CAREERPLAN_LEAD_DAYS", "-1", "CAREERPLAN_LEAD_DAYS must be a whole number from 0 to 30, not '-1'"),
+        ("CAREERPLAN_LEAD_DAYS", "31", "CAREERPLAN_LEAD_DAYS must be a whole number from 0 to 30, not '31'"),
+        ("CAREERPLAN_LEAD_DAYS", "1.5", "CAREERPLAN_LEAD_DAYS must be a whole number from 0 to 30, not '1.5'"),
+        ("CAREERPLAN_SWEEP_MINUTES", "0", "CAREERPLAN_SWEEP_MINUTES must be a whole number from 1 to 60, not '0'"),
+        ("CAREERPLAN_SWEEP_MINUTES", "61", "CAREERPLAN_SWEEP_MINUTES must be a whole number from 1 to 60, not '61'"),
+        ("CAREERPLAN_WORKING_HOURS", "9-17", HOURS + "'9-17'"),
+        ("CAREERPLAN_WORKING_HOURS", "9am-5pm", HOURS + "'9am-5pm'"),
+        ("CAREERPLAN_WORKING_HOURS", "09:00–17:00", HOURS + "'09:00–17:00'"),  # an en dash
+        ("CAREERPLAN_WORKING_HOURS", "09:00-24:00", HOURS + "'09:00-24:00'"),
+        ("CAREERPLAN_WORKING_HOURS", "09:60-17:00", HOURS + "'09:60-17:00'"),
+        ("CAREERPLAN_WORKING_HOURS", "17:00-09:00", HOURS + "'17:00-09:00' (the start must come before the end)"),
+        ("CAREERPLAN_WORKING_HOURS", "09:00-09:00", HOURS + "'09:00-09:00' (the start must come before the end)"),
+        ("LOG_LEVEL", "verbose", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'VERBOSE'"),
+        ("LOG_LEVEL", "CRITICAL", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'CRITICAL'"),
+        ("LOG_LEVEL", "10", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not '10'"),
+        ("SLACK_API_URL", "slack.com/api/", NOT_AN_API_URL),
+        ("SLACK_API_URL", "ftp://slack.com/api/", NOT_AN_API_URL),
+        ("SLACK_API_URL", "https://", NOT_AN_API_URL),
+        ("SLACK_API_URL", "https:///api/", NOT_AN_API_URL),
+        ("DATABASE_URL", "mysql://bot@db/careerplan", NOT_A_DATABASE_URL),
+        ("DATABASE_URL", "careerplan.db", NOT_A_DATABASE_URL),
+        ("DATABASE_URL", "sqlite:careerplan.db", NOT_A_DATABASE_URL),
+    ],
+)
+def test_a_malformed_value_gets_one_line_that_names_it(name: str, raw: str, message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**HTTP, name: raw})
+    assert str(caught.value) == message
+
+
+def test_database_url_alone_checks_only_database_url() -> None:
+    # `careerplan db upgrade` needs no Slack settings, and a bad PORT must not stop it.
+    assert database_url({"DATABASE_URL": "sqlite:///cp.db", "PORT": "eighty"}) == "sqlite:///cp.db"
+    with pytest.raises(SettingsError) as caught:
+        database_url({"DATABASE_URL": "mysql://bot@db/careerplan"})
+    assert str(caught.value) == NOT_A_DATABASE_URL
+
+
+def test_without_a_mapping_the_process_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-shell")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("PORT", "4000")
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///from-the-shell.db")
+    settings = Settings.from_env()
+    assert (settings.bot_token, settings.port, settings.database_url) == (
+        "xoxb-from-the-shell",
+        4000,
+        "sqlite:///from-the-shell.db",
+    )
+    assert database_url() == "sqlite:///from-the-shell.db"
