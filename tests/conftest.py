@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from storage.db import Database
-from tests.clock import Clock as Clock  # re-exported: tests/e2e still imports it from here
+from tests.clock import Clock
 
 POSTGRES_URL = os.environ.get("CAREERPLAN_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

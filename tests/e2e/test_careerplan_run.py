@@ -14,10 +14,10 @@ from bot.slack import ids
 from storage import people
 from storage import plans as store
 from storage.db import Database, head_revision
-from tests.bot.slack.listeners.conftest import SECRET, Bot, walk_wizard
 from tests.cli import careerplan, clean_env
-from tests.conftest import Clock
+from tests.clock import Clock
 from tests.fakeslack import FakeSlack
+from tests.slackbot import SECRET, Bot, walk_wizard
 from tests.slackhttp import SlackSender, app_home_opened
 
 pytestmark = pytest.mark.e2e

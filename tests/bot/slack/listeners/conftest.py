@@ -12,9 +12,7 @@ from storage.db import Database
 from tests.botserver import serving
 from tests.clock import Clock
 from tests.fakeslack import FakeSlack
-from tests.slackbot import SECRET as SECRET  # these three "as" themselves: re-exported for tests/e2e
-from tests.slackbot import Bot as Bot
-from tests.slackbot import walk_wizard as walk_wizard
+from tests.slackbot import SECRET, Bot
 from tests.slackhttp import SlackSender
 
 
