@@ -25,9 +25,10 @@ FROZEN_CLOCK = """\
 import sys
 from datetime import datetime
 
-import bot.usecases.plans
+import bot.usecases.common
 
-bot.usecases.plans.utc_now = lambda: datetime.fromisoformat(sys.argv[1])
+# Before anything binds it as a default (`clock: Clock = utc_now`).
+bot.usecases.common.utc_now = lambda: datetime.fromisoformat(sys.argv[1])
 from bot.cli import main
 
 sys.exit(main(sys.argv[2:]))

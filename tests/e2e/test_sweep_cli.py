@@ -1,7 +1,7 @@
 """An admin's path: `careerplan sweep --once` as a process against the fake Slack, alone and several at once.
 
 Nudges go out only in working hours, so the runs that must send pin the clock: they start the same `main()`
-the console script runs, in a fresh interpreter whose `bot.usecases.plans.utc_now` reads a fixed instant.
+the console script runs, in a fresh interpreter whose `bot.usecases.common.utc_now` reads a fixed instant.
 """
 
 from __future__ import annotations
