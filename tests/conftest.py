@@ -1,20 +1,30 @@
 """Shared fixtures: a migrated database per test (SQLite always, PostgreSQL when configured),
-a controllable clock, and an environment with no Slack settings leaking in from the developer's shell."""
+a controllable clock, and an environment with no Slack settings leaking in from the developer's shell.
+
+The migrations run once per test session and backend (per pytest-xdist worker): each test gets a copy of a
+migrated SQLite file, or the session's migrated PostgreSQL schema with every row deleted. `empty_db` is still
+a new, unmigrated database per test, for the tests of the migrations themselves.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from storage.db import Database
+from storage.models import Base
 
 POSTGRES_URL = os.environ.get("CAREERPLAN_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, … under pytest-xdist
 
 
 class Clock:
@@ -63,6 +73,91 @@ def empty_database_url(
         admin.dispose()
 
 
+class Migrated:
+    """What this test process migrated once: a SQLite file to copy, a PostgreSQL schema to empty. Made on
+    first use, named by the xdist worker (and a random part: other runs may share the PostgreSQL server)."""
+
+    def __init__(self) -> None:
+        self._sqlite: Path | None = None
+        self._schema: str | None = None
+        self._admin: Engine | None = None
+
+    def sqlite_file(self, tmp_path_factory: pytest.TempPathFactory) -> Path:
+        if self._sqlite is None:
+            path = tmp_path_factory.mktemp(f"migrated-{WORKER}") / "careerplan.db"
+            db = Database(f"sqlite:///{path}")
+            db.upgrade()
+            db.dispose()
+            # Everything in the main file, no write-ahead log beside it: the file alone is the database.
+            connection = sqlite3.connect(path)
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.close()
+            assert not path.with_name(path.name + "-wal").exists()
+            self._sqlite = path
+        return self._sqlite
+
+    def postgres_schema(self) -> str:
+        """The session's migrated schema, with no rows (alembic_version kept)."""
+        assert POSTGRES_URL is not None
+        if self._admin is None:
+            self._admin = create_engine(Database(POSTGRES_URL).url)
+        if self._schema is None:
+            schema = f"test_{WORKER}_{uuid.uuid4().hex[:12]}"
+            with self._admin.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            self._schema = schema  # dropped at the end of the session, even if the upgrade fails
+            db = Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+            db.upgrade()
+            db.dispose()
+            return schema
+        with self._admin.begin() as connection:
+            # A test that left a transaction holding rows makes the next one fail here, not hang.
+            connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(text(f'DELETE FROM "{self._schema}"."{table.name}"'))
+            # Ids start at 1 again, as in a new schema: no test sees another's ids, whatever the order.
+            connection.execute(
+                text(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE c.relkind = 'S' AND n.nspname = :schema"
+                ),
+                {"schema": self._schema},
+            )
+        return self._schema
+
+    def close(self) -> None:
+        if self._admin is None:
+            return
+        if self._schema is not None:
+            with self._admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{self._schema}" CASCADE'))
+        self._admin.dispose()
+
+
+MIGRATED = Migrated()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_migrated() -> Iterator[None]:
+    yield
+    MIGRATED.close()
+
+
+def migrated_database_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, object]]]:
+    """A URL and engine options for a migrated database with no rows, the test's own: a new SQLite file (a
+    copy of the session's migrated one), or the session's migrated PostgreSQL schema, emptied (rows deleted,
+    sequences back to 1)."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "careerplan.db"
+        shutil.copyfile(MIGRATED.sqlite_file(tmp_path_factory), path)
+        yield f"sqlite:///{path}", {}
+        return
+    assert POSTGRES_URL is not None
+    yield POSTGRES_URL, {"connect_args": {"options": f"-csearch_path={MIGRATED.postgres_schema()}"}}
+
+
 @pytest.fixture(params=BACKENDS)
 def empty_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     for url, options in empty_database_url(request.param, tmp_path_factory):
@@ -71,7 +166,9 @@ def empty_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         db.dispose()
 
 
-@pytest.fixture
-def db(empty_db: Database) -> Database:
-    empty_db.upgrade()
-    return empty_db
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    for url, options in migrated_database_url(request.param, tmp_path_factory):
+        database = Database(url, **options)
+        yield database
+        database.dispose()

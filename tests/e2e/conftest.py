@@ -1,5 +1,5 @@
-"""What the e2e tests of `careerplan sweep` share: an admin with an empty database (SQLite file or PostgreSQL
-schema), a fake Slack, and sweeps run as processes on a pinned clock."""
+"""What the e2e tests of `careerplan sweep` share: an admin with a migrated, empty database (SQLite file or
+PostgreSQL schema), a fake Slack, and sweeps run as processes on a pinned clock."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from bot.career.lines import RequestedBy
 from storage import lines as line_store
 from storage import people
 from storage.db import Database
-from tests.conftest import BACKENDS, empty_database_url
+from tests.conftest import BACKENDS, migrated_database_url
 from tests.e2e.test_careerplan_run import clean_env
 from tests.fakeslack import FakeSlack
 
@@ -70,9 +70,8 @@ class Admin:
 
 @pytest.fixture(params=BACKENDS)
 def admin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Admin]:
-    for url, options in empty_database_url(request.param, tmp_path_factory):
+    for url, options in migrated_database_url(request.param, tmp_path_factory):
         db = Database(url, **options)
-        db.upgrade()
         # A process reaches the test's PostgreSQL schema through the URL (psycopg reads `options` there).
         connect_args = options.get("connect_args")
         search_path = connect_args.get("options") if isinstance(connect_args, dict) else None
