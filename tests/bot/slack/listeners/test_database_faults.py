@@ -64,7 +64,6 @@ def bot(outage: Outage, clock: Clock) -> Iterator[Served]:
         app = create_app(settings, outage.db, clock=clock)
         with serving(app) as url:
             yield Served(slack, SlackSender(url + "/slack/events", SECRET), outage.direct, clock, url, app)
-        app.listener_runner.listener_executor.shutdown(wait=True)
 
 
 def notes_to(slack: FakeSlack, user: str, channel: str | None = None) -> list[str]:

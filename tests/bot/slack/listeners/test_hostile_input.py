@@ -85,7 +85,6 @@ def running(db: Database, clock: Clock) -> Iterator[Running]:
             app = create_app(settings_, db, clock=clock)
             with serving(app) as url:
                 yield Running(app, SlackSender(url + "/slack/events", SECRET), failures)
-            app.listener_runner.listener_executor.shutdown(wait=True)
     finally:
         logger.removeHandler(failures)
 

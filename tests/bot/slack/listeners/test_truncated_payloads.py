@@ -168,7 +168,6 @@ def running_bot(db: Database, clock: Clock, slack: FakeSlack | None = None) -> I
             app = create_app(settings, db, clock=clock)
             with serving(app) as url:
                 yield Running(app, SlackSender(url + "/slack/events", SECRET), failures)
-            app.listener_runner.listener_executor.shutdown(wait=True)
     finally:
         logger.removeHandler(failures)
 
