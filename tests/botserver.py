@@ -16,7 +16,10 @@ from bot.slack.server import wsgi_app
 
 @contextmanager
 def serving(app: App) -> Iterator[str]:
-    """Yield the base URL (http://127.0.0.1:PORT) while the app is served; stop it cleanly after."""
+    """Yield the base URL (http://127.0.0.1:PORT) while the app is served; stop it cleanly after.
+
+    Stopping waits for the listeners still working after their ack (Bolt runs them on its own threads), so
+    none outlives the block: none calls a fake Slack or a database the caller has closed by then."""
     sockets: dict[int, Any] = {}
     server = create_server(wsgi_app(app), map=sockets, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
@@ -32,3 +35,10 @@ def serving(app: App) -> Iterator[str]:
             wasyncore.close_all(sockets)
         thread.join(timeout=5)
         server.task_dispatcher.shutdown(timeout=5)
+        wait_for_listeners(app)
+
+
+def wait_for_listeners(app: App) -> None:
+    """Wait for every listener still working after its ack (Bolt runs them on its own threads); the app takes
+    no more requests after this."""
+    app.listener_runner.listener_executor.shutdown(wait=True)

@@ -25,7 +25,7 @@ from bot.cli import main
 from storage import lines as line_store
 from storage import people
 from storage.db import Database
-from tests.conftest import empty_database_url
+from tests.databases import empty_database_url, migrated_database_url
 from tests.fakeslack import FakeSlack
 
 Runner = Callable[[Sequence[str], Mapping[str, str], Path], "subprocess.CompletedProcess[str]"]
@@ -101,9 +101,13 @@ def _logging_as_in_a_new_process() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def database_for_cli(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, str]]:
-    """An empty database (SQLite file or PostgreSQL schema), and the DATABASE_URL that reaches it from `careerplan`."""
-    for url, options in empty_database_url(backend, tmp_path_factory):
+def database_for_cli(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, *, migrated: bool = False
+) -> Iterator[tuple[Database, str]]:
+    """A database with no rows (SQLite file or PostgreSQL schema; migrated to head if asked, the fast way), and
+    the DATABASE_URL that reaches it from `careerplan`."""
+    databases = migrated_database_url if migrated else empty_database_url
+    for url, options in databases(backend, tmp_path_factory):
         db = Database(url, **options)
         # The command reaches the test's PostgreSQL schema through the URL (psycopg reads `options` there).
         connect_args = options.get("connect_args")

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from storage.db import Database
 from storage.models import Base
-from tests.conftest import empty_database_url
+from tests.databases import migrated_database_url
 
 
 class Plug:
@@ -147,9 +147,8 @@ def outage_database(
 ) -> Iterator[Outage]:
     """A migrated, empty database on `backend` that can be taken down. On SQLite, `busy_timeout_ms` replaces
     the app's busy timeout (how long a writer waits for the lock) to keep a drill short."""
-    for url, options in empty_database_url(backend, tmp_path_factory):
+    for url, options in migrated_database_url(backend, tmp_path_factory):
         direct = Database(url, **options)
-        direct.upgrade()
         plug = None
         if backend == "sqlite":
             db = Database(url)

@@ -23,7 +23,7 @@ from bot.slack.app import create_app
 from storage import lines as line_store
 from storage.db import Database
 from storage.people import find_person_id
-from tests.botserver import serving
+from tests.botserver import serving, wait_for_listeners
 from tests.clock import Clock
 from tests.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slackhttp import HttpResult, SlackSender, block_action, view_submission
@@ -217,7 +217,7 @@ class Running:
 
     def settle(self) -> list[str]:
         """Wait for every listener still working after its ack; the failures they logged."""
-        self.app.listener_runner.listener_executor.shutdown(wait=True)
+        wait_for_listeners(self.app)
         return [record.getMessage() for record in self.failures.records]
 
 
@@ -237,6 +237,5 @@ def running_bot(db: Database, clock: Clock, slack: FakeSlack | None = None) -> I
             app = create_app(settings, db, clock=clock)
             with serving(app) as url:
                 yield Running(app, SlackSender(url + "/slack/events", SECRET), failures)
-            app.listener_runner.listener_executor.shutdown(wait=True)
     finally:
         logger.removeHandler(failures)

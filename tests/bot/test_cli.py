@@ -27,7 +27,7 @@ from bot.jobs import sweep as sweep_module
 from storage.db import Database, head_revision, is_sqlite
 from storage.models import Nudge
 from tests.cli import MONDAY_10AM_NEW_YORK, Admin, Hr, InProcess, clean_env, database_for_cli, hr_with
-from tests.conftest import BACKENDS, POSTGRES_URL
+from tests.databases import BACKENDS, POSTGRES_URL
 from tests.fakeslack import FakeResponse, FakeSlack, ratelimited
 
 _T = TypeVar("_T")

@@ -36,6 +36,10 @@ from tests import builders
 from tests.clock import Clock
 from tests.fakeslack import TEAM_ID, Call, FakeSlack
 
+# 8,700 hourly sweeps: 20-35 s on an idle machine, 100 s seen on a busy one running the suite in parallel,
+# near the suite's 120 s meant to catch a hang.
+pytestmark = pytest.mark.timeout(300)
+
 M1, M2, M3 = "UMONA", "ULARS", "UOMAR"  # New York, London, Los Angeles
 NEW, REG, SKIP, MOVE, LATE = "UNEW", "UREG", "USKIP", "UMOVE", "ULATE"
 ZONES = {

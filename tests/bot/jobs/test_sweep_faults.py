@@ -21,7 +21,7 @@ from bot.jobs.sweep import Sweep, SweepReport
 from storage import people
 from tests.builders import TEAM
 from tests.clock import Clock, utc
-from tests.conftest import BACKENDS
+from tests.databases import BACKENDS
 from tests.fakeslack import Call, FakeResponse, FakeSlack
 from tests.outage import Outage, outage_database
 from tests.sweepworld import World, make_world

@@ -30,5 +30,3 @@ def bot(db: Database, clock: Clock, fake_slack: FakeSlack) -> Iterator[Bot]:
     app = create_app(settings, db, clock=clock)
     with serving(app) as url:
         yield Bot(fake_slack, SlackSender(url + "/slack/events", SECRET), db, clock, url)
-    # Let listeners still working after their ack finish while the fake Slack and the database are up.
-    app.listener_runner.listener_executor.shutdown(wait=True)

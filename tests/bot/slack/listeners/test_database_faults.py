@@ -24,9 +24,9 @@ from bot.slack.app import create_app
 from bot.slack.listeners.context import NOT_REACHED_DATABASE, SOMETHING_FAILED
 from bot.usecases.plans import Plans
 from storage.models import PlanVersion, ReportingLine
-from tests.botserver import serving
+from tests.botserver import serving, wait_for_listeners
 from tests.clock import Clock
-from tests.conftest import BACKENDS
+from tests.databases import BACKENDS
 from tests.fakeslack import Call, FakeSlack
 from tests.outage import Outage, outage_database
 from tests.slackbot import BOSS, EMPLOYEE, SECRET, Bot, Modal, click, next_dm, text
@@ -52,7 +52,7 @@ class Served(Bot):
 
     def settle(self) -> None:
         """Wait for the listeners still working after their ack (no request is taken after this)."""
-        self.app.listener_runner.listener_executor.shutdown(wait=True)
+        wait_for_listeners(self.app)
 
 
 @pytest.fixture
@@ -64,7 +64,6 @@ def bot(outage: Outage, clock: Clock) -> Iterator[Served]:
         app = create_app(settings, outage.db, clock=clock)
         with serving(app) as url:
             yield Served(slack, SlackSender(url + "/slack/events", SECRET), outage.direct, clock, url, app)
-        app.listener_runner.listener_executor.shutdown(wait=True)
 
 
 def notes_to(slack: FakeSlack, user: str, channel: str | None = None) -> list[str]:
