@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.career.lines import Line, LineStatus
 from bot.slack import ids
 from storage import lines as store
+from storage.models import ReportingLine
 from storage.people import find_person_id
 from tests.fakeslack import FakeResponse
 from tests.slackbot import (
@@ -30,8 +33,11 @@ def all_lines(bot: Bot, report: str = EMPLOYEE) -> list[Line]:
     with bot.db.session() as session:
         person = find_person_id(session, "T0FAKE", report)
         assert person is not None
-        found = [store.get_line(session, n) for n in range(1, 50)]
-    return [line for line in found if line is not None and line.report == report]
+        line_ids = session.scalars(
+            select(ReportingLine.id).where(ReportingLine.report_id == person).order_by(ReportingLine.id)
+        ).all()
+        found = [store.get_line(session, line_id) for line_id in line_ids]
+    return [line for line in found if line is not None]
 
 
 def share(bot: Bot, report: str = EMPLOYEE) -> None:
