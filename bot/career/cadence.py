@@ -191,6 +191,17 @@ def retry_delay(attempts: int) -> timedelta:
 # --- time zones and working hours --------------------------------------------------------------------
 
 
+def known_zone(name: object) -> str | None:
+    """Slack's `tz` for a person, if it is a zone this machine knows and fits the column; else None."""
+    if not isinstance(name, str) or not name or len(name) > 64:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
 def zone(name: str | None) -> tzinfo:
     """The IANA zone Slack gave for a person, or UTC when unknown or not a zone this machine knows."""
     if name:

@@ -23,7 +23,6 @@ from enum import Enum, auto
 from http.client import HTTPException
 from typing import Final, TypeVar
 from urllib.error import URLError
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -36,6 +35,7 @@ from bot.career.cadence import (
     Cycle,
     NudgeKind,
     in_working_hours,
+    known_zone,
     local_day,
     next_stage,
     prompts_for,
@@ -179,7 +179,7 @@ class _Zones:
             return fallback
         if user.get("deleted"):
             return _Tz(True, cached, gone=True)
-        tz = _known_zone(user.get("tz"))
+        tz = known_zone(user.get("tz"))
         self.to_store[person_id] = tz
         return _Tz(True, tz)
 
@@ -461,17 +461,6 @@ def next_working_start(now: datetime, tz: str | None, start: time, end: time) ->
         if begins > now:
             return begins
     return now + timedelta(days=1)  # unreachable with a working day in every week
-
-
-def _known_zone(name: object) -> str | None:
-    """Slack's `tz`, if it is a zone this machine knows and fits the column; else None (UTC)."""
-    if not isinstance(name, str) or not name or len(name) > 64:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
 
 
 def _error_code(exc: SlackApiError) -> str:

@@ -16,6 +16,7 @@ from bot.usecases.common import Clock, utc_now
 from bot.usecases.conversations import Conversations
 from bot.usecases.lines import Lines
 from bot.usecases.own_data import OwnData
+from bot.usecases.people import People
 from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
 from storage.db import Database, hide_values, is_unavailable
@@ -46,6 +47,7 @@ def create_app(
         reflections=Reflections(db, clock),
         own_data=OwnData(db, clock),
         conversations=Conversations(db, settings.cadence_months, settings.lead_days, clock),
+        people=People(db, clock),
     )
     register(app, services)
 

@@ -9,7 +9,8 @@ from typing import Final
 
 COMMAND: Final = "/careerplan"
 EVENT_APP_HOME_OPENED: Final = "app_home_opened"
-BOT_EVENTS: Final = (EVENT_APP_HOME_OPENED,)
+EVENT_USER_CHANGE: Final = "user_change"  # a person's profile changed: their time zone, or deactivation
+BOT_EVENTS: Final = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE)
 
 # Wizard views, one per question.
 VIEW_GOAL: Final = "careerplan.goal"

@@ -26,6 +26,7 @@ from bot.usecases.common import Refused, Who
 from bot.usecases.conversations import Conversations
 from bot.usecases.lines import Lines
 from bot.usecases.own_data import OwnData
+from bot.usecases.people import People
 from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
 
@@ -45,6 +46,7 @@ class Services:
     reflections: Reflections
     own_data: OwnData
     conversations: Conversations
+    people: People
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,10 @@ def who_from(body: dict[str, Any]) -> Who | None:
     """The acting user and their workspace, from the fields Slack sets (payloads differ by kind)."""
     event = body.get("event")
     if body.get("type") == "event_callback" and isinstance(event, dict):
+        # The person the event is about: an id (app_home_opened), or their user object (user_change).
         user_id, team_id = event.get("user"), body.get("team_id")
+        if isinstance(user_id, dict):
+            user_id = user_id.get("id")
         if isinstance(user_id, str) and user_id and isinstance(team_id, str) and team_id:
             return Who(team_id=team_id, user_id=user_id)
         return None

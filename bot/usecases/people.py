@@ -1,0 +1,28 @@
+"""Use cases of people as the workspace changes them: one unit of work each, in domain terms."""
+
+from __future__ import annotations
+
+from bot.career.cadence import known_zone
+from bot.usecases.common import Clock, Who, utc_now
+from storage import people
+from storage.db import Database
+
+
+class People:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    def zone_changed(self, who: Who, tz: object) -> bool:
+        """The person's time zone is now `tz` (Slack's word, as it sends it): keep it at once, so reminders
+        are decided and sent on their new local day. Only for someone careerplan knows (a workspace's other
+        members are not stored), and only a zone this machine knows. Whether it was kept."""
+        zone = known_zone(tz)
+        if zone is None:
+            return False
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            if person_id is None:
+                return False
+            people.set_tz(session, person_id, zone, self.clock())
+        return True
