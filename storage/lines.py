@@ -171,6 +171,30 @@ def end_active_line(session: Session, report_id: int, reason: EndReason, now: da
     return line
 
 
+def end_lines_of(session: Session, person_id: int, reason: EndReason, now: datetime) -> list[Line]:
+    """End every active line and close every open request where the person is the report or the manager, and
+    cancel the reminders those lines still owe. Returns the lines as they were (active or pending), oldest
+    first; none when there was nothing left to end, so doing it twice changes nothing the second time."""
+    rows = session.execute(
+        lines_query()
+        .where(
+            (ReportingLine.report_id == person_id) | (ReportingLine.manager_id == person_id),
+            ReportingLine.status.in_([LineStatus.ACTIVE.value, LineStatus.PENDING.value]),
+        )
+        .order_by(ReportingLine.id)
+    )
+    lines = [to_line(row) for row in rows]
+    for line in lines:
+        ended = LineStatus.ENDED if line.status is LineStatus.ACTIVE else LineStatus.DECLINED
+        session.execute(
+            update(ReportingLine)
+            .where(ReportingLine.id == line.id, ReportingLine.status == line.status.value)
+            .values(status=ended.value, ended_at=now, end_reason=reason.value, next_nudge_on=None)
+        )
+        cancel_open(session, line.id)
+    return lines
+
+
 def activate(session: Session, line_id: int, started_on: date, now: datetime) -> bool:
     """Make a pending line active (the caller has ended the report's old line). False if no longer pending."""
     result = session.execute(

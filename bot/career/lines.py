@@ -36,6 +36,7 @@ class EndReason(StrEnum):
     REPLACED = "replaced"  # the report confirmed another manager
     SUPERSEDED = "superseded"  # a pending request overtaken by an active line for the same pair
     UNDELIVERED = "undelivered"  # Slack would not deliver the request to the invited person
+    LEFT = "left"  # the report or the manager left the workspace (their Slack account was deactivated)
 
 
 @dataclass(frozen=True)

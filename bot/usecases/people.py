@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.career.cadence import known_zone
+from bot.career.lines import EndReason, Line
 from bot.usecases.common import Clock, Who, utc_now
+from storage import lines as line_store
 from storage import people
 from storage.db import Database
 
@@ -26,3 +28,14 @@ class People:
                 return False
             people.set_tz(session, person_id, zone, self.clock())
         return True
+
+    def left(self, who: Who) -> list[Line]:
+        """The person left the workspace (Slack deactivated their account): every line they are in, as report or
+        manager, ends now with reason `left`, and the reminders those lines owed are cancelled. Their answers
+        stay theirs. Returns the lines that ended (as they were), for telling the other person; none the
+        second time, or for someone careerplan never met."""
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            if person_id is None:
+                return []
+            return line_store.end_lines_of(session, person_id, EndReason.LEFT, self.clock())

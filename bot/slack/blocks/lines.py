@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.career.lines import Line, RequestedBy
+from bot.career.lines import Line, LineStatus, RequestedBy
 from bot.career.plan import SavedPlan, human_date
 from bot.career.reflection import SavedReflection
 from bot.slack import ids
@@ -98,6 +98,21 @@ def share_answer(line: Line) -> Message:
 
 def former_manager_note(line: Line) -> str:
     return f"{m(line.report)} has a new manager in careerplan, so you no longer see their plan."
+
+
+def left_note(line: Line, leaver: str) -> str:
+    """The DM to the other person of a line that ended because `leaver` left Slack (no answers in it)."""
+    if line.status is LineStatus.PENDING:
+        return f"The request between you and {m(leaver)} is closed: they have left Slack."
+    if leaver == line.report:
+        return (
+            f"{m(leaver)} has left Slack, so they no longer report to you in careerplan. "
+            "You won't get reminders about them any more."
+        )
+    return (
+        f"{m(leaver)} has left Slack, so they are no longer your manager in careerplan, and no longer see your "
+        f"plan. When you have a new manager, name them with `{ids.COMMAND} {ids.SUB_MANAGER} @name`."
+    )
 
 
 def team_message(reports: list[Line], pending: list[Line], manager: Line | None, me: str) -> Blocks:

@@ -1,5 +1,6 @@
 """`user_change`, Slack's real payload signed and sent over HTTP: a known person's new time zone is kept at
-once; nobody else in the workspace is stored."""
+once; nobody else in the workspace is stored; a deactivated person has left, and every line they were in ends,
+its other person told once."""
 
 from __future__ import annotations
 
@@ -9,9 +10,16 @@ from typing import Any
 
 import pytest
 
+from bot.career.cadence import NudgeStatus
+from bot.career.lines import EndReason, LineStatus
+from bot.slack import ids
+from storage import lines as line_store
 from storage import people
 from storage.db import Database
+from storage.models import Nudge, ReportingLine
+from tests import builders
 from tests.clock import Clock
+from tests.fakeslack import FakeSlack
 from tests.slackbot import Running, running_bot
 from tests.slackhttp import load_fixture
 
@@ -77,3 +85,77 @@ def test_an_event_without_a_user_object_changes_nothing(running: Running, db: Da
     envelope["event"]["user"] = "U1234567"  # not the shape Slack sends for user_change
     send(running, envelope)
     assert zone_of(db) == people.CachedTz("Europe/Berlin", clock() - timedelta(days=10))
+
+
+# --- leavers ---------------------------------------------------------------------------------------------
+
+BOSS, REPORT, ASKER = "U0BOSS", "U0REPORT", "U0ASKER"
+PLAN_GOAL = "Become the CTO of a tiny bakery"
+
+
+def leaver_world(db: Database) -> dict[str, int]:
+    """The leaver reports to BOSS (a reminder owed), manages REPORT, and ASKER asked them to be their manager."""
+    with db.session() as session:
+        upward = builders.active_line(session, PERSON, BOSS, team=TEAM, shared=True)
+        downward = builders.active_line(session, REPORT, PERSON, team=TEAM)
+        request = builders.pending_line(session, ASKER, PERSON, team=TEAM)
+        owed = builders.nudge(session, upward, status=NudgeStatus.PENDING)
+        builders.plan_version(session, PERSON, builders.a_plan(PLAN_GOAL), team=TEAM)
+    return {"upward": upward.id, "downward": downward.id, "request": request.id, "owed": owed}
+
+
+def deactivated() -> dict[str, Any]:
+    return user_change("America/Los_Angeles", deleted=True)
+
+
+def line_state(db: Database, line_id: int) -> tuple[LineStatus, str | None]:
+    with db.session() as session:
+        line = line_store.get_line(session, line_id)
+        reason = session.get(ReportingLine, line_id)
+        assert line is not None and reason is not None
+        return line.status, reason.end_reason
+
+
+def test_a_person_who_left_ends_every_line_they_were_in_and_each_other_person_hears_once(
+    db: Database, clock: Clock
+) -> None:
+    world = leaver_world(db)
+    with FakeSlack() as slack:
+        for _ in range(2):  # Slack retries an event it thinks was missed: the second changes nothing
+            with running_bot(db, clock, slack) as bot:
+                send(bot, deactivated())
+        assert line_state(db, world["upward"]) == (LineStatus.ENDED, EndReason.LEFT.value)
+        assert line_state(db, world["downward"]) == (LineStatus.ENDED, EndReason.LEFT.value)
+        assert line_state(db, world["request"]) == (LineStatus.DECLINED, EndReason.LEFT.value)
+        with db.session() as session:
+            owed = session.get(Nudge, world["owed"])
+            assert owed is not None and owed.status == NudgeStatus.CANCELLED.value
+        dms = {user: [call.params["text"] for call in slack.messages_to(user)] for user in (BOSS, REPORT, ASKER)}
+        assert [len(texts) for texts in dms.values()] == [1, 1, 1]
+        assert "no longer report to you" in dms[BOSS][0]
+        assert f"{ids.COMMAND} {ids.SUB_MANAGER} @name" in dms[REPORT][0]
+        assert "request between you and <@U1234567> is closed" in dms[ASKER][0]
+        assert slack.messages_to(PERSON) == []
+        published = sorted(call.params["user_id"] for call in slack.calls_to("views.publish"))
+        assert published == sorted([BOSS, REPORT, ASKER])
+        assert PLAN_GOAL not in str([call.params for call in slack.calls])  # their answers reach no one
+
+
+def test_a_profile_change_that_is_not_a_departure_ends_nothing(db: Database, clock: Clock) -> None:
+    world = leaver_world(db)
+    with FakeSlack() as slack:
+        with running_bot(db, clock, slack) as bot:
+            send(bot, user_change("Asia/Tokyo", deleted=False))
+        assert line_state(db, world["upward"]) == (LineStatus.ACTIVE, None)
+        assert line_state(db, world["request"]) == (LineStatus.PENDING, None)
+        assert slack.messages == []
+    assert zone_of(db) == people.CachedTz("Asia/Tokyo", clock())
+
+
+def test_someone_careerplan_never_met_leaving_changes_nothing(db: Database, clock: Clock) -> None:
+    leaver_world(db)
+    with FakeSlack() as slack:
+        with running_bot(db, clock, slack) as bot:
+            send(bot, user_change("Asia/Tokyo", deleted=True, id="U0NEWCOMER"))
+        assert slack.messages == []
+    assert zone_of(db, "U0NEWCOMER") is None
