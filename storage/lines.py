@@ -183,16 +183,18 @@ def end_lines_of(session: Session, person_id: int, reason: EndReason, now: datet
         )
         .order_by(ReportingLine.id)
     )
-    lines = [to_line(row) for row in rows]
-    for line in lines:
-        ended = LineStatus.ENDED if line.status is LineStatus.ACTIVE else LineStatus.DECLINED
-        session.execute(
+    ended: list[Line] = []
+    for line in (to_line(row) for row in rows):
+        closed = LineStatus.ENDED if line.status is LineStatus.ACTIVE else LineStatus.DECLINED
+        result = session.execute(
             update(ReportingLine)
             .where(ReportingLine.id == line.id, ReportingLine.status == line.status.value)
-            .values(status=ended.value, ended_at=now, end_reason=reason.value, next_nudge_on=None)
+            .values(status=closed.value, ended_at=now, end_reason=reason.value, next_nudge_on=None)
         )
-        cancel_open(session, line.id)
-    return lines
+        if getattr(result, "rowcount", 0):  # not ended meanwhile by another copy handling the same event
+            cancel_open(session, line.id)
+            ended.append(line)
+    return ended
 
 
 def activate(session: Session, line_id: int, started_on: date, now: datetime) -> bool:
