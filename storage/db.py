@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from alembic import command
 from alembic.config import Config
@@ -40,6 +41,18 @@ def hide_values(error: BaseException) -> None:
     any log. The engine already hides them in the errors it raises; this covers one raised another way."""
     if isinstance(error, StatementError):
         error.hide_parameters = True
+
+
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+def as_utc(moment: datetime | None) -> datetime | None:
+    """An instant read back from the database, in UTC. SQLite keeps no zone (it stores, and gives back, UTC wall
+    time); PostgreSQL does."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def normalise_url(url: str) -> str:

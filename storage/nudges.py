@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, cast, overload
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, literal_column, null, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome
 from bot.career.conversation import Experiment as ConversationExperiment
 from bot.career.lines import LineStatus
+from storage.db import as_utc
 from storage.models import Experiment, Nudge, Person, ReportingLine
 
 _Recipient = aliased(Person, name="recipient")
@@ -174,7 +175,7 @@ def lines_to_nudge(session: Session, through: date) -> list[DueLine]:
             report_id,
             manager,
             tz,
-            _utc(checked),
+            as_utc(checked),
             started,
             cast(date, due),
             cast(date, nudge_on),
@@ -235,7 +236,7 @@ def enqueue(session: Session, nudges: Sequence[NewNudge], now: datetime) -> int:
 
     Older stage nudges of the same lines still waiting (the manager's and the report's) are superseded:
     after downtime people get the latest stage only, not a burst. Returns how many rows were inserted."""
-    now = _utc(now)
+    now = as_utc(now)
     if not nudges:
         return 0
     staged = sorted({(n.line_id, n.kind.value, n.due_on) for n in nudges if n.kind.value in STAGE_KINDS})
@@ -337,7 +338,7 @@ def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments
             report_id=lines[line_id].report_id,
             manager=lines[line_id].slack_user_id,
             manager_tz=lines[line_id].tz,
-            manager_tz_checked_at=_utc(lines[line_id].tz_checked_at),
+            manager_tz_checked_at=as_utc(lines[line_id].tz_checked_at),
         )
         for (line_id, ends_on), experiment_ids in groups.items()
     ]
@@ -345,7 +346,7 @@ def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments
 
 def mark_asked(session: Session, experiment_ids: Sequence[int], now: datetime) -> int:
     """Record that these experiments' end is being asked about; how many this call marked (0: another did)."""
-    now = _utc(now)
+    now = as_utc(now)
     if not experiment_ids:
         return 0
     result = session.execute(
@@ -378,7 +379,7 @@ class Deliverable:
 
 def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable]:
     """Pending nudges with `not_before <= now`, and claimed ones whose lease ran out, oldest first."""
-    now = _utc(now)
+    now = as_utc(now)
     ready = (Nudge.status == NudgeStatus.PENDING.value) & (Nudge.not_before <= now)
     orphaned = (Nudge.status == NudgeStatus.SENDING.value) & (Nudge.lease_until < now)
     rows = session.execute(
@@ -411,7 +412,7 @@ def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable
             recipient_id=row.recipient_id,
             recipient=row.slack_user_id,
             tz=row.tz,
-            tz_checked_at=_utc(row.tz_checked_at),
+            tz_checked_at=as_utc(row.tz_checked_at),
             line_active=row.status == _ACTIVE,
             line_due_on=row.next_due_on,
         )
@@ -433,7 +434,7 @@ _CLAIM = (
 def claim(session: Session, nudge_id: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> int | None:
     """Take the nudge for sending until `now + lease`. Returns this attempt's number, the token the
     later `mark_*` calls must show; None if it is not claimable (another sweeper has it, or it is done)."""
-    now = _utc(now)
+    now = as_utc(now)
     if _count(session.execute(_CLAIM, {"nudge": nudge_id, "now": now, "until": now + lease})) != 1:
         return None
     return session.scalar(select(_NUDGES.c.attempts).where(_NUDGES.c.id == nudge_id))
@@ -456,7 +457,7 @@ def mark_sent(session: Session, nudge_id: int, attempt: int, *, channel: str, ts
             last_error=None,
             channel=channel[:32],
             ts=ts[:32],
-            sent_at=_utc(now),
+            sent_at=as_utc(now),
         )
     )
     return _count(result) == 1
@@ -466,7 +467,7 @@ def mark_retry(session: Session, nudge_id: int, attempt: int, *, error: str, not
     """A send that may work later: back to pending, with its error code and when to try again."""
     result = session.execute(
         _mine(nudge_id, attempt).values(
-            status=NudgeStatus.PENDING.value, lease_until=None, last_error=error[:100], not_before=_utc(not_before)
+            status=NudgeStatus.PENDING.value, lease_until=None, last_error=error[:100], not_before=as_utc(not_before)
         )
     )
     return _count(result) == 1
@@ -494,7 +495,7 @@ _DEFER = (
 def defer(session: Session, until: Mapping[int, datetime]) -> None:
     """Move pending nudges' `not_before` on (to the start of the recipient's next working hours), so later
     sweeps skip them without looking at them again until then."""
-    params = [{"nudge": nudge_id, "later": _utc(later)} for nudge_id, later in sorted(until.items())]
+    params = [{"nudge": nudge_id, "later": as_utc(later)} for nudge_id, later in sorted(until.items())]
     if params:
         session.execute(_DEFER, params)
 
@@ -530,17 +531,6 @@ def ended_experiments(session: Session, line_id: int, ends_on: date) -> list[Con
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
-
-
-@overload
-def _utc(moment: datetime) -> datetime: ...
-@overload
-def _utc(moment: None) -> None: ...
-def _utc(moment: datetime | None) -> datetime | None:
-    """An instant in UTC. SQLite keeps no zone (it stores, and gives back, UTC wall time); PostgreSQL does."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _count(result: Any) -> int:

@@ -6,13 +6,14 @@ Every function takes the caller's Session and returns plain values, never ORM ro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage.db import as_utc
 from storage.models import Person, Workspace
 
 _PEOPLE = cast(Table, Person.__table__)
@@ -43,12 +44,12 @@ class CachedTz:
 
 def get_tz(session: Session, person_id: int) -> CachedTz | None:
     found = session.execute(select(Person.tz, Person.tz_checked_at).where(Person.id == person_id)).first()
-    return None if found is None else CachedTz(found[0], _utc(found[1]))
+    return None if found is None else CachedTz(found[0], as_utc(found[1]))
 
 
 def set_tz(session: Session, person_id: int, tz: str | None, now: datetime) -> None:
     """Remember the person's Slack time zone (None: unknown, taken as UTC) as checked at `now`."""
-    session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(tz=tz, tz_checked_at=_utc(now)))
+    session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(tz=tz, tz_checked_at=as_utc(now)))
 
 
 def _insert_ignoring_conflict(
@@ -57,10 +58,3 @@ def _insert_ignoring_conflict(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(insert(model).values(**values).on_conflict_do_nothing())
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """An instant in UTC. SQLite keeps no zone (it stores, and gives back, UTC wall time); PostgreSQL does."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -7,13 +7,14 @@ domain objects from bot.career, never ORM rows, so nothing outside storage touch
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.career.plan import Goal, GoalKind, Plan, PlanForm, SavedPlan, Step
+from storage.db import as_utc
 from storage.models import Person, PlanDraft, PlanGap, PlanStep, PlanVersion
 
 DRAFT_LIFETIME = timedelta(days=2)
@@ -156,9 +157,4 @@ def _saved_plan(version: Any, steps: Iterable[Any], gaps: Iterable[str]) -> Save
         steps=tuple(Step(title=s.title, target=s.target, target_text=s.target_text, done=s.done) for s in steps),
         gaps=tuple(gaps),
     )
-    return SavedPlan(plan=plan, version=version.version, saved_at=_utc(version.created_at))
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return SavedPlan(plan=plan, version=version.version, saved_at=as_utc(version.created_at))

@@ -20,6 +20,7 @@ from storage import lines as line_store
 from storage import nudges as store
 from storage import people
 from storage.conversations import NewExperiment, Schedule
+from storage.db import as_utc
 from storage.models import ReportingLine
 from tests import builders
 from tests.builders import TEAM
@@ -246,7 +247,7 @@ def test_rate_limits_server_errors_and_timeouts_end_with_every_nudge_delivered_o
     pending = {n.last_error: n for n in world.nudges() if n.status == NudgeStatus.PENDING.value}
     assert set(pending) == {"ratelimited", "internal_error", "timeout"}
     for failed in pending.values():
-        assert store._utc(failed.not_before) == now + timedelta(minutes=5)  # the first retry's delay
+        assert as_utc(failed.not_before) == now + timedelta(minutes=5)  # the first retry's delay
     assert world.slack.messages and len(world.slack.messages) == 3
 
     assert world.at(now + timedelta(minutes=4)).sent == 0
@@ -265,7 +266,7 @@ def test_a_timeout_leaves_the_nudge_pending_with_its_error_and_a_later_time(worl
     report = world.sweep(world.client(timeout=1)).run_once()
     assert (report.sent, report.retried) == (1, 1)
     (failed,) = [n for n in world.nudges() if n.status == NudgeStatus.PENDING.value]
-    assert failed.last_error == "timeout" and store._utc(failed.not_before) == now + timedelta(minutes=5)
+    assert failed.last_error == "timeout" and as_utc(failed.not_before) == now + timedelta(minutes=5)
     assert world.at(now + timedelta(minutes=5)).sent == 1
     assert len(world.slack.messages) == 2
 
