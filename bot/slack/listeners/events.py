@@ -29,10 +29,13 @@ def user_changed(event: Payload, client: WebClient, who: Who, services: Services
 
 def _left(client: WebClient, who: Who, services: Services) -> None:
     """Each line the leaver was in has ended: its other person hears it once, and sees it on Home."""
+    others: list[str] = []
     for line in services.people.left(who):
         other = line.manager if line.report == who.user_id else line.report
         log.info("line %d ended: %s/%s left", line.id, who.team_id, who.user_id)
         dm(client, other, left_note(line, who.user_id))
+        others.append(other)
+    for other in dict.fromkeys(others):  # one Home each, however many lines they shared with the leaver
         publish_home(client, services, Who(team_id=who.team_id, user_id=other))
 
 
