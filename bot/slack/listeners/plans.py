@@ -69,7 +69,8 @@ def page_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, service
 def moved(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:
     ack()
     view = view_of(body)
-    page, view_id = PAGES.get(view.get("callback_id", "")), view.get("id")
+    callback_id, view_id = view.get("callback_id"), view.get("id")
+    page = PAGES.get(callback_id) if isinstance(callback_id, str) else None
     move = MOVES.get(action.get("action_id", ""))
     if page is None or move is None or not isinstance(view_id, str):
         return

@@ -91,3 +91,13 @@ def test_any_submission_of_any_view_is_answered(running: Running) -> None:
 
     submit()
     assert running.settle() == []
+
+
+@pytest.mark.parametrize("callback_id", [["careerplan.goal"], {"a": 1}, 7, None])
+def test_a_wizard_click_from_a_view_of_the_wrong_shape_is_answered(running: Running, callback_id: object) -> None:
+    """The click's modal is the sender's own (its metadata names them), but its callback_id is not a string."""
+    view = {"type": "modal", "callback_id": callback_id, "private_metadata": "U0EMPLOYEE", "id": "V1", "blocks": []}
+    payload = block_action({"action_id": ids.ACTION_BACK}, view=view, user_id="U0EMPLOYEE")
+    payload["view"]["callback_id"] = callback_id  # as sent, whatever the payload builder would fill in
+    assert running.send.interactive(payload).status == 200
+    assert running.settle() == []
