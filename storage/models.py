@@ -39,6 +39,10 @@ class Workspace(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     enterprise_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set when the app was uninstalled or its token revoked (the sweep leaves the workspace alone); cleared on
+    # reinstall. Its data is kept until an admin purges it.
+    inactive_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    inactive_reason: Mapped[str | None] = mapped_column(String(20))  # bot.career.people.InactiveReason
 
 
 class Person(Base):
@@ -52,6 +56,16 @@ class Person(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     tz_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When Slack deactivated the account (they left); cleared if it is reactivated.
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the welcome DM was sent: never twice.
+    welcomed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Their Slack status says they are away: reminders to them wait until this moment (then it is checked again).
+    away_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Their own reminder settings; None: the workspace's (CAREERPLAN_WORK_DAYS, _WORKING_HOURS, _HOLIDAYS).
+    work_days: Mapped[str | None] = mapped_column(String(40))  # e.g. "Sun-Thu"
+    work_hours: Mapped[str | None] = mapped_column(String(11))  # e.g. "08:30-16:30"
+    holidays: Mapped[str | None] = mapped_column(String(20))  # e.g. "DE-BY"; "none": no public holidays
 
 
 class PlanVersion(Base):
@@ -260,3 +274,5 @@ class Nudge(Base):
     ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When it was first held back because its recipient was away or on a holiday: after 14 days it goes anyway.
+    held_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
