@@ -76,6 +76,14 @@ cron when the bot runs elsewhere. Passes running at the same time never send a n
 Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL, LOG_LEVEL and the CAREERPLAN_* settings."""
 
 
+PURGE_DEPARTED_DESCRIPTION = """\
+Erase every answer (plans with their history, drafts, reflections, the words of conversations and experiments
+on their lines) of the people whose Slack accounts were deactivated more than N days ago. Their reporting lines
+ended when they left and stay as dated history, without words. Run it with --dry-run first to see who.
+
+Reads DATABASE_URL."""
+
+
 class StartupError(Exception):
     """Start-up cannot go on; str(exc) is the one line the admin sees."""
 
@@ -128,7 +136,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--once", action="store_true", help="one pass, then print what it did and exit")
     sweep.set_defaults(handler=_sweep)
+    purge = commands.add_parser(
+        "purge-departed",
+        help="erase the answers of people who left Slack more than N days ago",
+        description=PURGE_DEPARTED_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    purge.add_argument("--days", type=_days, required=True, metavar="N", help="deactivated more than N days ago")
+    purge.add_argument("--dry-run", action="store_true", help="list who would be erased, erasing nothing")
+    purge.set_defaults(handler=_purge_departed)
     return parser
+
+
+def _days(raw: str) -> int:
+    if not raw.isdigit() or not 0 <= int(raw) <= 36500:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days from 0 to 36500, not {raw!r}")
+    return int(raw)
 
 
 def _run(_args: argparse.Namespace) -> int:
@@ -215,6 +238,30 @@ def _sweep(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     print(report.line())
+    return 0
+
+
+def _purge_departed(args: argparse.Namespace) -> int:
+    from bot.usecases.people import People
+    from storage.own_data import ERASED_KEYS
+
+    db = _open_database(database_url())
+    try:
+        _prepare_schema(db)
+        purge = People(db).purge_departed(args.days, dry_run=args.dry_run)
+    except SQLAlchemyError as exc:
+        raise StartupError(f"the purge failed: {_reason(exc)}") from None
+    finally:
+        db.dispose()
+    who = f"{len(purge.departed)} {'person' if len(purge.departed) == 1 else 'people'}"
+    since = f"deactivated more than {args.days} days ago"
+    if args.dry_run:
+        for person in purge.departed:
+            print(f"{person.team_id} {person.user_id}: deactivated {person.deactivated_at:%Y-%m-%d %H:%M} UTC")
+        print(f"Would erase the answers of {who} {since} (dry run: nothing was erased).")
+        return 0
+    rows = ", ".join(f"{purge.erased[key]} {key.replace('_', ' ')}" for key in ERASED_KEYS)
+    print(f"Erased the answers of {who} {since} ({purge.people_with_answers} still had answers): {rows}.")
     return 0
 
 

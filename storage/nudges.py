@@ -371,6 +371,7 @@ class Deliverable:
     audience: Audience
     recipient_id: int
     recipient: str  # Slack user id
+    team_id: str  # the recipient's workspace
     tz: str | None
     tz_checked_at: datetime | None
     line_active: bool
@@ -391,6 +392,7 @@ def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable
             Nudge.audience,
             Nudge.recipient_id,
             _Recipient.slack_user_id,
+            _Recipient.team_id,
             _Recipient.tz,
             _Recipient.tz_checked_at,
             ReportingLine.status,
@@ -411,6 +413,7 @@ def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable
             audience=Audience(row.audience),
             recipient_id=row.recipient_id,
             recipient=row.slack_user_id,
+            team_id=row.team_id,
             tz=row.tz,
             tz_checked_at=as_utc(row.tz_checked_at),
             line_active=row.status == _ACTIVE,

@@ -58,3 +58,48 @@ def _insert_ignoring_conflict(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+def mark_deactivated(session: Session, person_id: int, now: datetime) -> bool:
+    """Note that Slack deactivated the person's account (they left). False if it was noted already."""
+    result = session.execute(
+        update(_PEOPLE)
+        .where(_PEOPLE.c.id == person_id, _PEOPLE.c.deactivated_at.is_(None))
+        .values(deactivated_at=as_utc(now))
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def mark_reactivated(session: Session, person_id: int) -> bool:
+    """The account is active again. False if it was not known as deactivated."""
+    result = session.execute(
+        update(_PEOPLE)
+        .where(_PEOPLE.c.id == person_id, _PEOPLE.c.deactivated_at.is_not(None))
+        .values(deactivated_at=None)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def deactivated_at(session: Session, team_id: str, user_id: str) -> datetime | None:
+    """When the person's account was deactivated, if careerplan knows them and it was."""
+    return as_utc(
+        session.scalar(select(Person.deactivated_at).where(Person.team_id == team_id, Person.slack_user_id == user_id))
+    )
+
+
+@dataclass(frozen=True)
+class Departed:
+    person_id: int
+    team_id: str
+    user_id: str
+    deactivated_at: datetime
+
+
+def departed_before(session: Session, cutoff: datetime) -> list[Departed]:
+    """People whose accounts were deactivated before `cutoff`, oldest first."""
+    rows = session.execute(
+        select(Person.id, Person.team_id, Person.slack_user_id, Person.deactivated_at)
+        .where(Person.deactivated_at.is_not(None), Person.deactivated_at < as_utc(cutoff))
+        .order_by(Person.deactivated_at, Person.id)
+    )
+    return [Departed(row[0], row[1], row[2], as_utc(cast(datetime, row[3]))) for row in rows]  # not null, by the where

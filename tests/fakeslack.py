@@ -541,6 +541,8 @@ class FakeSlack:
             return _error("channel_not_found")
         if not any(p.get(k) for k in ("text", "blocks", "attachments", "markdown_text")):
             return _error("no_text")
+        if self.users.get(channel, {}).get("__inactive__"):  # Slack's answer for a DM to a deactivated account
+            return _error("account_inactive")
         if channel[0] in "UW":  # posting to a user id lands in the bot's DM with them
             channel = "D" + channel
         ts = self._next_ts()

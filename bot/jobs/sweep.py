@@ -45,8 +45,11 @@ from bot.career.cadence import (
 from bot.career.lines import LineStatus, may_see_answers
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.settings import Settings
+from bot.slack.app import build_services
 from bot.slack.blocks.nudges import Message, experiments_ended, manager_nudge, report_invite
-from bot.usecases.common import Clock, utc_now
+from bot.slack.leavers import goodbye
+from bot.slack.listeners.context import Services
+from bot.usecases.common import Clock, Who, utc_now
 from storage import lines as line_store
 from storage import nudges as store
 from storage import people
@@ -74,6 +77,8 @@ PASS_STOPPING_ERRORS: Final = TOKEN_ERRORS | {"missing_scope", "ratelimited", "r
 UNREACHABLE_STOPS_PASS: Final = 3
 # users.info answers saying the person is gone.
 GONE_ERRORS: Final = frozenset({"user_not_found", "users_not_found"})
+# chat.postMessage answers saying the recipient's account is gone: they left, as a user_change would have said.
+LEFT_ERRORS: Final = frozenset({"user_not_found", "account_inactive", "user_disabled", "user_deleted"})
 TRANSIENT_LOOKUP_ERRORS: Final = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable"})
 
 
@@ -115,6 +120,7 @@ class _Outcome(Enum):
     UNREACHABLE = auto()  # a retry too, and Slack did not answer at all (timeout, connection refused)
     STOP = auto()  # a retry too, and the rest of this pass would meet the same error (rate limit, bad token)
     FAILED = auto()  # never deliverable
+    LEFT = auto()  # never deliverable: the recipient's account is gone
     LOST = auto()  # another sweeper claimed it first
     CANCELLED = auto()  # no longer owed
 
@@ -137,13 +143,11 @@ class _Zones:
     to_store: dict[int, str | None] = field(default_factory=dict)
     refused: bool = False  # users.info refused once this pass (said once in the log, not per person)
 
-    def of(
-        self, person_id: int, user_id: str, cached: str | None, checked_at: datetime | None, *, stale_ok: bool = False
-    ) -> _Tz:
-        """The person's zone. `stale_ok`: any zone once learnt will do (Slack is asked only if it never was)."""
+    def of(self, person_id: int, user_id: str, cached: str | None, checked_at: datetime | None) -> _Tz:
+        """The person's zone: the one kept if checked within TZ_MAX_AGE, else Slack's (once per pass)."""
         if person_id in self.learnt:
             return self.learnt[person_id]
-        if checked_at is not None and (stale_ok or self.now - checked_at < TZ_MAX_AGE):
+        if checked_at is not None and self.now - checked_at < TZ_MAX_AGE:
             return _Tz(True, cached)
         fallback = _Tz(True, cached) if checked_at is not None else _Tz(False)
         if self.lookups_left <= 0:
@@ -212,6 +216,7 @@ class Sweep:
         self.tz_lookups_per_pass = tz_lookups_per_pass
         self.delivery_batch = delivery_batch
         self._stopping = threading.Event()
+        self._services: Services | None = None  # built the first time someone is found to have left
 
     def stop(self) -> None:
         """Finish the nudge being sent and send no more (the bot is shutting down)."""
@@ -238,14 +243,11 @@ class Sweep:
             ended = store.experiments_to_ask(session, through)
         lead_days = self.settings.lead_days
         for chunk in _chunks(lines, ENQUEUE_BATCH):
-            # Which day it is for the manager needs their zone only roughly (people rarely move): no Slack
-            # call here for a stale one. Delivery refreshes it, for the working hours of the DM actually sent.
+            # The manager's day, in the same current zone their DM will be delivered in (a stale one is asked of
+            # Slack again here, before the transaction below): a manager who moved is reminded on their new day.
             today = {
                 line.id: local_day(
-                    now,
-                    zones.of(
-                        line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at, stale_ok=True
-                    ).tz,
+                    now, zones.of(line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at).tz
                 )
                 for line in chunk
             }
@@ -285,9 +287,7 @@ class Sweep:
                 if group.ends_on
                 <= local_day(
                     now,
-                    zones.of(
-                        group.manager_id, group.manager, group.manager_tz, group.manager_tz_checked_at, stale_ok=True
-                    ).tz,
+                    zones.of(group.manager_id, group.manager, group.manager_tz, group.manager_tz_checked_at).tz,
                 )
             ]
             if not over:
@@ -334,6 +334,7 @@ class Sweep:
         for nudge in gone:
             if self._fail(nudge, "user_deleted"):
                 tally.failed += 1
+            self._left(nudge)
         unreachable = 0
         for nudge, tz in ready:
             if self._stopping.is_set() or unreachable >= UNREACHABLE_STOPS_PASS:
@@ -342,12 +343,22 @@ class Sweep:
             unreachable = unreachable + 1 if outcome is _Outcome.UNREACHABLE else 0
             if outcome is _Outcome.SENT:
                 tally.sent += 1
-            elif outcome is _Outcome.FAILED:
+            elif outcome in (_Outcome.FAILED, _Outcome.LEFT):
                 tally.failed += 1
+                if outcome is _Outcome.LEFT:
+                    self._left(nudge)
             elif outcome in (_Outcome.RETRY, _Outcome.UNREACHABLE, _Outcome.STOP):
                 tally.retried += 1
             if outcome is _Outcome.STOP:
                 break
+
+    def _left(self, nudge: store.Deliverable) -> None:
+        """Slack says the recipient's account is gone: they left, as if Slack had sent `user_change` with
+        `deleted: true`. Their lines end (cancelling what else they were owed) and the people left behind hear
+        it, once however many sweepers learn it."""
+        if self._services is None:
+            self._services = build_services(self.db, self.settings, self.clock)
+        goodbye(self.client, self._services, Who(team_id=nudge.team_id, user_id=nudge.recipient))
 
     def _fail(self, nudge: store.Deliverable, error: str) -> bool:
         with self.db.session() as session:
@@ -398,7 +409,7 @@ class Sweep:
             if error in PERMANENT_ERRORS:
                 store.mark_failed(session, nudge.id, attempt, error=error)
                 log.warning("nudge %s failed for good: %s", nudge.id, error)
-                return _Outcome.FAILED
+                return _Outcome.LEFT if error in LEFT_ERRORS else _Outcome.FAILED
             store.mark_retry(session, nudge.id, attempt, error=error, not_before=self.clock() + retry_delay(attempt))
         log.warning("nudge %s not sent (attempt %s): %s; will retry", nudge.id, attempt, error)
         return _Outcome.STOP if error in PASS_STOPPING_ERRORS else _Outcome.RETRY

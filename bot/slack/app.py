@@ -41,15 +41,7 @@ def create_app(
         process_before_response=False,
         logger=bolt_logger,
     )
-    services = Services(
-        plans=Plans(db, clock),
-        lines=Lines(db, settings.cadence_months, clock),
-        reflections=Reflections(db, clock),
-        own_data=OwnData(db, clock),
-        conversations=Conversations(db, settings.cadence_months, settings.lead_days, clock),
-        people=People(db, clock),
-    )
-    register(app, services)
+    register(app, build_services(db, settings, clock))
 
     @app.error
     def on_error(
@@ -68,6 +60,18 @@ def create_app(
         return None
 
     return app
+
+
+def build_services(db: Database, settings: Settings, clock: Clock = utc_now) -> Services:
+    """The use cases, as the listeners (and the sweep, telling people who was left behind) use them."""
+    return Services(
+        plans=Plans(db, clock),
+        lines=Lines(db, settings.cadence_months, clock),
+        reflections=Reflections(db, clock),
+        own_data=OwnData(db, clock),
+        conversations=Conversations(db, settings.cadence_months, settings.lead_days, clock),
+        people=People(db, clock),
+    )
 
 
 def _same_token_notice(record: logging.LogRecord) -> bool:

@@ -313,6 +313,12 @@ class _Plan:
         )
 
     def _conflict(self, item: Checked) -> str | None:
+        for role, user_id, label in (
+            ("report", item.report, item.report_label),
+            ("manager", item.manager, item.manager_label),
+        ):
+            if people.deactivated_at(self.session, self.team_id, user_id) is not None:
+                return f"{role} {label} has left Slack (the account is deactivated)"
         earlier = self._first.get(item.report)
         if earlier is not None and earlier.manager != item.manager:
             return f"report {item.report_label} already has manager {earlier.manager_label} on row {earlier.row}"

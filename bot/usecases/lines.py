@@ -70,6 +70,11 @@ class Lines:
         now = self.clock()
         try:
             with self.db.session() as session:
+                if people.deactivated_at(session, who.team_id, other) is not None:
+                    role = "be your manager" if asked_by is RequestedBy.REPORT else "report to you"
+                    return Refused(
+                        f"{mention(other)} has left Slack (their account is deactivated), so they can't {role}."
+                    )
                 report_id = people.ensure_person(session, who.team_id, report, now)
                 manager_id = people.ensure_person(session, who.team_id, manager, now)
                 if store.line_between(session, report_id, manager_id, LineStatus.ACTIVE) is not None:

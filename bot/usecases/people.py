@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
 from bot.career.cadence import known_zone
 from bot.career.lines import EndReason, Line
 from bot.usecases.common import Clock, Who, utc_now
 from storage import lines as line_store
-from storage import people
+from storage import own_data, people
 from storage.db import Database
+from storage.people import Departed
+
+
+@dataclass
+class Purge:
+    """What `purge-departed` erased (or, in a dry run, would erase): whose answers, and how many rows of each."""
+
+    departed: list[Departed]
+    erased: Counter[str] = field(default_factory=Counter)  # rows per storage.own_data.ERASED_KEYS
+    people_with_answers: int = 0  # of `departed`, those who still had answers to erase
 
 
 class People:
@@ -34,8 +48,32 @@ class People:
         manager, ends now with reason `left`, and the reminders those lines owed are cancelled. Their answers
         stay theirs. Returns the lines that ended (as they were), for telling the other person; none the
         second time, or for someone careerplan never met."""
+        now = self.clock()
         with self.db.session() as session:
             person_id = people.find_person_id(session, who.team_id, who.user_id)
             if person_id is None:
                 return []
-            return line_store.end_lines_of(session, person_id, EndReason.LEFT, self.clock())
+            people.mark_deactivated(session, person_id, now)
+            return line_store.end_lines_of(session, person_id, EndReason.LEFT, now)
+
+    def came_back(self, who: Who) -> bool:
+        """Slack reactivated the account: they are no longer taken as gone. Nothing restarts by itself (their
+        old lines stay ended); they or their manager name each other again. Whether anything changed."""
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            return person_id is not None and people.mark_reactivated(session, person_id)
+
+    def purge_departed(self, days: int, *, dry_run: bool) -> Purge:
+        """Erase the answers of everyone deactivated more than `days` days ago, one person per transaction (so a
+        failure half-way keeps what was done). A dry run only says who."""
+        with self.db.session() as session:
+            purge = Purge(people.departed_before(session, self.clock() - timedelta(days=days)))
+        if dry_run:
+            return purge
+        for person in purge.departed:
+            with self.db.session() as session:
+                counts = own_data.erase_answers(session, person.person_id)
+            purge.erased.update(counts)
+            if any(counts[key] for key in own_data.ERASED_KEYS if key != "shares_stopped"):
+                purge.people_with_answers += 1
+        return purge

@@ -24,8 +24,10 @@ from slack_bolt import App
 from sqlalchemy import select
 
 from bot.jobs import sweep as sweep_module
+from storage import people
 from storage.db import Database, head_revision, is_sqlite
-from storage.models import Nudge
+from storage.models import Nudge, PlanVersion
+from tests import builders
 from tests.cli import MONDAY_10AM_NEW_YORK, Admin, Hr, InProcess, clean_env, database_for_cli, hr_with
 from tests.databases import BACKENDS, POSTGRES_URL
 from tests.fakeslack import FakeResponse, FakeSlack, ratelimited
@@ -625,3 +627,60 @@ def test_help_explains_the_file_and_the_exit_status(cli: InProcess, tmp_path: Pa
     text = " ".join(done.stdout.split())
     for words in ("start_date", "cadence_months", "--dry-run", "not a full sync", "1 some rows were rejected"):
         assert words in text
+
+
+# --- careerplan purge-departed -------------------------------------------------------------------------------------
+
+
+def departed_world(db: Database) -> None:
+    """U0LONGGONE left 40 days ago, U0JUSTLEFT 10 days ago; U0STAYS never left. Each has a plan."""
+    now = datetime.now(UTC)
+    with db.session() as session:
+        for user, left_days_ago in (("U0LONGGONE", 40), ("U0JUSTLEFT", 10), ("U0STAYS", None)):
+            builders.plan_version(session, user, builders.a_plan(f"Goal of {user}"), now=now - timedelta(days=60))
+            builders.reflection(session, user, now=now - timedelta(days=60))
+            if left_days_ago is not None:
+                person = people.find_person_id(session, builders.TEAM, user)
+                assert person is not None
+                people.mark_deactivated(session, person, now - timedelta(days=left_days_ago))
+
+
+def goals(db: Database) -> list[str]:
+    with db.session() as session:
+        return sorted(session.scalars(select(PlanVersion.goal_text)))
+
+
+def test_purge_departed_shows_who_first_then_erases_only_their_answers(
+    cli: InProcess, tmp_path: Path, empty: tuple[Database, str]
+) -> None:
+    db, url = empty
+    db.upgrade()
+    departed_world(db)
+    env = clean_env(DATABASE_URL=url)
+    dry = cli(["purge-departed", "--days", "30", "--dry-run"], env, tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{builders.TEAM} U0LONGGONE: deactivated ")
+    assert (
+        lines[1]
+        == "Would erase the answers of 1 person deactivated more than 30 days ago (dry run: nothing was erased)."
+    )
+    assert goals(db) == ["Goal of U0JUSTLEFT", "Goal of U0LONGGONE", "Goal of U0STAYS"]
+
+    done = cli(["purge-departed", "--days", "30"], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(
+        "Erased the answers of 1 person deactivated more than 30 days ago (1 still had answers): 1 plan versions"
+    )
+    assert "1 reflections" in done.stdout
+    assert goals(db) == ["Goal of U0JUSTLEFT", "Goal of U0STAYS"]
+    again = cli(["purge-departed", "--days", "5"], env, tmp_path)
+    assert "of 2 people deactivated more than 5 days ago (1 still had answers)" in again.stdout
+    assert goals(db) == ["Goal of U0STAYS"]
+
+
+@pytest.mark.parametrize("days", ["-1", "thirty", "1e3", ""])
+def test_purge_departed_needs_a_whole_number_of_days(cli: InProcess, tmp_path: Path, days: str) -> None:
+    done = cli(["purge-departed", "--days", days], clean_env(), tmp_path)
+    assert done.returncode == 2
+    assert "--days: must be a whole number of days" in done.stderr

@@ -271,23 +271,66 @@ def test_a_timeout_leaves_the_nudge_pending_with_its_error_and_a_later_time(worl
     assert len(world.slack.messages) == 2
 
 
-def test_a_recipient_slack_cannot_reach_fails_for_good(world: World) -> None:
-    world.line("U0REPORT", "U0GONE", date(2026, 11, 23))
-    world.slack.script("chat.postMessage", FakeResponse(body={"ok": False, "error": "account_inactive"}))
+def line_end(world: World, line_id: int) -> tuple[str, str | None]:
+    with world.db.session() as session:
+        line = session.get(ReportingLine, line_id)
+        assert line is not None
+        return line.status, line.end_reason
+
+
+@pytest.mark.parametrize("error", ["account_inactive", "user_not_found", "user_disabled"])
+def test_a_manager_slack_says_is_gone_has_left_and_their_report_is_told_once(world: World, error: str) -> None:
+    line = world.line("U0REPORT", "U0GONE", date(2026, 11, 23))
+    world.slack.script("chat.postMessage", FakeResponse(body={"ok": False, "error": error}))
     report = world.at(utc(2026, 11, 23, 15, 0))
-    assert (report.sent, report.failed) == (1, 1)
+    assert (report.sent, report.failed) == (0, 1)
     failed = [n for n in world.nudges() if n.status == NudgeStatus.FAILED.value]
-    assert len(failed) == 1 and failed[0].last_error == "account_inactive"
-    assert world.at(utc(2026, 11, 30, 15, 0)).failed == 0  # never tried again
+    assert len(failed) == 1 and failed[0].last_error == error
+    assert line_end(world, line) == ("ended", EndReason.LEFT.value)
+    # The report's own invitation to revise their plan is no longer owed; they hear why, once.
+    (note,) = world.slack.messages_to("U0REPORT")
+    assert "<@U0GONE> has left Slack" in note.params["text"]
+    assert [c.params["user_id"] for c in world.slack.calls_to("views.publish")] == ["U0REPORT"]
+    calls = len(world.slack.calls)
+    for later in (utc(2026, 11, 30, 15, 0), utc(2027, 1, 4, 15, 0)):
+        assert world.at(later) == SweepReport()
+    assert len(world.slack.calls) == calls  # never tried again, nobody told twice
 
 
-def test_a_deleted_account_is_not_messaged(world: World) -> None:
-    world.line("U0REPORT", "U0LEFT", date(2026, 11, 23))
+def test_a_recipient_who_cannot_be_messaged_for_another_reason_fails_without_ending_the_line(world: World) -> None:
+    line = world.line("U0REPORT", "U0BOSS", date(2026, 11, 23))
+    world.slack.script("chat.postMessage", FakeResponse(body={"ok": False, "error": "cannot_dm_bot"}))
+    assert world.at(utc(2026, 11, 23, 15, 0)).failed == 1
+    assert line_end(world, line) == ("active", None)
+
+
+def test_a_deactivated_account_is_not_messaged_and_its_lines_end(world: World) -> None:
+    line = world.line("U0REPORT", "U0LEFT", date(2026, 11, 23))
+    other = world.line("U0LEFT", "U0BIGBOSS", date(2026, 11, 23))
     world.slack.users["U0LEFT"] = {"deleted": True}
     report = world.at(utc(2026, 11, 23, 15, 0))
-    assert (report.sent, report.failed) == (1, 1)
-    assert [c.params["channel"] for c in world.slack.messages] == ["U0REPORT"]
+    assert report.sent == 0
+    assert "U0LEFT" not in [c.params["channel"] for c in world.slack.messages]
     assert {n.last_error for n in world.nudges() if n.status == NudgeStatus.FAILED.value} == {"user_deleted"}
+    assert line_end(world, line) == line_end(world, other) == ("ended", EndReason.LEFT.value)
+    notes = {c.params["channel"]: c.params["text"] for c in world.slack.messages}
+    assert "no longer your manager" in notes["U0REPORT"]
+    assert "no longer report to you" in notes["U0BIGBOSS"]
+    assert len(world.slack.messages) == 2  # one note each; the reminder about U0LEFT is not sent
+    assert step(world, utc(2026, 11, 23, 15, 15), utc(2026, 12, 31, 15, 0), timedelta(days=1)) == []
+
+
+def test_a_manager_who_moved_is_reminded_on_their_new_local_day(world: World) -> None:
+    """Their zone was learnt in Berlin ten days ago; Slack now says Los Angeles. The first-month stage is due
+    on Wednesday 25 November: at 00:30 Berlin time on that day it is still Tuesday 15:30 in Los Angeles."""
+    world.line("U0REPORT", "U0MOVER", date(2026, 11, 25), tz={"U0REPORT": "America/Los_Angeles"})
+    with world.db.session() as session:
+        mover = people.ensure_person(session, TEAM, "U0MOVER", utc(2026, 11, 1))
+        people.set_tz(session, mover, "Europe/Berlin", utc(2026, 11, 14, 12, 0))
+    world.slack.users["U0MOVER"] = {"tz": "America/Los_Angeles"}
+    sent = step(world, utc(2026, 11, 24, 16, 0), utc(2026, 11, 26, 3, 0))
+    to_mover = [local(moment, "America/Los_Angeles") for moment, call in sent if call.params["channel"] == "U0MOVER"]
+    assert [(moment.date(), moment.time()) for moment in to_mover] == [(date(2026, 11, 25), NINE)]
 
 
 # --- what the DM says, read when it is sent --------------------------------------------------------------------

@@ -134,21 +134,21 @@ def test_a_revoked_token_stops_the_pass_and_once_fixed_every_nudge_goes_out_once
     assert world.at(MONDAY_10AM_NEW_YORK + timedelta(hours=1)) == SweepReport()
 
 
-def test_people_slack_does_not_know_fail_for_good_and_the_others_are_sent(world: World) -> None:
+def test_people_slack_says_are_gone_fail_for_good_their_lines_end_and_the_others_are_sent(world: World) -> None:
     for n in range(3):
         world.line(f"U0R{n}", f"U0M{n}", STARTED)
     world.slack.users["U0M1"] = {"__missing__": True}  # users.info: user_not_found
-    world.slack.script("chat.postMessage", FakeResponse(body={"ok": False, "error": "user_not_found"}))
+    world.slack.users["U0M2"] = {"tz": "America/New_York", "__inactive__": True}  # chat.postMessage: account_inactive
     report = world.at(MONDAY_10AM_NEW_YORK)
-    assert (report.enqueued, report.sent, report.failed) == (6, 4, 2)
-    refused_dm = world.slack.calls_to("chat.postMessage")[0].params["channel"]
+    assert (report.enqueued, report.sent, report.failed) == (6, 2, 2)
     failed = {n.recipient_id: n.last_error for n in world.nudges() if n.status == NudgeStatus.FAILED.value}
     with world.db.session() as session:
-        gone, refused = (people.find_person_id(session, TEAM, user) for user in ("U0M1", refused_dm))
-    assert failed.keys() == {gone, refused}
-    assert failed[refused or 0] == "user_not_found"
+        gone, refused = (people.find_person_id(session, TEAM, user) for user in ("U0M1", "U0M2"))
+    assert failed == {gone: "user_deleted", refused: "account_inactive"}
     assert "U0M1" not in per_person(world.slack.calls_to("chat.postMessage"))  # never messaged
-    assert per_person(world.slack.messages) == {p: 1 for p in everyone(3) if p not in ("U0M1", refused_dm)}
+    # The pair nobody left gets its two reminders; the reports of the two who left hear it once each.
+    assert per_person(world.slack.messages) == {"U0M0": 1, "U0R0": 1, "U0R1": 1, "U0R2": 1}
+    assert all("has left Slack" in call.params["text"] for call in world.slack.messages_to("U0R1"))
     assert world.at(MONDAY_10AM_NEW_YORK + timedelta(days=7)) == SweepReport()  # never tried again
 
 

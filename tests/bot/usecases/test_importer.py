@@ -333,3 +333,15 @@ def test_a_run_that_changes_nothing_writes_nothing(db: Database) -> None:
     assert counts(summary) == (0, 0, 3, 0, 0)
     assert statements
     assert set(statements) == {"SELECT"}
+
+
+def test_a_person_who_left_slack_is_refused_as_report_or_manager(db: Database) -> None:
+    with db.session() as session:
+        for user in ("U0GONE", "U0EXBOSS"):
+            people.mark_deactivated(session, builders.person(session, user, team=TEAM), NOW - timedelta(days=2))
+    summary = run(db, "report,manager\nU0GONE,U0BOB\nU0ANA,U0EXBOSS\nU0ANA,U0BOB\n")
+    assert [(r.row, r.reason) for r in summary.rejected] == [
+        (2, "report U0GONE has left Slack (the account is deactivated)"),
+        (3, "manager U0EXBOSS has left Slack (the account is deactivated)"),
+    ]
+    assert [row[:2] for row in table(db)] == [("U0ANA", "U0BOB")]

@@ -159,3 +159,50 @@ def test_someone_careerplan_never_met_leaving_changes_nothing(db: Database, cloc
             send(bot, user_change("Asia/Tokyo", deleted=True, id="U0NEWCOMER"))
         assert slack.messages == []
     assert zone_of(db, "U0NEWCOMER") is None
+
+
+def deactivated_since(db: Database, user_id: str = PERSON) -> object:
+    with db.session() as session:
+        return people.deactivated_at(session, TEAM, user_id)
+
+
+def test_leaving_is_remembered_from_the_first_event_and_a_return_starts_nothing(db: Database, clock: Clock) -> None:
+    world = leaver_world(db)
+    with FakeSlack() as slack:
+        with running_bot(db, clock, slack) as bot:
+            send(bot, deactivated())
+        left_at = clock()
+        assert deactivated_since(db) == left_at
+        clock.advance(days=3)
+        with running_bot(db, clock, slack) as bot:
+            send(bot, deactivated())  # Slack resends it: still the first day they left
+        assert deactivated_since(db) == left_at
+        messages = len(slack.messages)
+        with running_bot(db, clock, slack) as bot:
+            send(bot, user_change("America/Los_Angeles", deleted=False))  # the account is reactivated
+        assert deactivated_since(db) is None
+        assert line_state(db, world["upward"]) == (LineStatus.ENDED, EndReason.LEFT.value)  # nothing restarts
+        assert line_state(db, world["request"]) == (LineStatus.DECLINED, EndReason.LEFT.value)
+        assert len(slack.messages) == messages
+
+
+@pytest.mark.parametrize(("command", "role"), [("manager", "be your manager"), ("add", "report to you")])
+def test_naming_someone_who_left_is_refused_with_the_reason(
+    db: Database, clock: Clock, command: str, role: str
+) -> None:
+    leaver_world(db)
+    with FakeSlack() as slack:
+        with running_bot(db, clock, slack) as bot:
+            send(bot, deactivated())
+        messages = len(slack.messages)
+        with running_bot(db, clock, slack) as bot:
+            answer = bot.send.slash_command(f"{command} <@{PERSON}|leaver>", user_id="U0SOMEONE", team_id=TEAM)
+            assert answer.status == 200
+            assert answer.json()["text"] == (
+                f"<@{PERSON}> has left Slack (their account is deactivated), so they can't {role}."
+            )
+            assert bot.settle() == []
+        assert len(slack.messages) == messages  # no request DM to an account that is gone
+    with db.session() as session:
+        asker = people.find_person_id(session, TEAM, "U0SOMEONE")
+        assert asker is None or line_store.active_line_of(session, asker) is None
