@@ -24,7 +24,9 @@ from bot.career.lines import Line, RequestedBy
 from bot.jobs.sweep import Sweep
 from bot.settings import Settings
 from bot.slack import ids
+from bot.slack.app import build_services
 from bot.slack.client import build_web_client
+from bot.slack.leavers import goodbye
 from bot.usecases.common import Who
 from bot.usecases.conversations import Conversations, Logged, Skipped, Snoozed
 from bot.usecases.lines import Answered, Lines
@@ -66,14 +68,16 @@ class Dm:
     about: str  # the other person named
 
 
-def read(call: Call, sent_at: datetime) -> Dm:
+def read(call: Call, sent_at: datetime, zones: dict[str, str]) -> Dm:
     to = call.params["channel"]
     text = call.params.get("text") or ""
-    local = sent_at.astimezone(ZoneInfo(ZONES[to]))
-    assert local.weekday() < 5 and time(9) <= local.time() < time(17), f"{to} nudged at {local} local"
+    local = sent_at.astimezone(ZoneInfo(zones[to]))
     action_ids = [
         e["action_id"] for b in call.params.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]
     ]
+    if "has left Slack" in text:
+        return Dm(local.date(), to, "left", re.findall(r"<@([UW][A-Z0-9]+)>", text)[0])  # sent when Slack says so
+    assert local.weekday() < 5 and time(9) <= local.time() < time(17), f"{to} nudged at {local} local"
     if any(a.startswith(ids.ACTION_OUTCOME_PREFIX) for a in action_ids):
         what = "experiment"
     elif ids.ACTION_EDIT_PLAN in action_ids:
@@ -92,18 +96,32 @@ def read(call: Call, sent_at: datetime) -> Dm:
 class Year:
     """The team, the clock, the sweep, and what people do on given days."""
 
-    def __init__(self, db: Database, slack: FakeSlack, clock: Clock) -> None:
+    def __init__(self, db: Database, slack: FakeSlack, clock: Clock, zones: dict[str, str] = ZONES) -> None:
         self.db, self.slack, self.clock = db, slack, clock
-        settings = Settings.from_env(
+        self.settings = Settings.from_env(
             {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.url}
         )
-        self.sweep = Sweep(db, build_web_client(settings), settings, clock)
-        self.lines = Lines(db, settings.cadence_months, clock)
-        self.conversations = Conversations(db, settings.cadence_months, settings.lead_days, clock)
+        self.client = build_web_client(self.settings)
+        self.sweep = Sweep(db, self.client, self.settings, clock)
+        self.lines = Lines(db, self.settings.cadence_months, clock)
+        self.conversations = Conversations(db, self.settings.cadence_months, self.settings.lead_days, clock)
+        self.services = build_services(db, self.settings, clock)
         self.actions: dict[datetime, list[Callable[[], None]]] = {}
         self.received: list[Dm] = []
-        for user, zone_name in ZONES.items():
+        self.zones = dict(zones)  # where each person is now (a move changes it)
+        for user, zone_name in self.zones.items():
             slack.users[user] = {"tz": zone_name}
+
+    def leaves(self, user: str) -> None:
+        """Slack deactivates the account and sends user_change (deleted: true), as the listener handles it."""
+        self.slack.users[user] = {**self.slack.users.get(user, {}), "deleted": True}
+        goodbye(self.client, self.services, who(user))
+
+    def moves(self, user: str, zone_name: str) -> None:
+        """The person's Slack time zone changes; Slack sends user_change with the new tz."""
+        self.zones[user] = zone_name
+        self.slack.users[user] = {**self.slack.users.get(user, {}), "tz": zone_name}
+        assert self.services.people.zone_changed(who(user), zone_name)
 
     def line_of(self, report: str) -> str:
         with self.db.session() as session:
@@ -128,11 +146,11 @@ class Year:
     def run(self, start: datetime, end: datetime) -> None:
         self.clock.now = start
         while self.clock.now < end:
+            seen = len(self.slack.messages)
             for action in self.actions.pop(self.clock.now, []):
                 action()
-            seen = len(self.slack.messages)
             self.sweep.run_once()
-            self.received += [read(call, self.clock.now) for call in self.slack.messages[seen:]]
+            self.received += [read(call, self.clock.now, self.zones) for call in self.slack.messages[seen:]]
             self.clock.now += timedelta(hours=1)
         assert not self.actions, "an action was scheduled at a time the loop never reached"
 
@@ -257,12 +275,61 @@ def test_a_year_of_a_team_sends_exactly_the_expected_dms_in_order(year: Year) ->
         # Noa's next conversation is due in January 2028 (six months after July): nothing more this year.
     ]
 
-    # Within one day the order depends on time zones and sweep order; across days it must be exact.
-    def by_day(dms: list[Dm]) -> list[tuple[date, list[tuple[str, str, str]]]]:
-        days: dict[date, list[tuple[str, str, str]]] = {}
-        for dm in dms:
-            days.setdefault(dm.day, []).append((dm.to, dm.what, dm.about))
-        return [(day, sorted(items)) for day, items in days.items()]
+    assert_received(year, expected)
 
+
+def by_day(dms: list[Dm]) -> list[tuple[date, list[tuple[str, str, str]]]]:
+    days: dict[date, list[tuple[str, str, str]]] = {}
+    for dm in dms:
+        days.setdefault(dm.day, []).append((dm.to, dm.what, dm.about))
+    return [(day, sorted(items)) for day, items in days.items()]
+
+
+def assert_received(year: Year, expected: list[Dm]) -> None:
+    """Within one day the order depends on time zones and sweep order; across days it must be exact."""
     assert by_day(year.received) == by_day(expected)
     assert [dm.day for dm in year.received] == sorted(dm.day for dm in year.received)
+
+
+# --- an organisation that moves: people leave, travel, take holidays -----------------------------------------
+
+ANA, GONE, BEA, KIM, ZED, JO = "UANA", "UGONE", "UBEA", "UKIM", "UZED", "UJO"
+MOVING = {**dict.fromkeys((ANA, GONE, BEA, KIM, JO), "America/New_York"), ZED: "Europe/Berlin"}
+
+
+def test_a_season_of_leavers_and_movers_sends_no_reminder_about_anyone_gone_and_each_on_the_right_day(
+    db: Database, clock: Clock
+) -> None:
+    with FakeSlack() as slack:
+        year = Year(db, slack, clock, MOVING)
+        year.clock.now = START
+        for report, manager in ((GONE, ANA), (KIM, BEA), (JO, ZED)):
+            year.admin_line(report, manager, date(2027, 1, 4))  # first conversation due Wednesday 3 February
+        year.on(datetime(2027, 1, 20, 15, tzinfo=UTC), lambda: year.leaves(BEA))  # a manager leaves
+        year.on(datetime(2027, 2, 5, 15, tzinfo=UTC), lambda: year.moves(ZED, "America/Los_Angeles"))
+        year.on(datetime(2027, 2, 12, 15, tzinfo=UTC), lambda: year.leaves(GONE))  # a report leaves, mid-cycle
+        year.run(START, datetime(2027, 4, 1, tzinfo=UTC))
+
+    d = date
+    assert_received(
+        year,
+        [
+            Dm(d(2027, 1, 4), ANA, "first_month", GONE),
+            Dm(d(2027, 1, 4), GONE, "invite", ANA),
+            Dm(d(2027, 1, 4), BEA, "first_month", KIM),
+            Dm(d(2027, 1, 4), KIM, "invite", BEA),
+            Dm(d(2027, 1, 4), ZED, "first_month", JO),  # 09:00 in Berlin
+            Dm(d(2027, 1, 4), JO, "invite", ZED),
+            Dm(d(2027, 1, 20), KIM, "left", BEA),  # told once; nothing more about or to Bea
+            Dm(d(2027, 2, 1), ANA, "due", GONE),  # Sunday's "due soon", on Monday
+            Dm(d(2027, 2, 1), GONE, "invite", ANA),
+            Dm(d(2027, 2, 1), ZED, "due", JO),
+            Dm(d(2027, 2, 1), JO, "invite", ZED),
+            # Zed moved to Los Angeles on 5 February: each overdue reminder on Wednesday, Los Angeles time.
+            Dm(d(2027, 2, 10), ANA, "overdue", GONE),
+            Dm(d(2027, 2, 10), ZED, "overdue", JO),
+            Dm(d(2027, 2, 12), ANA, "left", GONE),  # then zero reminders about Gone
+            Dm(d(2027, 2, 17), ZED, "overdue", JO),
+            Dm(d(2027, 2, 24), ZED, "overdue", JO),
+        ],
+    )
