@@ -103,3 +103,32 @@ def departed_before(session: Session, cutoff: datetime) -> list[Departed]:
         .order_by(Person.deactivated_at, Person.id)
     )
     return [Departed(row[0], row[1], row[2], as_utc(cast(datetime, row[3]))) for row in rows]  # not null, by the where
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """A person's own choices for when reminders reach them, as stored; None: the workspace's setting."""
+
+    work_days: str | None = None
+    work_hours: str | None = None
+    holidays: str | None = None
+
+
+def reminder_settings(session: Session, person_id: int) -> ReminderSettings:
+    found = session.execute(
+        select(Person.work_days, Person.work_hours, Person.holidays).where(Person.id == person_id)
+    ).first()
+    return ReminderSettings() if found is None else ReminderSettings(found[0], found[1], found[2])
+
+
+def set_reminder_settings(session: Session, person_id: int, settings: ReminderSettings) -> None:
+    session.execute(
+        update(_PEOPLE)
+        .where(_PEOPLE.c.id == person_id)
+        .values(work_days=settings.work_days, work_hours=settings.work_hours, holidays=settings.holidays)
+    )
+
+
+def set_away_until(session: Session, person_id: int, until: datetime | None) -> None:
+    """Their Slack status says they are away until `until` (then it is read again); None: not away."""
+    session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(away_until=as_utc(until)))
