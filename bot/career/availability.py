@@ -247,3 +247,142 @@ def next_working_start(now: datetime, when: WorkingTime) -> datetime:
 def next_working_moment(at: datetime, when: WorkingTime) -> datetime:
     """The first instant at or after `at` inside the person's working time: `at` itself if it is one."""
     return at.astimezone(UTC) if is_working(at, when) else next_working_start(at, when)
+
+
+# --- away (Slack status) -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwayMarkers:
+    """What in a Slack status means "away": emoji codes (`:palm_tree:`, matched exactly) and words or phrases
+    (`OOO`, `out of office`, matched case-insensitively as whole words)."""
+
+    emoji: frozenset[str] = frozenset()
+    words: tuple[str, ...] = ()
+
+
+DEFAULT_AWAY_MARKERS: Final = AwayMarkers(
+    emoji=frozenset(
+        {
+            ":palm_tree:",  # Slack's own "Vacationing"
+            ":face_with_thermometer:",  # Slack's own "Out sick"
+            ":airplane:",
+            ":airplane_departure:",
+            ":beach_with_umbrella:",
+            ":desert_island:",
+        }
+    ),
+    words=(
+        "OOO",
+        "out of office",
+        "out-of-office",
+        "vacation",
+        "vacationing",
+        "holiday",
+        "holidays",
+        "on leave",
+        "annual leave",
+        "parental leave",
+        "PTO",
+        "sick",
+    ),
+)
+
+_EMOJI_CODE: Final = re.compile(r":[a-z0-9_+'-]+:")
+_AWAY_HINT: Final = "must be emoji codes such as :palm_tree: and words such as OOO, separated by commas"
+# Slack's status_text holds 100 characters; looking further only costs time on junk.
+_STATUS_TEXT_LIMIT: Final = 1000
+
+
+def parse_away_markers(raw: str) -> AwayMarkers:
+    """Away markers as typed: `:palm_tree:, :airplane:, OOO, out of office`. Items between colons are emoji;
+    the rest words. `none` is no markers at all: statuses never hold a reminder."""
+    typed = raw.strip()
+    if typed.lower() == "none":
+        return AwayMarkers()
+    emoji: set[str] = set()
+    words: list[str] = []
+    for item in (" ".join(part.split()) for part in typed.split(",")):
+        if not item:
+            continue
+        if item.startswith(":") and item.endswith(":") and len(item) > 1:
+            if not _EMOJI_CODE.fullmatch(item.lower()):
+                raise UnreadableSetting("Away statuses", f"{_AWAY_HINT}, not {typed!r} ({item!r} is not an emoji code)")
+            emoji.add(item.lower())
+        elif item.lower() not in (word.lower() for word in words):
+            words.append(item)
+    if not emoji and not words:
+        raise UnreadableSetting("Away statuses", f"{_AWAY_HINT} (or none), not {typed!r}")
+    return AwayMarkers(emoji=frozenset(emoji), words=tuple(words))
+
+
+def is_away_status(emoji: object, text: object, markers: AwayMarkers) -> bool:
+    """Whether a Slack status (its `status_emoji` and `status_text`, whatever Slack or a client sent) says away."""
+    if isinstance(emoji, str) and _base_emoji(emoji) in markers.emoji:
+        return True
+    if not isinstance(text, str) or not markers.words:
+        return False
+    return _words_pattern(markers.words).search(text[:_STATUS_TEXT_LIMIT]) is not None
+
+
+def _base_emoji(emoji: str) -> str:
+    # Slack writes a skin tone as a second code: ":airplane::skin-tone-2:" is still ":airplane:".
+    code = emoji.strip().lower()
+    base, tone, _ = code.partition("::skin-tone-")
+    return base + ":" if tone else code
+
+
+@lru_cache(maxsize=32)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # Whole words only, so "Hollyday" is not "holiday" and "laptop" holds no "PTO"; any run of spaces or hyphens
+    # between the words of a phrase ("out  of-office").
+    phrases = sorted(
+        (r"[\s-]+".join(re.escape(part) for part in re.split(r"[\s-]+", word) if part) for word in words),
+        key=len,
+        reverse=True,
+    )
+    alternatives = "|".join(phrase for phrase in phrases if phrase)
+    if not alternatives:
+        return re.compile(r"(?!)")  # blank words only: nothing matches, rather than everything
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.IGNORECASE)
+
+
+def away_until(
+    now: datetime,
+    *,
+    emoji: object,
+    text: object,
+    expiration: object,
+    markers: AwayMarkers,
+    when: WorkingTime,
+) -> datetime | None:
+    """Until when a person's Slack status says they are away, or None if it does not (or has expired).
+
+    `expiration` is Slack's `status_expiration`, epoch seconds (an int, or a string of one); 0 or missing means the
+    status has no end, so the answer is the start of their next working day after today: look again then.
+    """
+    if not is_away_status(emoji, text, markers):
+        return None
+    ends = _expiration(expiration)
+    if ends is None:
+        local = now.astimezone(zone(when.tz))
+        tomorrow = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
+        return next_working_moment(tomorrow, when)
+    return ends if ends > now else None
+
+
+def _expiration(raw: object) -> datetime | None:
+    """Slack's status_expiration as an instant; None for 0, missing or unreadable (no known end)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if not raw.isascii() or not raw.isdigit():
+            return None
+    if not isinstance(raw, int | str | float):
+        return None
+    try:
+        seconds = int(raw)
+        return datetime.fromtimestamp(seconds, UTC) if seconds > 0 else None
+    except (ValueError, OverflowError, OSError):  # NaN, or beyond year 9999
+        return None

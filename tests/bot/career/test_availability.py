@@ -9,15 +9,20 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.career.availability import (
+    DEFAULT_AWAY_MARKERS,
     MONDAY_TO_FRIDAY,
+    AwayMarkers,
     UnreadableSetting,
     WorkingTime,
+    away_until,
     format_work_days,
     format_working_hours,
+    is_away_status,
     is_public_holiday,
     is_working,
     next_working_moment,
     next_working_start,
+    parse_away_markers,
     parse_holidays,
     parse_work_days,
     parse_working_hours,
@@ -424,3 +429,156 @@ def test_a_persons_own_choices_override_the_workspace_default(
     days: str | None, hours: str | None, holidays: str | None, expected: WorkingTime
 ) -> None:
     assert working_time(JERUSALEM, days=days, hours=hours, holidays=holidays, default=WORKSPACE) == expected
+
+
+# --- away statuses --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("emoji", "text", "away"),
+    [
+        pytest.param(":palm_tree:", "", True, id="palm-tree"),
+        pytest.param(":palm_tree:", "Vacationing", True, id="slacks-own-vacationing"),
+        pytest.param(":face_with_thermometer:", "Out sick", True, id="slacks-own-out-sick"),
+        pytest.param(":airplane:", "", True, id="airplane"),
+        pytest.param(":airplane::skin-tone-2:", "", True, id="with-a-skin-tone"),
+        pytest.param(" :PALM_TREE: ", "", True, id="emoji-case-and-spaces"),
+        pytest.param(":spiral_calendar_pad:", "In a meeting", False, id="in-a-meeting"),
+        pytest.param(":house_with_garden:", "Working remotely", False, id="working-remotely"),
+        pytest.param("", "OOO until Monday", True, id="ooo"),
+        pytest.param("", "ooo", True, id="ooo-lower-case"),
+        pytest.param("", "Out of Office", True, id="out-of-office-title-case"),
+        pytest.param("", "out-of-office", True, id="out-of-office-hyphens"),
+        pytest.param("", "out  of\toffice", True, id="out-of-office-odd-spaces"),
+        pytest.param("", "On holiday (back 12 Aug)", True, id="on-holiday"),
+        pytest.param("", "🌴 vacation!", True, id="vacation-after-an-emoji"),
+        pytest.param("", "On parental leave", True, id="parental-leave"),
+        pytest.param("", "PTO", True, id="pto"),
+        pytest.param("", "home sick", True, id="sick"),
+        pytest.param("", "Hollyday Inn conference", False, id="hollyday-is-not-holiday"),
+        pytest.param("", "shopping for a laptop", False, id="laptop-holds-no-pto"),
+        pytest.param("", "Ooops, wrong channel", False, id="ooops-is-not-ooo"),
+        pytest.param("", "sickening bug hunt", False, id="sickening-is-not-sick"),
+        pytest.param("", "homesick for crypto talks", False, id="words-ending-in-sick-and-pto"),
+        pytest.param("", "Back from vacation, catching up", True, id="words-do-not-know-tense"),
+        pytest.param(None, None, False, id="nothing"),
+        pytest.param(123, ["OOO"], False, id="not-strings"),
+        pytest.param({"name": "palm_tree"}, 4.5, False, id="an-object-and-a-number"),
+        pytest.param("", "*_~<>&" * 500, False, id="3000-characters-of-mrkdwn-junk"),
+        pytest.param("", "*_~<>&" * 100 + " OOO", True, id="ooo-after-junk"),
+    ],
+)
+def test_an_away_status_is_its_emoji_or_its_words(emoji: object, text: object, away: bool) -> None:
+    assert is_away_status(emoji, text, DEFAULT_AWAY_MARKERS) is away
+
+
+def test_markers_are_only_the_ones_configured() -> None:
+    sailing = AwayMarkers(emoji=frozenset({":sailboat:"}), words=("gone fishing",))
+    assert is_away_status(":sailboat:", "", sailing)
+    assert is_away_status("", "Gone  Fishing", sailing)
+    assert not is_away_status(":palm_tree:", "OOO", sailing)
+    assert not is_away_status(":palm_tree:", "OOO", AwayMarkers())
+    assert not is_away_status("", "anything at all", AwayMarkers(words=("", " ")))
+
+
+@pytest.mark.parametrize(
+    ("raw", "markers"),
+    [
+        pytest.param(":palm_tree:", AwayMarkers(frozenset({":palm_tree:"}), ()), id="one-emoji"),
+        pytest.param(
+            ":Sailboat:, gone  fishing , OOO",
+            AwayMarkers(frozenset({":sailboat:"}), ("gone fishing", "OOO")),
+            id="emoji-and-words",
+        ),
+        pytest.param("OOO, ooo,, vacation", AwayMarkers(frozenset(), ("OOO", "vacation")), id="repeats-and-blanks"),
+        pytest.param(":+1:, :woman-surfing:", AwayMarkers(frozenset({":+1:", ":woman-surfing:"}), ()), id="odd-codes"),
+        pytest.param("none", AwayMarkers(), id="none-turns-statuses-off"),
+    ],
+)
+def test_away_markers_are_read_from_a_comma_separated_list(raw: str, markers: AwayMarkers) -> None:
+    assert parse_away_markers(raw) == markers
+
+
+AWAY_HINT = "Away statuses must be emoji codes such as :palm_tree: and words such as OOO, separated by commas"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        pytest.param("", AWAY_HINT + " (or none), not ''", id="empty"),
+        pytest.param(" , ,", AWAY_HINT + " (or none), not ', ,'", id="only-commas"),
+        pytest.param(":palm tree:", AWAY_HINT + ", not ':palm tree:' (':palm tree:' is not an emoji code)", id="space"),
+        pytest.param("OOO, ::", AWAY_HINT + ", not 'OOO, ::' ('::' is not an emoji code)", id="empty-code"),
+    ],
+)
+def test_unreadable_away_markers_say_what_would_work(raw: str, message: str) -> None:
+    with pytest.raises(UnreadableSetting) as caught:
+        parse_away_markers(raw)
+    assert str(caught.value) == message
+
+
+def epoch(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+NOW = at(BERLIN, 2026, 6, 17, 11)  # a Wednesday morning in Berlin
+IN_BERLIN = WorkingTime(BERLIN)
+
+
+@pytest.mark.parametrize(
+    ("emoji", "text", "expiration", "until"),
+    [
+        pytest.param(":palm_tree:", "", epoch(NOW + timedelta(days=3)), NOW + timedelta(days=3), id="future-int"),
+        pytest.param(
+            ":palm_tree:", "", str(epoch(NOW + timedelta(hours=2))), NOW + timedelta(hours=2), id="future-str"
+        ),
+        pytest.param(":palm_tree:", "", epoch(NOW - timedelta(minutes=1)), None, id="expired"),
+        pytest.param(":palm_tree:", "", epoch(NOW), None, id="expiring-now"),
+        # No end: look again at the start of their next working day (Thursday 09:00 local).
+        pytest.param(":palm_tree:", "", 0, at(BERLIN, 2026, 6, 18, 9), id="zero"),
+        pytest.param(":palm_tree:", "", "0", at(BERLIN, 2026, 6, 18, 9), id="zero-str"),
+        pytest.param(":palm_tree:", "", None, at(BERLIN, 2026, 6, 18, 9), id="missing"),
+        pytest.param(":palm_tree:", "", "abc", at(BERLIN, 2026, 6, 18, 9), id="unreadable-str"),
+        pytest.param(":palm_tree:", "", -5, at(BERLIN, 2026, 6, 18, 9), id="negative"),
+        pytest.param(":palm_tree:", "", True, at(BERLIN, 2026, 6, 18, 9), id="a-bool-is-no-time"),
+        pytest.param(":palm_tree:", "", 10**30, at(BERLIN, 2026, 6, 18, 9), id="beyond-year-9999"),
+        pytest.param(":palm_tree:", "", float("nan"), at(BERLIN, 2026, 6, 18, 9), id="nan"),
+        pytest.param(":palm_tree:", "", [1], at(BERLIN, 2026, 6, 18, 9), id="a-list"),
+        pytest.param(":coffee:", "Back in 5", epoch(NOW + timedelta(days=3)), None, id="not-an-away-status"),
+        pytest.param(None, None, 0, None, id="no-status"),
+    ],
+)
+def test_away_lasts_until_the_status_expires_or_the_next_working_day(
+    emoji: object, text: object, expiration: object, until: datetime | None
+) -> None:
+    found = away_until(NOW, emoji=emoji, text=text, expiration=expiration, markers=DEFAULT_AWAY_MARKERS, when=IN_BERLIN)
+    assert found == until
+
+
+@pytest.mark.parametrize(
+    ("when", "now", "recheck"),
+    [
+        pytest.param(IN_BERLIN, at(BERLIN, 2026, 6, 19, 11), at(BERLIN, 2026, 6, 22, 9), id="friday-to-monday"),
+        pytest.param(IN_BERLIN, at(BERLIN, 2026, 6, 17, 7), at(BERLIN, 2026, 6, 18, 9), id="before-hours-is-tomorrow"),
+        pytest.param(
+            WorkingTime(JERUSALEM, SUN_TO_THU),
+            at(JERUSALEM, 2026, 6, 18, 11),
+            at(JERUSALEM, 2026, 6, 21, 9),
+            id="sun-thu-thursday-to-sunday",
+        ),
+        pytest.param(
+            WorkingTime(NY, holidays="US"), at(NY, 2026, 11, 25, 11), at(NY, 2026, 11, 27, 9), id="over-thanksgiving"
+        ),
+        # Saturday 2026-03-28 in Berlin; Monday is after the clocks went forward.
+        pytest.param(IN_BERLIN, at(BERLIN, 2026, 3, 28, 11), at(BERLIN, 2026, 3, 30, 9), id="across-berlin-dst"),
+        # 23:30 UTC on Sunday is Monday 11:30 in Auckland: the next day is Tuesday there.
+        pytest.param(WorkingTime(AUCKLAND), at(None, 2026, 6, 14, 23, 30), at(AUCKLAND, 2026, 6, 16, 9), id="auckland"),
+        pytest.param(WorkingTime(LA), at(None, 2026, 6, 16, 2), at(LA, 2026, 6, 16, 9), id="los-angeles-utc-is-ahead"),
+        pytest.param(WorkingTime(KOLKATA), at(None, 2026, 6, 15, 20), at(KOLKATA, 2026, 6, 17, 9), id="kolkata"),
+        pytest.param(WorkingTime(None), at(None, 2026, 6, 15, 20), at(None, 2026, 6, 16, 9), id="utc"),
+    ],
+)
+def test_a_status_without_an_end_is_looked_at_again_the_next_working_day(
+    when: WorkingTime, now: datetime, recheck: datetime
+) -> None:
+    assert away_until(now, emoji="", text="OOO", expiration=0, markers=DEFAULT_AWAY_MARKERS, when=when) == recheck
