@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Final
@@ -386,3 +386,54 @@ def _expiration(raw: object) -> datetime | None:
         return datetime.fromtimestamp(seconds, UTC) if seconds > 0 else None
     except (ValueError, OverflowError, OSError):  # NaN, or beyond year 9999
         return None
+
+
+# --- holding a reminder --------------------------------------------------------------------------------------------
+
+HOLD_CAP: Final = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class SendNow:
+    """Send the reminder now. `waited`: it is going out only because it has been held HOLD_CAP while its recipient
+    was away or on holiday, so the message can say it waited."""
+
+    waited: bool = False
+
+
+@dataclass(frozen=True)
+class WaitUntil:
+    """Do not send before `until`; store `held_since` with the reminder (None: it is not being held for absence)."""
+
+    until: datetime
+    held_since: datetime | None
+
+
+Hold = SendNow | WaitUntil
+
+
+def hold(now: datetime, when: WorkingTime, *, away_until: datetime | None, held_since: datetime | None) -> Hold:
+    """Whether a due reminder goes out now or waits, and until when.
+
+    An absence (a Slack away status until `away_until`, or a public holiday today) holds it until the first working
+    moment after, and starts a clock the first time (`held_since`); at HOLD_CAP on that clock it goes out at the first
+    moment of working days and hours, absence or not. Evenings, week-ends and days off only defer it: they start no
+    clock and leave `held_since` as it was.
+    """
+    local_day = now.astimezone(zone(when.tz)).date()
+    away = away_until is not None and away_until > now
+    absent = away or is_public_holiday(local_day, when.holidays)
+    if not absent:
+        if is_working(now, when):
+            return SendNow(waited=False)
+        return WaitUntil(next_working_start(now, when), held_since)
+    held_since = held_since or now
+    capped_at = held_since + HOLD_CAP
+    if now >= capped_at:
+        # Absences no longer count; only working days and hours still do.
+        regardless = replace(when, holidays=None)
+        if is_working(now, regardless):
+            return SendNow(waited=True)
+        return WaitUntil(next_working_start(now, regardless), held_since)
+    back = next_working_moment(away_until, when) if away and away_until is not None else next_working_start(now, when)
+    return WaitUntil(min(back, capped_at), held_since)

@@ -10,13 +10,17 @@ import pytest
 
 from bot.career.availability import (
     DEFAULT_AWAY_MARKERS,
+    HOLD_CAP,
     MONDAY_TO_FRIDAY,
     AwayMarkers,
+    SendNow,
     UnreadableSetting,
+    WaitUntil,
     WorkingTime,
     away_until,
     format_work_days,
     format_working_hours,
+    hold,
     is_away_status,
     is_public_holiday,
     is_working,
@@ -582,3 +586,213 @@ def test_a_status_without_an_end_is_looked_at_again_the_next_working_day(
     when: WorkingTime, now: datetime, recheck: datetime
 ) -> None:
     assert away_until(now, emoji="", text="OOO", expiration=0, markers=DEFAULT_AWAY_MARKERS, when=when) == recheck
+
+
+# --- holding a reminder ---------------------------------------------------------------------------------------------
+
+MONDAY_11 = at(BERLIN, 2026, 6, 15, 11)
+
+
+@pytest.mark.parametrize(
+    ("when", "now", "away", "held_since", "expected"),
+    [
+        pytest.param(IN_BERLIN, MONDAY_11, None, None, SendNow(waited=False), id="working-and-here"),
+        pytest.param(
+            IN_BERLIN, MONDAY_11, MONDAY_11 - timedelta(hours=1), None, SendNow(waited=False), id="status-expired"
+        ),
+        pytest.param(
+            IN_BERLIN,
+            at(BERLIN, 2026, 6, 15, 20),
+            None,
+            None,
+            WaitUntil(at(BERLIN, 2026, 6, 16, 9), None),
+            id="evening-defers-without-a-clock",
+        ),
+        pytest.param(
+            IN_BERLIN,
+            at(BERLIN, 2026, 6, 13, 10),
+            None,
+            None,
+            WaitUntil(at(BERLIN, 2026, 6, 15, 9), None),
+            id="week-end-defers-without-a-clock",
+        ),
+        pytest.param(
+            WorkingTime(JERUSALEM, SUN_TO_THU),
+            at(JERUSALEM, 2026, 6, 19, 10),
+            None,
+            None,
+            WaitUntil(at(JERUSALEM, 2026, 6, 21, 9), None),
+            id="sun-thu-friday-is-a-day-off-not-an-absence",
+        ),
+        pytest.param(
+            IN_BERLIN,
+            at(BERLIN, 2026, 6, 15, 20),
+            None,
+            MONDAY_11 - timedelta(days=3),
+            WaitUntil(at(BERLIN, 2026, 6, 16, 9), MONDAY_11 - timedelta(days=3)),
+            id="back-from-away-but-evening-keeps-the-clock",
+        ),
+        # Away until Wednesday 13:00 (inside hours): it goes out then, and the clock starts now.
+        pytest.param(
+            IN_BERLIN,
+            MONDAY_11,
+            at(BERLIN, 2026, 6, 17, 13),
+            None,
+            WaitUntil(at(BERLIN, 2026, 6, 17, 13), MONDAY_11),
+            id="away-until-inside-hours",
+        ),
+        pytest.param(
+            IN_BERLIN,
+            MONDAY_11,
+            at(BERLIN, 2026, 6, 19, 23, 59),
+            None,
+            WaitUntil(at(BERLIN, 2026, 6, 22, 9), MONDAY_11),
+            id="away-until-friday-night-is-monday-morning",
+        ),
+        pytest.param(
+            IN_BERLIN,
+            MONDAY_11,
+            at(BERLIN, 2026, 6, 17, 13),
+            MONDAY_11 - timedelta(days=2),
+            WaitUntil(at(BERLIN, 2026, 6, 17, 13), MONDAY_11 - timedelta(days=2)),
+            id="the-clock-starts-only-once",
+        ),
+        pytest.param(
+            WorkingTime(NY, holidays="US"),
+            at(NY, 2026, 11, 26, 10),
+            None,
+            None,
+            WaitUntil(at(NY, 2026, 11, 27, 9), at(NY, 2026, 11, 26, 10)),
+            id="thanksgiving-holds-and-starts-the-clock",
+        ),
+        pytest.param(
+            WorkingTime(NY, holidays="US"),
+            at(NY, 2027, 7, 5, 10),
+            None,
+            None,
+            WaitUntil(at(NY, 2027, 7, 6, 9), at(NY, 2027, 7, 5, 10)),
+            id="observed-independence-day",
+        ),
+        # Thanksgiving evening in New York: a holiday all day, so it holds (and starts the clock), evening or not.
+        pytest.param(
+            WorkingTime(NY, holidays="US"),
+            at(NY, 2026, 11, 26, 20),
+            None,
+            None,
+            WaitUntil(at(NY, 2026, 11, 27, 9), at(NY, 2026, 11, 26, 20)),
+            id="holiday-evening",
+        ),
+        pytest.param(
+            WorkingTime(LONDON, holidays="GB-ENG"),
+            at(LONDON, 2026, 12, 25, 10),
+            None,
+            None,
+            WaitUntil(at(LONDON, 2026, 12, 29, 9), at(LONDON, 2026, 12, 25, 10)),
+            id="gb-eng-christmas-to-tuesday",
+        ),
+        pytest.param(
+            WorkingTime(BERLIN, holidays="DE-BY"),
+            at(BERLIN, 2026, 6, 4, 10),
+            None,
+            None,
+            WaitUntil(at(BERLIN, 2026, 6, 5, 9), at(BERLIN, 2026, 6, 4, 10)),
+            id="de-by-corpus-christi",
+        ),
+        # Back at midnight starting Thanksgiving: the first working moment after is Friday morning.
+        pytest.param(
+            WorkingTime(NY, holidays="US"),
+            at(NY, 2026, 11, 23, 10),
+            at(NY, 2026, 11, 26, 0),
+            None,
+            WaitUntil(at(NY, 2026, 11, 27, 9), at(NY, 2026, 11, 23, 10)),
+            id="back-on-a-holiday-waits-a-day-more",
+        ),
+        # Across the spring-forward week-end in New York: Monday 09:00 EDT is 13:00 UTC.
+        pytest.param(
+            WorkingTime(NY),
+            at(NY, 2026, 3, 6, 10),
+            at(NY, 2026, 3, 8, 12),
+            None,
+            WaitUntil(at(None, 2026, 3, 9, 13), at(NY, 2026, 3, 6, 10)),
+            id="new-york-across-dst",
+        ),
+        pytest.param(
+            WorkingTime(AUCKLAND),
+            at(AUCKLAND, 2026, 6, 15, 10),
+            at(AUCKLAND, 2026, 6, 16, 2),
+            None,
+            WaitUntil(at(AUCKLAND, 2026, 6, 16, 9), at(AUCKLAND, 2026, 6, 15, 10)),
+            id="auckland",
+        ),
+        pytest.param(
+            WorkingTime(LA),
+            at(LA, 2026, 6, 15, 10),
+            at(None, 2026, 6, 16, 23),
+            None,
+            WaitUntil(at(LA, 2026, 6, 16, 16), at(LA, 2026, 6, 15, 10)),
+            id="los-angeles-back-at-4pm",
+        ),
+    ],
+)
+def test_a_reminder_waits_for_working_time_and_for_its_recipient_to_be_back(
+    when: WorkingTime, now: datetime, away: datetime | None, held_since: datetime | None, expected: object
+) -> None:
+    assert hold(now, when, away_until=away, held_since=held_since) == expected
+
+
+LONG_AWAY = at(BERLIN, 2026, 8, 31)  # a status that ends weeks from now
+
+
+@pytest.mark.parametrize(
+    ("now", "held_for", "expected"),
+    [
+        # Held 13 days: still waits, but only until the cap.
+        pytest.param(MONDAY_11, timedelta(days=13), WaitUntil(MONDAY_11 + timedelta(days=1), None), id="13-days"),
+        pytest.param(MONDAY_11, timedelta(days=14), SendNow(waited=True), id="14-days-sends-saying-it-waited"),
+        pytest.param(MONDAY_11, timedelta(days=20), SendNow(waited=True), id="20-days"),
+        # 14 days reached in the evening: still only inside working hours, the next morning.
+        pytest.param(
+            at(BERLIN, 2026, 6, 15, 20), timedelta(days=14), WaitUntil(at(BERLIN, 2026, 6, 16, 9), None), id="evening"
+        ),
+        pytest.param(
+            at(BERLIN, 2026, 6, 13, 11), timedelta(days=14), WaitUntil(at(BERLIN, 2026, 6, 15, 9), None), id="saturday"
+        ),
+    ],
+)
+def test_a_reminder_is_never_held_more_than_14_days(now: datetime, held_for: timedelta, expected: object) -> None:
+    held_since = now - held_for
+    if isinstance(expected, WaitUntil):
+        expected = WaitUntil(expected.until, held_since)
+    assert hold(now, IN_BERLIN, away_until=LONG_AWAY, held_since=held_since) == expected
+
+
+def test_a_first_hold_that_would_outlast_the_cap_waits_only_until_the_cap() -> None:
+    decided = hold(MONDAY_11, IN_BERLIN, away_until=LONG_AWAY, held_since=None)
+    assert decided == WaitUntil(MONDAY_11 + HOLD_CAP, MONDAY_11)
+
+
+def test_at_the_cap_holidays_no_longer_hold_it_but_days_off_still_do() -> None:
+    bavaria = WorkingTime(BERLIN, holidays="DE-BY")
+    corpus_christi = at(BERLIN, 2026, 6, 4, 10)  # a Thursday
+    assert hold(corpus_christi, bavaria, away_until=None, held_since=corpus_christi - HOLD_CAP) == SendNow(waited=True)
+    sunday = at(BERLIN, 2026, 6, 7, 10)
+    assert hold(sunday, bavaria, away_until=LONG_AWAY, held_since=sunday - HOLD_CAP) == WaitUntil(
+        at(BERLIN, 2026, 6, 8, 9), sunday - HOLD_CAP
+    )
+
+
+def test_a_reminder_held_for_a_vacation_goes_out_once_on_the_first_working_morning_after() -> None:
+    # Sweep every hour across ten days of vacation (status until Friday night), as the scheduler would.
+    when = WorkingTime(NY, holidays="US")
+    back = at(NY, 2026, 11, 20, 23, 59)
+    now, held_since, sent = at(NY, 2026, 11, 10, 10), None, []
+    while now < at(NY, 2026, 12, 5):
+        status_until = back if now < back else None
+        decided = hold(now, when, away_until=status_until, held_since=held_since)
+        if isinstance(decided, SendNow):
+            sent.append((now, decided.waited))
+            break
+        held_since = decided.held_since
+        assert decided.until > now
+        now = min(decided.until, now + timedelta(hours=1))
+    assert sent == [(at(NY, 2026, 11, 23, 9), False)]
