@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
+from typing import TypeVar
+
+from bot.career import availability
+from bot.career.availability import (
+    DEFAULT_AWAY_MARKERS,
+    MONDAY_TO_FRIDAY,
+    AwayMarkers,
+    UnreadableSetting,
+    WorkingTime,
+    parse_away_markers,
+    parse_holidays,
+    parse_work_days,
+    parse_working_hours,
+)
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_FILE = "careerplan.db"
+NINE_TO_FIVE = (availability.NINE, availability.FIVE)
 
 
 class SettingsError(Exception):
     """A missing or malformed setting; str(exc) is one line that names it."""
+
+
+Parsed = TypeVar("Parsed")
 
 
 @dataclass(frozen=True)
@@ -32,10 +50,23 @@ class Settings:
     work_end: time
     log_level: str
     sweep_minutes: int = 5  # how often the scheduler looks for due nudges
+    # The workspace's defaults for whoever has not chosen their own (Reminder settings on Home).
+    work_days: frozenset[int] = MONDAY_TO_FRIDAY
+    holidays: str | None = None  # a canonical calendar code (US, GB-ENG); None: no public holidays
+    away_markers: AwayMarkers = DEFAULT_AWAY_MARKERS
 
     @property
     def socket_mode(self) -> bool:
         return self.app_token is not None
+
+    def working_time(
+        self, tz: str | None, *, days: str | None = None, hours: str | None = None, holidays: str | None = None
+    ) -> WorkingTime:
+        """A person's working time: their stored choices (None: the workspace's) over this workspace's defaults."""
+        default = WorkingTime(
+            tz=tz, days=self.work_days, start=self.work_start, end=self.work_end, holidays=self.holidays
+        )
+        return availability.working_time(tz, days=days, hours=hours, holidays=holidays, default=default)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,7 +91,7 @@ class Settings:
                 "SLACK_SIGNING_SECRET is not set: HTTP mode needs the Signing Secret from your Slack "
                 "app's Basic Information page (or set SLACK_APP_TOKEN to use Socket Mode)"
             )
-        work_start, work_end = _working_hours(_optional(env, "CAREERPLAN_WORKING_HOURS") or "09:00-17:00")
+        work_start, work_end = _parsed(env, "CAREERPLAN_WORKING_HOURS", parse_working_hours, NINE_TO_FIVE)
         return cls(
             bot_token=bot_token,
             signing_secret=signing_secret or "",
@@ -75,6 +106,9 @@ class Settings:
             work_end=work_end,
             log_level=_log_level(env),
             sweep_minutes=_int(env, "CAREERPLAN_SWEEP_MINUTES", 5, 1, 60),
+            work_days=_parsed(env, "CAREERPLAN_WORK_DAYS", parse_work_days, MONDAY_TO_FRIDAY),
+            holidays=_parsed(env, "CAREERPLAN_HOLIDAYS", parse_holidays, None),
+            away_markers=_parsed(env, "CAREERPLAN_AWAY_STATUSES", parse_away_markers, DEFAULT_AWAY_MARKERS),
         )
 
 
@@ -117,19 +151,15 @@ def _slack_api_url(env: Mapping[str, str]) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _working_hours(raw: str) -> tuple[time, time]:
-    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", raw)
-    message = f"CAREERPLAN_WORKING_HOURS must look like 09:00-17:00, not {raw!r}"
-    if match is None:
-        raise SettingsError(message)
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
+def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], Parsed], default: Parsed) -> Parsed:
+    """A variable read by one of the availability parsers, its problem reported under the variable's own name."""
+    raw = _optional(env, name)
+    if raw is None:
+        return default
     try:
-        start, end = time(h1, m1), time(h2, m2)
-    except ValueError:
-        raise SettingsError(message) from None
-    if start >= end:
-        raise SettingsError(message + " (the start must come before the end)")
-    return start, end
+        return parse(raw)
+    except UnreadableSetting as unreadable:
+        raise SettingsError(f"{name} {unreadable.problem}") from None
 
 
 def _log_level(env: Mapping[str, str]) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.career.availability import DEFAULT_AWAY_MARKERS, MONDAY_TO_FRIDAY, AwayMarkers, WorkingTime
 from bot.settings import Settings, SettingsError, database_url
 
 HTTP = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
@@ -29,6 +30,9 @@ EVERY_INTERFACE = "0.0.0.0"  # noqa: S104  (the default: Slack must reach the bo
         ("work_end", time(17, 0)),
         ("log_level", "INFO"),
         ("sweep_minutes", 5),
+        ("work_days", MONDAY_TO_FRIDAY),
+        ("holidays", None),
+        ("away_markers", DEFAULT_AWAY_MARKERS),
     ],
 )
 def test_what_is_not_set_takes_its_default(field: str, default: object) -> None:
@@ -59,6 +63,9 @@ DEFAULTS = [
     ("CAREERPLAN_WORKING_HOURS", "work_end", time(17, 0)),
     ("LOG_LEVEL", "log_level", "INFO"),
     ("CAREERPLAN_SWEEP_MINUTES", "sweep_minutes", 5),
+    ("CAREERPLAN_WORK_DAYS", "work_days", MONDAY_TO_FRIDAY),
+    ("CAREERPLAN_HOLIDAYS", "holidays", None),
+    ("CAREERPLAN_AWAY_STATUSES", "away_markers", DEFAULT_AWAY_MARKERS),
 ]
 
 
@@ -114,6 +121,20 @@ def test_a_blank_database_url_is_the_default_file(blank: str, tmp_path: Path, mo
             "postgresql+psycopg://bot:pw@db:5432/cp",
         ),
         ("DATABASE_URL", " sqlite:///cp.db ", "database_url", "sqlite:///cp.db"),
+        ("CAREERPLAN_WORK_DAYS", "Sun-Thu", "work_days", frozenset({6, 0, 1, 2, 3})),
+        ("CAREERPLAN_WORK_DAYS", " mon-wed, fri ", "work_days", frozenset({0, 1, 2, 4})),
+        ("CAREERPLAN_WORK_DAYS", "Monday-Friday", "work_days", MONDAY_TO_FRIDAY),
+        ("CAREERPLAN_HOLIDAYS", "US", "holidays", "US"),
+        ("CAREERPLAN_HOLIDAYS", "gb-eng", "holidays", "GB-ENG"),
+        ("CAREERPLAN_HOLIDAYS", "DE-BY", "holidays", "DE-BY"),
+        ("CAREERPLAN_HOLIDAYS", "none", "holidays", None),
+        (
+            "CAREERPLAN_AWAY_STATUSES",
+            ":sailboat:, gone fishing",
+            "away_markers",
+            AwayMarkers(frozenset({":sailboat:"}), ("gone fishing",)),
+        ),
+        ("CAREERPLAN_AWAY_STATUSES", "none", "away_markers", AwayMarkers()),
     ],
 )
 def test_a_value_that_is_set_is_the_one_used(name: str, raw: str, field: str, value: object) -> None:
@@ -209,12 +230,96 @@ def test_a_missing_or_wrong_token_gets_one_line_that_names_it(env: dict[str, str
         ("DATABASE_URL", "mysql://bot@db/careerplan", NOT_A_DATABASE_URL),
         ("DATABASE_URL", "careerplan.db", NOT_A_DATABASE_URL),
         ("DATABASE_URL", "sqlite:careerplan.db", NOT_A_DATABASE_URL),
+        (
+            "CAREERPLAN_WORK_DAYS",
+            "Mon-Fry",
+            "CAREERPLAN_WORK_DAYS must look like Mon-Fri, Sun-Thu or Mon,Tue,Thu, not 'Mon-Fry' ('Fry' is not a day)",
+        ),
+        (
+            "CAREERPLAN_WORK_DAYS",
+            ",",
+            "CAREERPLAN_WORK_DAYS must look like Mon-Fri, Sun-Thu or Mon,Tue,Thu; name at least one day",
+        ),
+        (
+            "CAREERPLAN_HOLIDAYS",
+            "XX",
+            "CAREERPLAN_HOLIDAYS must be a country code such as US, GB or DE, with a region if you like "
+            "(GB-ENG, DE-BY), or none, not 'XX'",
+        ),
+        (
+            "CAREERPLAN_HOLIDAYS",
+            "GB-England-North",
+            "CAREERPLAN_HOLIDAYS must be GB alone or one of its regions (GB-ENG, GB-NIR, GB-SCT, GB-WLS), "
+            "not 'GB-England-North'",
+        ),
+        (
+            "CAREERPLAN_AWAY_STATUSES",
+            ":palm tree:",
+            "CAREERPLAN_AWAY_STATUSES must be emoji codes such as :palm_tree: and words such as OOO, separated by "
+            "commas, not ':palm tree:' (':palm tree:' is not an emoji code)",
+        ),
+        (
+            "CAREERPLAN_AWAY_STATUSES",
+            ",,",
+            "CAREERPLAN_AWAY_STATUSES must be emoji codes such as :palm_tree: and words such as OOO, separated by "
+            "commas (or none), not ',,'",
+        ),
     ],
 )
 def test_a_malformed_value_gets_one_line_that_names_it(name: str, raw: str, message: str) -> None:
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({**HTTP, name: raw})
     assert str(caught.value) == message
+
+
+def test_the_new_settings_have_defaults_so_a_settings_built_by_hand_needs_none_of_them() -> None:
+    built = Settings(
+        bot_token="xoxb-1",
+        signing_secret="s",
+        app_token=None,
+        database_url="sqlite://",
+        slack_api_url="https://slack.com/api/",
+        host="127.0.0.1",
+        port=0,
+        cadence_months=3,
+        lead_days=3,
+        work_start=time(9),
+        work_end=time(17),
+        log_level="INFO",
+    )
+    assert (built.work_days, built.holidays, built.away_markers) == (MONDAY_TO_FRIDAY, None, DEFAULT_AWAY_MARKERS)
+
+
+WORKSPACE = {
+    **HTTP,
+    "CAREERPLAN_WORK_DAYS": "Sun-Thu",
+    "CAREERPLAN_WORKING_HOURS": "08:00-16:00",
+    "CAREERPLAN_HOLIDAYS": "de-by",
+}
+
+
+@pytest.mark.parametrize(
+    ("choices", "expected"),
+    [
+        pytest.param(
+            {}, WorkingTime("Europe/Berlin", frozenset({6, 0, 1, 2, 3}), time(8), time(16), "DE-BY"), id="defaults"
+        ),
+        pytest.param(
+            {"days": "Mon-Fri", "hours": "10:00-18:00", "holidays": "none"},
+            WorkingTime("Europe/Berlin", MONDAY_TO_FRIDAY, time(10), time(18), None),
+            id="own-choices",
+        ),
+        pytest.param(
+            {"days": "never", "hours": "25:00-26:00", "holidays": "GB-XYZ"},
+            WorkingTime("Europe/Berlin", frozenset({6, 0, 1, 2, 3}), time(8), time(16), "DE-BY"),
+            id="stale-choices-fall-back",
+        ),
+    ],
+)
+def test_a_persons_working_time_is_their_choices_over_the_workspace_defaults(
+    choices: dict[str, str], expected: WorkingTime
+) -> None:
+    assert Settings.from_env(WORKSPACE).working_time("Europe/Berlin", **choices) == expected
 
 
 def test_database_url_alone_checks_only_database_url() -> None:
