@@ -504,6 +504,11 @@ class FakeSlack:
         extra = self.users.get(user_id, {})
         if extra.get("__missing__"):
             return _error("user_not_found")
+        # As Slack answers: the names also under `profile` (display_name often empty); a configured `profile`
+        # is merged into the default one, field by field.
+        profile: dict[str, Any] = {"real_name": f"User {user_id}", "display_name": ""}
+        if isinstance(extra.get("profile"), dict):
+            profile.update(copy.deepcopy(extra["profile"]))
         user: dict[str, Any] = {
             "id": user_id,
             "team_id": TEAM_ID,
@@ -515,6 +520,7 @@ class FakeSlack:
             "is_bot": False,
             "deleted": False,
             **copy.deepcopy(extra),
+            "profile": profile,
         }
         return _ok(user=user)
 

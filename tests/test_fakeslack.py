@@ -447,3 +447,12 @@ def test_a_failing_upload_can_be_scripted(client: WebClient, fake: FakeSlack) ->
         client.files_upload_v2(channel="DU1", content="x", filename="x.md")
     assert fake.uploads == {}
     assert fake.calls_to("files.completeUploadExternal") == []
+
+
+def test_users_info_answers_with_names_in_the_profile_as_slack_does(client: WebClient, fake: FakeSlack) -> None:
+    fake.users["U1"] = {"profile": {"display_name": "ana", "email": "ana@example.com"}}
+    ana = client.users_info(user="U1")["user"]
+    default = client.users_info(user="U2")["user"]
+    assert ana["profile"] == {"real_name": "User U1", "display_name": "ana", "email": "ana@example.com"}
+    assert default["profile"] == {"real_name": "User U2", "display_name": ""}
+    assert default["real_name"] == "User U2"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.career.cadence import NudgeKind
+from bot.career.calendar import CalendarEvent
 from bot.career.conversation import Experiment
 
 
@@ -24,6 +25,8 @@ class ManagerNudge:
     prompts: list[str]
     goal: str | None = None  # only when the report shares their plan with this manager
     focus_gap: str | None = None  # likewise
+    # Add to calendar (due soon and overdue only): the report's name, a suggested slot, the opening questions.
+    calendar: CalendarEvent | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
+from bot.career.availability import WorkingTime
 from bot.career.cadence import (
     REPORT_INVITED_AT,
     WORKING_DAYS,
@@ -42,7 +43,8 @@ from bot.career.cadence import (
     retry_delay,
     zone,
 )
-from bot.career.lines import LineStatus, may_see_answers
+from bot.career.calendar import CALENDAR_KINDS, CalendarEvent, clean_name, conversation_event
+from bot.career.lines import Line, LineStatus, may_see_answers
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.settings import Settings
 from bot.slack.app import build_services
@@ -440,6 +442,8 @@ class Sweep:
             saved = None if report_id is None else plan_store.latest_plan(session, report_id)
             if saved is not None:
                 goal, focus_gap = saved.plan.goal.title, saved.plan.focus_gap
+        prompts = prompts_for(line.id, nudge.due_on)
+        calendar = self._calendar(session, line, nudge, tz, now, prompts) if nudge.kind in CALENDAR_KINDS else None
         return manager_nudge(
             ManagerNudge(
                 nudge_id=nudge.id,
@@ -450,10 +454,43 @@ class Sweep:
                 today=local_day(now, tz),
                 since=line.last_held_on or line.started_on or nudge.due_on,
                 since_held=line.last_held_on is not None,
-                prompts=prompts_for(line.id, nudge.due_on),
+                prompts=prompts,
                 goal=goal,
                 focus_gap=focus_gap,
+                calendar=calendar,
             )
+        )
+
+    def _calendar(
+        self, session: Session, line: Line, nudge: store.Deliverable, tz: str | None, now: datetime, prompts: list[str]
+    ) -> CalendarEvent:
+        """The reminder's Add to calendar event, with the report's name (a Slack id cannot go in a calendar) and
+        zone from one users.info call, made here at delivery and never while enqueueing. If Slack does not
+        answer: "your report", and the zone last stored for them."""
+        report_id = people.find_person_id(session, line.team_id, line.report)
+        stored_tz = None if report_id is None else people.person_tz(session, report_id)
+        name = report_tz = None
+        try:
+            user = self.client.users_info(user=line.report).get("user")
+        except SlackApiError as exc:
+            log.info("users.info for nudge %s's calendar link: %s", nudge.id, _error_code(exc))
+        except (SlackClientError, OSError, HTTPException) as exc:
+            log.info("users.info for nudge %s's calendar link: %s", nudge.id, _transport_code(exc))
+        else:
+            if isinstance(user, dict):
+                profile = user.get("profile")
+                profile = profile if isinstance(profile, dict) else {}
+                names = (profile.get("display_name"), profile.get("real_name"), user.get("real_name"))
+                name = next((clean for clean in map(clean_name, names) if clean), None)
+                report_tz = known_zone(user.get("tz"))
+        start, end = self.settings.work_start, self.settings.work_end
+        return conversation_event(
+            now,
+            nudge.due_on,
+            WorkingTime(tz=tz, start=start, end=end),
+            WorkingTime(tz=report_tz or stored_tz, start=start, end=end),
+            name=name,
+            questions=prompts,
         )
 
 

@@ -49,6 +49,10 @@ ACTION_VIEW_PLAN: Final = "careerplan.view_plan"  # value: the report's Slack us
 ACTION_LOG: Final = "careerplan.log"  # value: the reporting line's id (nudge DM, Home)
 ACTION_SNOOZE: Final = "careerplan.snooze"  # value: the nudge's id
 ACTION_SKIP: Final = "careerplan.skip"  # value: the reporting line's id
+# Url buttons of a reminder that open a calendar's new-event form. Slack still sends a block_actions for a click;
+# it is acknowledged and changes nothing.
+ACTION_CALENDAR_GOOGLE: Final = "careerplan.calendar.google"
+ACTION_CALENDAR_OUTLOOK: Final = "careerplan.calendar.outlook"
 # One action per outcome of an experiment (bot.career.cadence.Outcome): prefix + outcome; value: experiment id.
 ACTION_OUTCOME_PREFIX: Final = "careerplan.outcome."
 

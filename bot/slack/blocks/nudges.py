@@ -11,9 +11,10 @@ from datetime import date
 from typing import Any, Final
 
 from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, NudgeKind, Outcome
+from bot.career.calendar import CALENDAR_KINDS, CalendarEvent, google_calendar_url, outlook_calendar_url
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.slack import ids
-from bot.slack.blocks.text import SECTION_TEXT_MAX, button, context, escape, fit, section
+from bot.slack.blocks.text import SECTION_TEXT_MAX, button, context, escape, fit, plain, section
 
 Blocks = list[dict[str, Any]]
 Message = tuple[str, Blocks]  # (notification text, blocks)
@@ -87,7 +88,27 @@ def manager_nudge(n: ManagerNudge) -> Message:
             ],
         }
     )
+    if n.calendar is not None and n.kind in CALENDAR_KINDS:
+        blocks.append(calendar_actions(n.calendar))
     return text, blocks
+
+
+def calendar_actions(event: CalendarEvent) -> dict[str, Any]:
+    """Add to calendar: url buttons opening the provider's new-event form (no OAuth; the links hold only the
+    title, the suggested slot and the opening questions)."""
+    return {
+        "type": "actions",
+        "block_id": "calendar_actions",
+        "elements": [
+            link_button("Add to Google Calendar", ids.ACTION_CALENDAR_GOOGLE, google_calendar_url(event)),
+            link_button("Add to Outlook", ids.ACTION_CALENDAR_OUTLOOK, outlook_calendar_url(event)),
+        ],
+    }
+
+
+def link_button(text: str, action_id: str, url: str) -> dict[str, Any]:
+    """A button that opens `url` (at most 3,000 characters for Slack: bot.career.calendar keeps to 2,000)."""
+    return {"type": "button", "text": plain(text), "action_id": action_id, "url": url}
 
 
 def report_invite(r: ReportInvite) -> Message:

@@ -12,11 +12,11 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.slack.listeners import commands, conversations, events, lines, own_data, plans, reflections
+from bot.slack.listeners import commands, conversations, events, lines, links, own_data, plans, reflections
 from bot.slack.listeners.context import Services, Table, acting_person
 
 COMMANDS: Table = [*commands.COMMANDS]
-ACTIONS: Table = [*plans.ACTIONS, *lines.ACTIONS, *reflections.ACTIONS, *conversations.ACTIONS]
+ACTIONS: Table = [*plans.ACTIONS, *lines.ACTIONS, *reflections.ACTIONS, *conversations.ACTIONS, *links.ACTIONS]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
     *reflections.VIEW_SUBMISSIONS,

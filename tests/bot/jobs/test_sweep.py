@@ -6,11 +6,12 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome
+from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome, prompts_for
 from bot.career.lines import EndReason
 from bot.career.plan import Goal, GoalKind, Plan, Step
 from bot.jobs.sweep import Sweep, SweepReport, next_working_start
@@ -416,3 +417,90 @@ def test_the_report_line_reads_as_one_line() -> None:
     assert SweepReport(1, 2, 3, 4, 5).line() == (
         "enqueued 1, sent 2, retried 3, failed 4, waiting outside working hours 5"
     )
+
+
+# --- Add to calendar -----------------------------------------------------------------------------------------
+
+
+def calendar_links(call: Call) -> dict[str, dict[str, str]]:
+    """The DM's url buttons, by action id: each link's query parameters."""
+    return {
+        element["action_id"]: {key: values[0] for key, values in parse_qs(urlsplit(element["url"]).query).items()}
+        for block in call.params.get("blocks") or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if "url" in element
+    }
+
+
+def due_soon_world(world: World) -> int:
+    """A line due Wednesday 2 December whose first month is behind it: "due soon" comes on Sunday 29 November,
+    and waits for Monday's working hours. The manager works in New York, the report in Berlin."""
+    line = world.line("U0REPORT", "U0BOSS", date(2026, 11, 2), tz={"U0BOSS": "America/New_York"})
+    world.slack.users["U0REPORT"] = {"tz": "Europe/Berlin", "profile": {"display_name": "Ana & Bo #2"}}
+    with world.db.session() as session:
+        session.get(ReportingLine, line).next_nudge_on = date(2026, 11, 29)  # type: ignore[union-attr]
+    assert world.at(utc(2026, 11, 29, 15, 0)) == SweepReport(enqueued=2, waiting=2)  # Sunday: both people's zones
+    return line
+
+
+MONDAY_10AM_NEW_YORK = utc(2026, 11, 30, 15, 0)
+
+
+def test_a_due_soon_reminder_carries_calendar_links_named_from_users_info(world: World) -> None:
+    line = due_soon_world(world)
+    save_plan(world, "U0REPORT", "Secret goal", "Secret gap")
+    with world.db.session() as session:
+        line_store.set_shared(session, line, True, world.clock())
+    lookups = len(world.slack.calls_to("users.info"))
+    assert world.at(MONDAY_10AM_NEW_YORK).sent == 2
+    # One users.info for the calendar link of the manager's DM (both zones were learnt on Sunday).
+    assert [c.params["user"] for c in world.slack.calls_to("users.info")[lookups:]] == ["U0REPORT"]
+    to_boss, to_report = (world.slack.messages_to(user)[-1] for user in ("U0BOSS", "U0REPORT"))
+    links = calendar_links(to_boss)
+    assert set(links) == {ids.ACTION_CALENDAR_GOOGLE, ids.ACTION_CALENDAR_OUTLOOK}
+    google, outlook = links[ids.ACTION_CALENDAR_GOOGLE], links[ids.ACTION_CALENDAR_OUTLOOK]
+    assert google["text"] == outlook["subject"] == "Career conversation with Ana & Bo #2"
+    # Tuesday 09:00 in New York is 15:00 in Berlin: inside both people's hours, before Wednesday's due date.
+    assert google["dates"] == "20261201T140000Z/20261201T143000Z"
+    assert (outlook["startdt"], outlook["enddt"]) == ("2026-12-01T14:00:00Z", "2026-12-01T14:30:00Z")
+    for prompt in prompts_for(line, date(2026, 12, 2)):
+        assert prompt in google["details"] and prompt in outlook["body"]
+    assert "Secret goal" in str(to_boss.params["blocks"])  # shared, so shown in the DM...
+    assert "Secret" not in str(links)  # ...and never in a link that leaves Slack
+    assert calendar_links(to_report) == {}  # the report's invitation has none
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        FakeResponse(body={"ok": False, "error": "internal_error"}),
+        FakeResponse(body={"ok": False, "error": "user_not_found"}),
+        FakeResponse(delay=3.0),  # answered after the client's timeout
+    ],
+)
+def test_the_reminder_goes_out_with_a_neutral_name_when_users_info_fails(world: World, answer: FakeResponse) -> None:
+    due_soon_world(world)
+    world.slack.script("users.info", answer)  # the calendar's lookup: the zones are still cached
+    world.clock.now = MONDAY_10AM_NEW_YORK
+    assert world.sweep(world.client(timeout=1)).run_once().sent == 2
+    google = calendar_links(world.slack.messages_to("U0BOSS")[-1])[ids.ACTION_CALENDAR_GOOGLE]
+    assert google["text"] == "Career conversation with your report"
+    assert google["dates"] == "20261201T140000Z/20261201T143000Z"  # the report's zone as stored on Sunday
+    assert {n.status for n in world.nudges()} == {NudgeStatus.SENT.value}
+
+
+def test_an_overdue_reminder_suggests_the_soonest_slot_and_a_first_month_one_has_no_links(world: World) -> None:
+    world.line("U0LATE", "U0BOSS", date(2026, 9, 1))  # overdue since 1 October
+    world.line("U0NEW", "U0BOSS", date(2026, 11, 24))  # starts today: the first-month reminder
+    assert world.at(utc(2026, 11, 24, 15, 0)).sent == 3  # Tuesday 10:00 in New York (both people, the fake's zone)
+    by_report = {
+        report: call
+        for call in world.slack.messages_to("U0BOSS")
+        for report in ("U0LATE", "U0NEW")
+        if report in call.params["text"]
+    }
+    google = calendar_links(by_report["U0LATE"])[ids.ACTION_CALENDAR_GOOGLE]
+    assert google["text"] == "Career conversation with User U0LATE"  # real_name, display_name being empty
+    assert google["dates"] == "20261124T160000Z/20261124T163000Z"  # 11:00 today: an hour's notice
+    assert calendar_links(by_report["U0NEW"]) == {}

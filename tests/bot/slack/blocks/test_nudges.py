@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.career.availability import WorkingTime
 from bot.career.cadence import ExperimentKind, NudgeKind, Outcome, prompts_for
+from bot.career.calendar import CalendarEvent, conversation_event
 from bot.career.conversation import Experiment
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.slack import ids
@@ -135,3 +141,72 @@ def test_many_experiments_stay_within_slacks_block_limit() -> None:
     assert len(blocks) <= MESSAGE_BLOCKS_MAX
     assert "more, not shown" in everything(blocks)
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+
+
+# --- Add to calendar ---------------------------------------------------------------------------------------
+
+
+def calendar_event() -> CalendarEvent:
+    return conversation_event(
+        datetime(2026, 12, 2, 8, 0, tzinfo=UTC),
+        date(2026, 12, 5),
+        WorkingTime("Europe/Berlin"),
+        WorkingTime("America/New_York"),
+        name="Ana & Bo",
+        questions=prompts_for(7, date(2026, 12, 5)),
+    )
+
+
+def link_buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        element["action_id"]: element
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if "url" in element
+    }
+
+
+@pytest.mark.parametrize("kind", [NudgeKind.DUE_SOON, NudgeKind.OVERDUE_1, NudgeKind.OVERDUE_2, NudgeKind.OVERDUE_3])
+def test_due_soon_and_overdue_reminders_carry_the_calendar_links(kind: NudgeKind) -> None:
+    made = calendar_event()
+    _, blocks = manager_nudge(nudge(kind=kind, calendar=made))
+    links = link_buttons(blocks)
+    assert set(links) == {ids.ACTION_CALENDAR_GOOGLE, ids.ACTION_CALENDAR_OUTLOOK}
+    assert links[ids.ACTION_CALENDAR_GOOGLE]["text"]["text"] == "Add to Google Calendar"
+    assert links[ids.ACTION_CALENDAR_OUTLOOK]["text"]["text"] == "Add to Outlook"
+    google = urlsplit(links[ids.ACTION_CALENDAR_GOOGLE]["url"])
+    assert (google.scheme, google.netloc, google.path) == ("https", "calendar.google.com", "/calendar/render")
+    assert parse_qs(google.query)["dates"] == ["20261203T140000Z/20261203T143000Z"]
+    assert parse_qs(google.query)["text"] == ["Career conversation with Ana & Bo"]
+    outlook = urlsplit(links[ids.ACTION_CALENDAR_OUTLOOK]["url"])
+    assert (outlook.netloc, outlook.path) == ("outlook.office.com", "/calendar/0/deeplink/compose")
+    assert parse_qs(outlook.query)["startdt"] == ["2026-12-03T14:00:00Z"]
+    for button in links.values():
+        assert len(button["url"]) < 3000 and "value" not in button and "style" not in button
+        assert len(button["text"]["text"]) <= 75
+    # The log / snooze / skip buttons are still there, and the message stays valid Block Kit.
+    assert [action for action, _ in buttons(blocks)][:3] == [ids.ACTION_LOG, ids.ACTION_SNOOZE, ids.ACTION_SKIP]
+    for block in blocks:  # slack_sdk's own checks of Block Kit's limits (a button url of at most 3,000 characters)
+        parsed = Block.parse(block)
+        assert parsed is not None
+        assert parsed.to_dict() == block  # to_dict validates the block and each element (validate_json alone does not)
+
+
+@pytest.mark.parametrize("kind", [NudgeKind.FIRST_MONTH, NudgeKind.EXPERIMENT_ENDED])
+def test_other_reminders_have_no_calendar_links_even_if_given_an_event(kind: NudgeKind) -> None:
+    _, blocks = manager_nudge(nudge(kind=kind, calendar=calendar_event()))
+    assert link_buttons(blocks) == {}
+    assert "calendar" not in everything(blocks)
+
+
+def test_no_event_no_links() -> None:
+    _, blocks = manager_nudge(nudge())
+    assert link_buttons(blocks) == {}
+
+
+def test_the_links_never_carry_the_plan() -> None:
+    _, blocks = manager_nudge(nudge(goal="Secret goal", focus_gap="Secret gap", calendar=calendar_event()))
+    assert "Secret goal" in everything(blocks)  # shown in the DM, where it is shared...
+    for button in link_buttons(blocks).values():
+        assert "Secret" not in unquote(button["url"])  # ...never in a link that leaves Slack
