@@ -376,6 +376,13 @@ class Deliverable:
     tz_checked_at: datetime | None
     line_active: bool
     line_due_on: date | None  # the line's current next_due_on: a stage nudge of another date is stale
+    # The recipient's own reminder settings (None: the workspace's) and Slack away status, and since when this
+    # nudge has been held back by an absence.
+    work_days: str | None = None
+    work_hours: str | None = None
+    holidays: str | None = None
+    away_until: datetime | None = None
+    held_since: datetime | None = None
 
 
 def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable]:
@@ -397,6 +404,11 @@ def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable
             _Recipient.tz_checked_at,
             ReportingLine.status,
             ReportingLine.next_due_on,
+            _Recipient.work_days,
+            _Recipient.work_hours,
+            _Recipient.holidays,
+            _Recipient.away_until,
+            Nudge.held_since,
         )
         .join(_Recipient, _Recipient.id == Nudge.recipient_id)
         .join(ReportingLine, ReportingLine.id == Nudge.line_id)
@@ -418,6 +430,11 @@ def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable
             tz_checked_at=as_utc(row.tz_checked_at),
             line_active=row.status == _ACTIVE,
             line_due_on=row.next_due_on,
+            work_days=row.work_days,
+            work_hours=row.work_hours,
+            holidays=row.holidays,
+            away_until=as_utc(row.away_until),
+            held_since=as_utc(row.held_since),
         )
         for row in rows
     ]
@@ -491,14 +508,25 @@ _DEFER = (
         _NUDGES.c.status == NudgeStatus.PENDING.value,
         _NUDGES.c.not_before < bindparam("later"),
     )
-    .values(not_before=bindparam("later"))
+    .values(not_before=bindparam("later"), held_since=bindparam("held_since"))
 )
 
 
-def defer(session: Session, until: Mapping[int, datetime]) -> None:
-    """Move pending nudges' `not_before` on (to the start of the recipient's next working hours), so later
-    sweeps skip them without looking at them again until then."""
-    params = [{"nudge": nudge_id, "later": as_utc(later)} for nudge_id, later in sorted(until.items())]
+@dataclass(frozen=True)
+class Later:
+    """When a nudge is to be looked at again, and since when an absence has held it (None: none has)."""
+
+    not_before: datetime
+    held_since: datetime | None = None
+
+
+def defer(session: Session, until: Mapping[int, Later]) -> None:
+    """Move pending nudges' `not_before` on (to the recipient's next working moment), so later sweeps skip them
+    without looking at them again until then."""
+    params = [
+        {"nudge": nudge_id, "later": as_utc(later.not_before), "held_since": as_utc(later.held_since)}
+        for nudge_id, later in sorted(until.items())
+    ]
     if params:
         session.execute(_DEFER, params)
 

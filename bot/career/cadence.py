@@ -18,7 +18,7 @@ checked on the instant itself, so a daylight-saving change neither shifts nor do
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,7 +34,6 @@ SNOOZE: Final = timedelta(days=7)
 CLAIM_LEASE: Final = timedelta(minutes=5)
 RETRY_FIRST: Final = timedelta(minutes=5)
 RETRY_MAX: Final = timedelta(hours=6)
-WORKING_DAYS: Final = frozenset(range(5))  # Monday to Friday (date.weekday())
 
 
 class NudgeKind(StrEnum):
@@ -214,12 +213,6 @@ def zone(name: str | None) -> tzinfo:
 
 def local_day(now: datetime, tz: str | None) -> date:
     return now.astimezone(zone(tz)).date()
-
-
-def in_working_hours(now: datetime, tz: str | None, start: time, end: time) -> bool:
-    """Whether `now` is a working day between `start` and `end` on the person's own clock."""
-    local = now.astimezone(zone(tz))
-    return local.weekday() in WORKING_DAYS and start <= local.time().replace(tzinfo=None) < end
 
 
 # --- prompts ----------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum, auto
 from http.client import HTTPException
 from typing import Final, TypeVar
@@ -28,27 +28,24 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
-from bot.career.availability import WorkingTime
+from bot.career.availability import WaitUntil, WorkingTime, away_until, hold
 from bot.career.cadence import (
     REPORT_INVITED_AT,
-    WORKING_DAYS,
     Audience,
     Cycle,
     NudgeKind,
-    in_working_hours,
     known_zone,
     local_day,
     next_stage,
     prompts_for,
     retry_delay,
-    zone,
 )
 from bot.career.calendar import CALENDAR_KINDS, CalendarEvent, clean_name, conversation_event
 from bot.career.lines import Line, LineStatus, may_see_answers
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.settings import Settings
 from bot.slack.app import build_services
-from bot.slack.blocks.nudges import Message, experiments_ended, manager_nudge, report_invite
+from bot.slack.blocks.nudges import Message, experiments_ended, manager_nudge, report_invite, with_waited_note
 from bot.slack.leavers import goodbye
 from bot.slack.listeners.context import Services
 from bot.usecases.common import Clock, Who, utc_now
@@ -128,10 +125,20 @@ class _Outcome(Enum):
 
 
 @dataclass(frozen=True)
+class _Status:
+    """A person's Slack status, as users.info gave it this pass (any of it may be missing or junk)."""
+
+    emoji: object = None
+    text: object = None
+    expiration: object = None
+
+
+@dataclass(frozen=True)
 class _Tz:
     known: bool  # False: never learnt and Slack did not answer now; wait for a later pass
     tz: str | None = None  # None with known=True: Slack has none for them, so UTC
     gone: bool = False  # the account is deleted
+    status: _Status | None = None  # read from Slack this pass; None: not asked (what is stored stands)
 
 
 @dataclass
@@ -143,13 +150,17 @@ class _Zones:
     lookups_left: int
     learnt: dict[int, _Tz] = field(default_factory=dict)
     to_store: dict[int, str | None] = field(default_factory=dict)
+    away_to_store: dict[int, datetime | None] = field(default_factory=dict)  # away_until read again this pass
     refused: bool = False  # users.info refused once this pass (said once in the log, not per person)
 
-    def of(self, person_id: int, user_id: str, cached: str | None, checked_at: datetime | None) -> _Tz:
-        """The person's zone: the one kept if checked within TZ_MAX_AGE, else Slack's (once per pass)."""
+    def of(
+        self, person_id: int, user_id: str, cached: str | None, checked_at: datetime | None, *, recheck: bool = False
+    ) -> _Tz:
+        """The person's zone: the one kept if checked within TZ_MAX_AGE, else Slack's (once per pass). `recheck`:
+        ask Slack anyway (their away status was to be read again by now)."""
         if person_id in self.learnt:
             return self.learnt[person_id]
-        if checked_at is not None and self.now - checked_at < TZ_MAX_AGE:
+        if not recheck and checked_at is not None and self.now - checked_at < TZ_MAX_AGE:
             return _Tz(True, cached)
         fallback = _Tz(True, cached) if checked_at is not None else _Tz(False)
         if self.lookups_left <= 0:
@@ -187,15 +198,21 @@ class _Zones:
             return _Tz(True, cached, gone=True)
         tz = known_zone(user.get("tz"))
         self.to_store[person_id] = tz
-        return _Tz(True, tz)
+        profile = user.get("profile")
+        profile = profile if isinstance(profile, dict) else {}
+        status = _Status(profile.get("status_emoji"), profile.get("status_text"), profile.get("status_expiration"))
+        return _Tz(True, tz, status=status)
 
     def save(self, db: Database) -> None:
-        if not self.to_store:
+        if not self.to_store and not self.away_to_store:
             return
         with db.session() as session:
             for person_id, tz in sorted(self.to_store.items()):
                 people.set_tz(session, person_id, tz, self.now)
+            for person_id, until in sorted(self.away_to_store.items()):
+                people.set_away_until(session, person_id, until)
         self.to_store.clear()
+        self.away_to_store.clear()
 
 
 class Sweep:
@@ -313,21 +330,38 @@ class Sweep:
             due = store.deliverable(session, now, self.delivery_batch)
         stale = {n.id for n in due if not n.line_active or (n.kind in STAGE_KINDS and n.line_due_on != n.due_on)}
         gone: list[store.Deliverable] = []
-        later: dict[int, datetime] = {}
-        ready: list[tuple[store.Deliverable, str | None]] = []
+        later: dict[int, store.Later] = {}
+        ready: list[tuple[store.Deliverable, WorkingTime, bool]] = []
         for nudge in due:
             if nudge.id in stale:
                 continue
-            where = zones.of(nudge.recipient_id, nudge.recipient, nudge.tz, nudge.tz_checked_at)
+            recheck = nudge.away_until is not None and nudge.away_until <= now
+            where = zones.of(nudge.recipient_id, nudge.recipient, nudge.tz, nudge.tz_checked_at, recheck=recheck)
             if where.gone:
                 gone.append(nudge)
-            elif not where.known:
+                continue
+            if not where.known:
                 continue  # Slack did not say where they are yet: try again next pass
-            elif not in_working_hours(now, where.tz, self.settings.work_start, self.settings.work_end):
+            when = self.settings.working_time(
+                where.tz, days=nudge.work_days, hours=nudge.work_hours, holidays=nudge.holidays
+            )
+            away = nudge.away_until
+            if where.status is not None:  # Slack just said what their status is: it replaces what was kept
+                away = away_until(
+                    now,
+                    emoji=where.status.emoji,
+                    text=where.status.text,
+                    expiration=where.status.expiration,
+                    markers=self.settings.away_markers,
+                    when=when,
+                )
+                zones.away_to_store[nudge.recipient_id] = away
+            decision = hold(now, when, away_until=away, held_since=nudge.held_since)
+            if isinstance(decision, WaitUntil):
                 tally.waiting += 1
-                later[nudge.id] = next_working_start(now, where.tz, self.settings.work_start, self.settings.work_end)
+                later[nudge.id] = store.Later(decision.until, decision.held_since)
             else:
-                ready.append((nudge, where.tz))
+                ready.append((nudge, when, decision.waited))
         zones.save(self.db)
         if stale or later:
             with self.db.session() as session:
@@ -338,10 +372,10 @@ class Sweep:
                 tally.failed += 1
             self._left(nudge)
         unreachable = 0
-        for nudge, tz in ready:
+        for nudge, when, waited in ready:
             if self._stopping.is_set() or unreachable >= UNREACHABLE_STOPS_PASS:
                 break
-            outcome = self._send(nudge, tz)
+            outcome = self._send(nudge, when, waited=waited)
             unreachable = unreachable + 1 if outcome is _Outcome.UNREACHABLE else 0
             if outcome is _Outcome.SENT:
                 tally.sent += 1
@@ -371,18 +405,18 @@ class Sweep:
         log.warning("nudge %s failed for good: %s", nudge.id, error)
         return True
 
-    def _send(self, nudge: store.Deliverable, tz: str | None) -> _Outcome:
+    def _send(self, nudge: store.Deliverable, when: WorkingTime, *, waited: bool) -> _Outcome:
         with self.db.session() as session:
             attempt = store.claim(session, nudge.id, self.clock())
         if attempt is None:
             return _Outcome.LOST  # another sweeper has it
         now = self.clock()
         with self.db.session() as session:
-            message = self._message(session, nudge, tz, now)
+            message = self._message(session, nudge, when, now)
             if message is None:
                 store.cancel(session, [nudge.id])
                 return _Outcome.CANCELLED
-        text, blocks = message
+        text, blocks = with_waited_note(message) if waited else message
         try:
             answer = self.client.chat_postMessage(
                 channel=nudge.recipient, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
@@ -416,7 +450,7 @@ class Sweep:
         log.warning("nudge %s not sent (attempt %s): %s; will retry", nudge.id, attempt, error)
         return _Outcome.STOP if error in PASS_STOPPING_ERRORS else _Outcome.RETRY
 
-    def _message(self, session: Session, nudge: store.Deliverable, tz: str | None, now: datetime) -> Message | None:
+    def _message(self, session: Session, nudge: store.Deliverable, when: WorkingTime, now: datetime) -> Message | None:
         """The DM as it should read now (the plan re-read, sharing re-checked); None if it is no longer owed."""
         line = line_store.get_line(session, nudge.line_id)
         if line is None or line.status is not LineStatus.ACTIVE:
@@ -443,7 +477,7 @@ class Sweep:
             if saved is not None:
                 goal, focus_gap = saved.plan.goal.title, saved.plan.focus_gap
         prompts = prompts_for(line.id, nudge.due_on)
-        calendar = self._calendar(session, line, nudge, tz, now, prompts) if nudge.kind in CALENDAR_KINDS else None
+        calendar = self._calendar(session, line, nudge, when, now, prompts) if nudge.kind in CALENDAR_KINDS else None
         return manager_nudge(
             ManagerNudge(
                 nudge_id=nudge.id,
@@ -451,7 +485,7 @@ class Sweep:
                 kind=nudge.kind,
                 report=line.report,
                 due_on=nudge.due_on,
-                today=local_day(now, tz),
+                today=local_day(now, when.tz),
                 since=line.last_held_on or line.started_on or nudge.due_on,
                 since_held=line.last_held_on is not None,
                 prompts=prompts,
@@ -462,13 +496,20 @@ class Sweep:
         )
 
     def _calendar(
-        self, session: Session, line: Line, nudge: store.Deliverable, tz: str | None, now: datetime, prompts: list[str]
+        self,
+        session: Session,
+        line: Line,
+        nudge: store.Deliverable,
+        manager: WorkingTime,
+        now: datetime,
+        prompts: list[str],
     ) -> CalendarEvent:
         """The reminder's Add to calendar event, with the report's name (a Slack id cannot go in a calendar) and
         zone from one users.info call, made here at delivery and never while enqueueing. If Slack does not
         answer: "your report", and the zone last stored for them."""
         report_id = people.find_person_id(session, line.team_id, line.report)
         stored_tz = None if report_id is None else people.person_tz(session, report_id)
+        own = people.ReminderSettings() if report_id is None else people.reminder_settings(session, report_id)
         name = report_tz = None
         try:
             user = self.client.users_info(user=line.report).get("user")
@@ -483,32 +524,13 @@ class Sweep:
                 names = (profile.get("display_name"), profile.get("real_name"), user.get("real_name"))
                 name = next((clean for clean in map(clean_name, names) if clean), None)
                 report_tz = known_zone(user.get("tz"))
-        start, end = self.settings.work_start, self.settings.work_end
-        return conversation_event(
-            now,
-            nudge.due_on,
-            WorkingTime(tz=tz, start=start, end=end),
-            WorkingTime(tz=report_tz or stored_tz, start=start, end=end),
-            name=name,
-            questions=prompts,
+        report = self.settings.working_time(
+            report_tz or stored_tz, days=own.work_days, hours=own.work_hours, holidays=own.holidays
         )
+        return conversation_event(now, nudge.due_on, manager, report, name=name, questions=prompts)
 
 
 STAGE_KINDS: Final = frozenset(kind for kind in NudgeKind if kind is not NudgeKind.EXPERIMENT_ENDED)
-
-
-def next_working_start(now: datetime, tz: str | None, start: time, end: time) -> datetime:
-    """When the person's next working hours begin after `now` (UTC), on their own clock, DST included."""
-    where = zone(tz)
-    local = now.astimezone(where)
-    for offset in range(8):
-        day = local.date() + timedelta(days=offset)
-        if day.weekday() not in WORKING_DAYS:
-            continue
-        begins = datetime.combine(day, start, tzinfo=where).astimezone(UTC)
-        if begins > now:
-            return begins
-    return now + timedelta(days=1)  # unreachable with a working day in every week
 
 
 def _error_code(exc: SlackApiError) -> str:

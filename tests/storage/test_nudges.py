@@ -140,8 +140,8 @@ def test_a_pending_nudge_waits_for_its_not_before(db: Database) -> None:
     line, _, manager = new_line(db)
     nudge = owe(db, line, manager)
     with db.session() as session:
-        store.defer(session, {nudge: NOW + timedelta(hours=3)})
-        store.defer(session, {nudge: NOW + timedelta(hours=1)})  # never moves a nudge earlier
+        store.defer(session, {nudge: store.Later(NOW + timedelta(hours=3))})
+        store.defer(session, {nudge: store.Later(NOW + timedelta(hours=1))})  # never moves a nudge earlier
         assert store.deliverable(session, NOW + timedelta(hours=2), 10) == []
         assert store.claim(session, nudge, NOW + timedelta(hours=2)) is None
         assert [d.id for d in store.deliverable(session, NOW + timedelta(hours=3), 10)] == [nudge]

@@ -159,3 +159,15 @@ def experiments_ended(e: ExperimentsEnded) -> Message:
     if hidden > 0:
         blocks.append(context(f"…and {hidden} more, not shown here."))
     return text, blocks
+
+
+WAITED_NOTE: Final = (
+    "This reminder waited while you were away or on a public holiday; after two weeks it comes anyway, "
+    "so nothing is lost."
+)
+
+
+def with_waited_note(message: Message) -> Message:
+    """The same reminder, saying it was held back for HOLD_CAP while its recipient was away."""
+    text, blocks = message
+    return f"{text} ({WAITED_NOTE})", [*blocks, context(WAITED_NOTE)]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -16,15 +15,12 @@ from bot.career.cadence import (
     due_after,
     first_due,
     first_nudge_on,
-    in_working_hours,
     local_day,
     next_stage,
     prompts_for,
     retry_delay,
     stages,
 )
-
-NINE, FIVE = time(9), time(17)
 
 
 @pytest.mark.parametrize(
@@ -158,52 +154,6 @@ def test_snoozing_moves_only_the_nudge(until: date, next_nudge_on: date | None) 
 def test_skipping_a_cycle_moves_the_due_date_one_cadence_from_the_skip(cadence: int, due: date) -> None:
     assert due_after(date(2027, 7, 2), cadence) == due
     assert stages(_later(due))[0].send_on == due - timedelta(days=3)
-
-
-@pytest.mark.parametrize(
-    ("instant", "tz", "inside"),
-    [
-        # Auckland is ahead of UTC (UTC+13 in its summer): Monday 10:00 there is Sunday 21:00 UTC.
-        (datetime(2026, 11, 22, 21, 0, tzinfo=UTC), "Pacific/Auckland", True),
-        (datetime(2026, 11, 22, 21, 0, tzinfo=UTC), "America/Los_Angeles", False),  # Sunday 13:00 there
-        # Los Angeles is behind: Friday 16:59 there is Saturday 00:59 UTC.
-        (datetime(2026, 11, 28, 0, 59, tzinfo=UTC), "America/Los_Angeles", True),
-        (datetime(2026, 11, 28, 1, 0, tzinfo=UTC), "America/Los_Angeles", False),  # 17:00: closed
-        (datetime(2026, 11, 23, 8, 59, tzinfo=UTC), "Europe/London", False),
-        (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), "Europe/London", True),
-        (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), None, True),  # unknown zone: UTC
-        (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), "Not/AZone", True),
-        (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), "../../etc/passwd", True),
-    ],
-)
-def test_working_hours_are_the_recipients_own(instant: datetime, tz: str | None, inside: bool) -> None:
-    assert in_working_hours(instant, tz, NINE, FIVE) is inside
-
-
-@pytest.mark.parametrize(
-    ("tz", "change_day"),
-    [
-        ("America/New_York", date(2027, 3, 15)),  # Monday after clocks go forward (2027-03-14)
-        ("America/New_York", date(2026, 11, 2)),  # Monday after clocks go back (2026-11-01)
-        ("Europe/London", date(2027, 3, 29)),  # Monday after 2027-03-28
-        ("Europe/London", date(2026, 10, 26)),  # Monday after 2026-10-25
-        ("Australia/Sydney", date(2027, 4, 5)),  # Monday after clocks go back there (2027-04-04)
-    ],
-)
-def test_working_hours_follow_the_local_clock_across_daylight_saving(tz: str, change_day: date) -> None:
-    """Over the week of a clock change, exactly 8 hours a weekday are open, each starting at 09:00 local."""
-    start = datetime.combine(change_day - timedelta(days=7), time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
-    open_minutes: dict[date, list[time]] = {}
-    moment = start
-    while moment < start + timedelta(days=14):
-        if in_working_hours(moment, tz, NINE, FIVE):
-            local = moment.astimezone(ZoneInfo(tz))
-            open_minutes.setdefault(local.date(), []).append(local.time())
-        moment += timedelta(minutes=15)
-    assert all(day.weekday() < 5 for day in open_minutes)
-    assert all(len(times) == 32 for times in open_minutes.values())  # 8 h in quarter hours
-    assert all(times[0] == NINE and times[-1] == time(16, 45) for times in open_minutes.values())
-    assert len(open_minutes) == 10
 
 
 def test_local_day_is_on_the_persons_side_of_the_date_line() -> None:

@@ -14,7 +14,7 @@ import pytest
 from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome, prompts_for
 from bot.career.lines import EndReason
 from bot.career.plan import Goal, GoalKind, Plan, Step
-from bot.jobs.sweep import Sweep, SweepReport, next_working_start
+from bot.jobs.sweep import Sweep, SweepReport
 from bot.slack import ids
 from storage import conversations as conversation_store
 from storage import lines as line_store
@@ -120,14 +120,6 @@ def test_daylight_saving_changes_neither_shift_nor_double_a_nudge(
     monday = change_day + timedelta(days=1)
     for manager in managers[1:]:
         assert (when[manager].date(), when[manager].time()) == (monday, NINE)
-
-
-def test_next_working_hours_begin_on_the_persons_own_clock() -> None:
-    friday_evening = utc(2026, 3, 6, 23, 0)  # Friday 18:00 in New York (EST), before the change to EDT
-    assert next_working_start(friday_evening, "America/New_York", NINE, FIVE) == utc(2026, 3, 9, 13, 0)
-    early = utc(2026, 11, 24, 7, 0)  # 07:00 in London on a Tuesday
-    assert next_working_start(early, "Europe/London", NINE, FIVE) == utc(2026, 11, 24, 9, 0)
-    assert next_working_start(early, None, NINE, FIVE) == utc(2026, 11, 24, 9, 0)  # unknown zone: UTC
 
 
 def test_a_time_zone_is_asked_of_slack_once_a_week(world: World) -> None:
