@@ -57,8 +57,9 @@ class World:
         return rows
 
 
-def make_world(db: Database, slack: FakeSlack, clock: Clock) -> World:
+def make_world(db: Database, slack: FakeSlack, clock: Clock, **env: str) -> World:
+    """`env`: further settings, e.g. CAREERPLAN_HOLIDAYS="US"."""
     settings = Settings.from_env(
-        {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.url}
+        {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.url, **env}
     )
     return World(db, slack, clock, settings)

@@ -125,20 +125,12 @@ class _Outcome(Enum):
 
 
 @dataclass(frozen=True)
-class _Status:
-    """A person's Slack status, as users.info gave it this pass (any of it may be missing or junk)."""
-
-    emoji: object = None
-    text: object = None
-    expiration: object = None
-
-
-@dataclass(frozen=True)
 class _Tz:
     known: bool  # False: never learnt and Slack did not answer now; wait for a later pass
     tz: str | None = None  # None with known=True: Slack has none for them, so UTC
     gone: bool = False  # the account is deleted
-    status: _Status | None = None  # read from Slack this pass; None: not asked (what is stored stands)
+    status_read: bool = False  # users.info answered this pass: `away_until` replaces what was kept
+    away_until: datetime | None = None  # their Slack status says they are away until then
 
 
 @dataclass
@@ -146,6 +138,7 @@ class _Zones:
     """People's time zones for one pass: the cache in people.tz, refreshed from users.info when stale."""
 
     client: WebClient
+    settings: Settings
     now: datetime
     lookups_left: int
     learnt: dict[int, _Tz] = field(default_factory=dict)
@@ -198,10 +191,20 @@ class _Zones:
             return _Tz(True, cached, gone=True)
         tz = known_zone(user.get("tz"))
         self.to_store[person_id] = tz
+        # Their status comes with the answer: kept for every reminder to them, not only one due now. A status
+        # with no end is read again on the next working day of the workspace's week.
         profile = user.get("profile")
         profile = profile if isinstance(profile, dict) else {}
-        status = _Status(profile.get("status_emoji"), profile.get("status_text"), profile.get("status_expiration"))
-        return _Tz(True, tz, status=status)
+        until = away_until(
+            self.now,
+            emoji=profile.get("status_emoji"),
+            text=profile.get("status_text"),
+            expiration=profile.get("status_expiration"),
+            markers=self.settings.away_markers,
+            when=self.settings.working_time(tz),
+        )
+        self.away_to_store[person_id] = until
+        return _Tz(True, tz, status_read=True, away_until=until)
 
     def save(self, db: Database) -> None:
         if not self.to_store and not self.away_to_store:
@@ -244,7 +247,7 @@ class Sweep:
     def run_once(self) -> SweepReport:
         now = self.clock()
         tally = _Tally()
-        zones = _Zones(self.client, now, self.tz_lookups_per_pass)
+        zones = _Zones(self.client, self.settings, now, self.tz_lookups_per_pass)
         self._enqueue(now, zones, tally)
         self._deliver(now, zones, tally)
         report = tally.report()
@@ -345,17 +348,7 @@ class Sweep:
             when = self.settings.working_time(
                 where.tz, days=nudge.work_days, hours=nudge.work_hours, holidays=nudge.holidays
             )
-            away = nudge.away_until
-            if where.status is not None:  # Slack just said what their status is: it replaces what was kept
-                away = away_until(
-                    now,
-                    emoji=where.status.emoji,
-                    text=where.status.text,
-                    expiration=where.status.expiration,
-                    markers=self.settings.away_markers,
-                    when=when,
-                )
-                zones.away_to_store[nudge.recipient_id] = away
+            away = where.away_until if where.status_read else nudge.away_until
             decision = hold(now, when, away_until=away, held_since=nudge.held_since)
             if isinstance(decision, WaitUntil):
                 tally.waiting += 1

@@ -12,6 +12,7 @@ from bot.settings import Settings
 from bot.slack.client import build_web_client
 from bot.slack.listeners import register
 from bot.slack.listeners.context import Services, tell_failure
+from bot.usecases.availability import Availability
 from bot.usecases.common import Clock, utc_now
 from bot.usecases.conversations import Conversations
 from bot.usecases.lines import Lines
@@ -71,6 +72,7 @@ def build_services(db: Database, settings: Settings, clock: Clock = utc_now) -> 
         own_data=OwnData(db, clock),
         conversations=Conversations(db, settings.cadence_months, settings.lead_days, clock),
         people=People(db, clock),
+        availability=Availability(db, settings, clock),
     )
 
 

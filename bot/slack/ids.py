@@ -10,7 +10,8 @@ from typing import Final
 COMMAND: Final = "/careerplan"
 EVENT_APP_HOME_OPENED: Final = "app_home_opened"
 EVENT_USER_CHANGE: Final = "user_change"  # a person's profile changed: their time zone, or deactivation
-BOT_EVENTS: Final = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE)
+EVENT_USER_STATUS_CHANGED: Final = "user_status_changed"  # a person's status: away (vacation, out of office…)?
+BOT_EVENTS: Final = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_USER_STATUS_CHANGED)
 
 # Wizard views, one per question.
 VIEW_GOAL: Final = "careerplan.goal"

@@ -22,6 +22,7 @@ from bot.slack.blocks.home import home_view
 from bot.slack.blocks.own_data import DELETE_TITLE
 from bot.slack.blocks.plans import TITLE as PLAN_TITLE
 from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
+from bot.usecases.availability import Availability
 from bot.usecases.common import Refused, Who
 from bot.usecases.conversations import Conversations
 from bot.usecases.lines import Lines
@@ -47,6 +48,7 @@ class Services:
     own_data: OwnData
     conversations: Conversations
     people: People
+    availability: Availability
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from bot.career.lines import EndReason, LineStatus
 from bot.slack import ids
 from storage import lines as line_store
 from storage import people
-from storage.db import Database
-from storage.models import Nudge, ReportingLine
+from storage.db import Database, as_utc
+from storage.models import Nudge, Person, ReportingLine
 from tests import builders
 from tests.clock import Clock
 from tests.fakeslack import FakeSlack
@@ -206,3 +206,48 @@ def test_naming_someone_who_left_is_refused_with_the_reason(
     with db.session() as session:
         asker = people.find_person_id(session, TEAM, "U0SOMEONE")
         assert asker is None or line_store.active_line_of(session, asker) is None
+
+
+# --- away statuses ---------------------------------------------------------------------------------------------
+
+
+def status_changed(emoji: str, text: str, expiration: int) -> dict[str, Any]:
+    envelope: dict[str, Any] = copy.deepcopy(load_fixture("events/user_status_changed_vacation_slack_doc_shape.json"))
+    envelope["event"]["user"]["profile"].update(
+        {"status_emoji": emoji, "status_text": text, "status_expiration": expiration}
+    )
+    return envelope
+
+
+def away_until_of(db: Database, user_id: str = PERSON) -> object:
+    with db.session() as session:
+        person_id = people.find_person_id(session, TEAM, user_id)
+        assert person_id is not None
+        person = session.get(Person, person_id)
+        return None if person is None else as_utc(person.away_until)
+
+
+def test_a_vacation_status_holds_reminders_until_it_ends_and_clearing_it_releases_them(
+    db: Database, clock: Clock
+) -> None:
+    back = clock() + timedelta(days=10)
+    with db.session() as session:
+        builders.person(session, PERSON, team=TEAM)
+    with FakeSlack() as slack:
+        for _ in range(2):  # a replay keeps the same
+            with running_bot(db, clock, slack) as bot:
+                send(bot, status_changed(":palm_tree:", "Vacationing", int(back.timestamp())))
+            assert away_until_of(db) == back
+        with running_bot(db, clock, slack) as bot:
+            send(bot, status_changed("", "", 0))  # back early: the status is cleared
+        assert away_until_of(db) is None
+        assert slack.messages == []  # nothing is said to anyone about it
+
+
+def test_the_status_of_someone_careerplan_never_met_is_not_stored(db: Database, clock: Clock) -> None:
+    envelope = status_changed(":palm_tree:", "Vacationing", int((clock() + timedelta(days=3)).timestamp()))
+    envelope["event"]["user"]["id"] = "U0NEWCOMER"
+    with running_bot(db, clock) as bot:
+        send(bot, envelope)
+    with db.session() as session:
+        assert people.find_person_id(session, TEAM, "U0NEWCOMER") is None
