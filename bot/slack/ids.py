@@ -34,9 +34,11 @@ VIEW_REFLECT: Final = "careerplan.reflect"
 VIEW_DELETE: Final = "careerplan.delete"
 VIEW_REPORT_PLAN: Final = "careerplan.report_plan"
 VIEW_LOG: Final = "careerplan.log"  # F5; private_metadata: owner and the line's id
+VIEW_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # working days, hours, holiday calendar
 VIEW_SKIP: Final = "careerplan.skip"  # the reason for skipping a cycle; private_metadata: owner and line id
 
 # Actions.
+ACTION_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # Home: open the Reminder settings modal
 ACTION_BACK: Final = "careerplan.back"
 ACTION_ADD_STEP: Final = "careerplan.add_step"
 ACTION_ADD_GAP: Final = "careerplan.add_gap"
@@ -95,3 +97,8 @@ BLOCK_SKIP_REASON: Final = "skip_reason"
 
 # Every input block holds exactly one element; its action_id is the block's name + this suffix.
 ELEMENT: Final = "value"
+
+# Reminder settings view.
+BLOCK_WORK_DAYS: Final = "work_days"
+BLOCK_WORK_HOURS: Final = "work_hours"
+BLOCK_HOLIDAYS: Final = "holidays"

@@ -6,7 +6,7 @@ held and the experiments running, with Log conversation and View plan. Dates onl
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from bot.career.cadence import EXPERIMENT_LABELS
 from bot.career.home import HomeData, TeamMember
@@ -14,7 +14,7 @@ from bot.career.plan import GoalKind, SavedPlan, human_date
 from bot.slack import ids
 from bot.slack.blocks.reflections import reflection_summary
 from bot.slack.blocks.sharing import who_can_see
-from bot.slack.blocks.text import button, context, escape, fit, header, section
+from bot.slack.blocks.text import button, context, escape, fit, header, mrkdwn, section
 
 View = dict[str, Any]
 
@@ -25,11 +25,21 @@ EXPERIMENTS_SHOWN = 3  # per report; more are counted
 EXPERIMENT_WHAT_SHOWN = 200
 
 
+REMINDERS: Final = {
+    "type": "section",
+    "text": mrkdwn(
+        "*Reminders* reach you on your working days and hours, not on the public holidays you or your workspace "
+        "chose, and wait while your Slack status says you are away."
+    ),
+    "accessory": button("Reminder settings", ids.ACTION_REMINDER_SETTINGS),
+}
+
+
 def home_view(data: HomeData) -> View:
     blocks = _empty_state() if data.saved is None else _plan_blocks(data.saved, data.today)
     if data.reflection is not None:
         blocks += [{"type": "divider"}, *reflection_summary(data.reflection)]
-    blocks += [{"type": "divider"}, *who_can_see(data.manager_line)]
+    blocks += [{"type": "divider"}, *who_can_see(data.manager_line), REMINDERS]
     if data.team:
         blocks += team_blocks(data, room=MAX_BLOCKS - len(blocks))
     return {"type": "home", "blocks": blocks}

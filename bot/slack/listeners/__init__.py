@@ -12,16 +12,34 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.slack.listeners import commands, conversations, events, lines, links, own_data, plans, reflections
+from bot.slack.listeners import (
+    availability,
+    commands,
+    conversations,
+    events,
+    lines,
+    links,
+    own_data,
+    plans,
+    reflections,
+)
 from bot.slack.listeners.context import Services, Table, acting_person
 
 COMMANDS: Table = [*commands.COMMANDS]
-ACTIONS: Table = [*plans.ACTIONS, *lines.ACTIONS, *reflections.ACTIONS, *conversations.ACTIONS, *links.ACTIONS]
+ACTIONS: Table = [
+    *plans.ACTIONS,
+    *lines.ACTIONS,
+    *reflections.ACTIONS,
+    *conversations.ACTIONS,
+    *links.ACTIONS,
+    *availability.ACTIONS,
+]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
     *reflections.VIEW_SUBMISSIONS,
     *own_data.VIEW_SUBMISSIONS,
     *conversations.VIEW_SUBMISSIONS,
+    *availability.VIEW_SUBMISSIONS,
 ]
 VIEW_CLOSED: Table = [*plans.VIEW_CLOSED]
 EVENTS: Table = [*events.EVENTS]

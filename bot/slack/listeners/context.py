@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack import ids
+from bot.slack.blocks.availability import TITLE as REMINDER_SETTINGS_TITLE
 from bot.slack.blocks.conversations import LOG_TITLE, SKIP_TITLE
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.own_data import DELETE_TITLE
@@ -248,6 +249,7 @@ MODAL_TITLES = {
     ids.VIEW_LOG: LOG_TITLE,
     ids.VIEW_SKIP: SKIP_TITLE,
     ids.VIEW_DELETE: DELETE_TITLE,
+    ids.VIEW_REMINDER_SETTINGS: REMINDER_SETTINGS_TITLE,
 }
 NO_ONE_COMMAND = "Slack sent this command without saying who you are, so I did nothing. Try again?"
 NO_ONE_FORM = (
