@@ -32,6 +32,7 @@ class Settings:
     work_end: time
     log_level: str
     sweep_minutes: int = 5  # how often the scheduler looks for due nudges
+    welcome: bool = False  # CAREERPLAN_WELCOME=on: a short welcome DM to joiners and first-time Home visitors
 
     @property
     def socket_mode(self) -> bool:
@@ -75,6 +76,7 @@ class Settings:
             work_end=work_end,
             log_level=_log_level(env),
             sweep_minutes=_int(env, "CAREERPLAN_SWEEP_MINUTES", 5, 1, 60),
+            welcome=_on_off(env, "CAREERPLAN_WELCOME", default=False),
         )
 
 
@@ -108,6 +110,15 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
     return value
+
+
+def _on_off(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = _optional(env, name)
+    if raw is None:
+        return default
+    if raw.lower() not in ("on", "off"):
+        raise SettingsError(f"{name} must be on or off, not {raw!r}")
+    return raw.lower() == "on"
 
 
 def _slack_api_url(env: Mapping[str, str]) -> str:
