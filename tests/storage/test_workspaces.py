@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.career.cadence import Audience, ExperimentKind, NudgeKind, NudgeStatus
+from bot.career.cadence import ExperimentKind, NudgeKind, NudgeStatus
 from bot.career.people import InactiveReason
 from storage import nudges as nudge_store
 from storage import people
