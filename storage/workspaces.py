@@ -54,7 +54,8 @@ def inactive(session: Session, team_id: str) -> Inactive | None:
     ).first()
     if found is None or found[0] is None:
         return None
-    return Inactive(as_utc(found[0]), InactiveReason(found[1]))
+    since, reason = found
+    return Inactive(as_utc(since), InactiveReason(reason or InactiveReason.UNINSTALLED))
 
 
 def inactive_teams(session: Session) -> list[str]:
