@@ -52,9 +52,9 @@ def inactive(session: Session, team_id: str) -> Inactive | None:
     found = session.execute(
         select(Workspace.inactive_since, Workspace.inactive_reason).where(Workspace.team_id == team_id)
     ).first()
-    if found is None or found[0] is None:
+    since, reason = found if found is not None else (None, None)
+    if since is None:
         return None
-    since, reason = found
     return Inactive(as_utc(since), InactiveReason(reason or InactiveReason.UNINSTALLED))
 
 
