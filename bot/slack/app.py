@@ -19,6 +19,7 @@ from bot.usecases.own_data import OwnData
 from bot.usecases.people import People
 from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
+from bot.usecases.workspaces import Workspaces
 from storage.db import Database, hide_values, is_unavailable
 
 log = logging.getLogger("careerplan")
@@ -48,6 +49,8 @@ def create_app(
         own_data=OwnData(db, clock),
         conversations=Conversations(db, settings.cadence_months, settings.lead_days, clock),
         people=People(db, clock),
+        workspaces=Workspaces(db, clock),
+        welcome=settings.welcome,
     )
     register(app, services)
 

@@ -2,7 +2,8 @@
 
 Each module lists its listeners in a table per kind (COMMANDS, ACTIONS, VIEW_SUBMISSIONS, VIEW_CLOSED, EVENTS);
 `register` adds them all behind one middleware that says who is acting (`context.acting_person`), so every
-listener receives `who` and `services` and never sees a modal that was opened for someone else.
+listener receives `who` and `services` and never sees a modal that was opened for someone else (the workspace
+events, which name no one, receive `team_id` instead of `who`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ COMMANDS: Table = [*commands.COMMANDS]
 ACTIONS: Table = [*plans.ACTIONS, *lines.ACTIONS, *reflections.ACTIONS, *conversations.ACTIONS]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
+    *lines.VIEW_SUBMISSIONS,
     *reflections.VIEW_SUBMISSIONS,
     *own_data.VIEW_SUBMISSIONS,
     *conversations.VIEW_SUBMISSIONS,
