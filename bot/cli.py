@@ -82,6 +82,18 @@ on their lines) of the people whose Slack accounts were deactivated more than N 
 ended when they left and stay as dated history, without words. Run it with --dry-run first to see who.
 
 Reads DATABASE_URL."""
+# What `purge-workspace` reads: it only erases rows, so it needs no Slack setting at all.
+PURGE_SETTINGS = ("DATABASE_URL",)
+PURGE_DESCRIPTION = """\
+Erase a workspace and everything careerplan holds of it: its people, their plans, drafts and reflections,
+their reporting lines with the conversations, experiments and reminders. Meant for a workspace that
+uninstalled the app (careerplan keeps its data, in case it is reinstalled, until you purge it).
+
+Without --yes it only shows what it would erase, and erases nothing. Reads DATABASE_URL."""
+PURGE_EPILOG = """\
+exit status:
+  0  shown (without --yes) or erased (with --yes)
+  1  no such workspace in the database, or the database could not be used: nothing was erased"""
 
 
 class StartupError(Exception):
@@ -136,15 +148,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--once", action="store_true", help="one pass, then print what it did and exit")
     sweep.set_defaults(handler=_sweep)
-    purge = commands.add_parser(
+    departed = commands.add_parser(
         "purge-departed",
         help="erase the answers of people who left Slack more than N days ago",
         description=PURGE_DEPARTED_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    purge.add_argument("--days", type=_days, required=True, metavar="N", help="deactivated more than N days ago")
-    purge.add_argument("--dry-run", action="store_true", help="list who would be erased, erasing nothing")
-    purge.set_defaults(handler=_purge_departed)
+    departed.add_argument("--days", type=_days, required=True, metavar="N", help="deactivated more than N days ago")
+    departed.add_argument("--dry-run", action="store_true", help="list who would be erased, erasing nothing")
+    departed.set_defaults(handler=_purge_departed)
+    purge_workspace = commands.add_parser(
+        "purge-workspace",
+        help="erase a workspace (e.g. one that uninstalled the app) and all its data, after --yes",
+        description=PURGE_DESCRIPTION,
+        epilog=PURGE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    purge_workspace.add_argument("team_id", metavar="TEAM_ID", help="the workspace's Slack team id (T0123ABCD)")
+    purge_workspace.add_argument(
+        "--yes", action="store_true", help="erase it; without this, only show what would be erased"
+    )
+    purge_workspace.set_defaults(handler=_purge_workspace)
     return parser
 
 
@@ -176,6 +200,7 @@ def _run(_args: argparse.Namespace) -> int:
         raise StartupError(f"cannot reach Slack at {settings.slack_api_url}: {_reason(exc)}") from None
 
     log = logging.getLogger("careerplan")
+    _reactivate_own_workspace(client, db, settings)
     sweep = Sweep(db, client, settings)
     scheduler = build_scheduler(sweep, settings)
     if settings.socket_mode:
@@ -206,6 +231,59 @@ def _run(_args: argparse.Namespace) -> int:
         server.close()
         db.dispose()
     return 0
+
+
+def _reactivate_own_workspace(client: WebClient, db: Database, settings: Settings) -> None:
+    """The token passed auth.test: the app is installed in its workspace, even if an uninstall or a revoke
+    marked that workspace inactive (the sweep sends there again)."""
+    from bot.usecases.workspaces import Workspaces
+
+    try:
+        team_id = _team_id(client)
+    except (URLError, OSError) as exc:
+        raise StartupError(f"cannot reach Slack at {settings.slack_api_url}: {_reason(exc)}") from None
+    was = Workspaces(db).reactivate(team_id)
+    if was is not None:
+        logging.getLogger("careerplan").info(
+            "workspace %s active again: its token works (inactive since %s: %s)", team_id, was.since, was.reason
+        )
+
+
+def _purge_workspace(args: argparse.Namespace) -> int:
+    from bot.usecases.workspaces import Workspaces
+
+    env = {name: os.environ[name] for name in PURGE_SETTINGS if name in os.environ}
+    url = database_url(env)
+    _configure_logging("WARNING")
+    db = _open_database(url)
+    team_id = str(args.team_id).strip()
+    try:
+        _prepare_schema(db)
+        workspaces = Workspaces(db)
+        held = workspaces.purge(team_id) if args.yes else workspaces.contents(team_id)
+        inactive = None if args.yes or held is None else workspaces.is_inactive(team_id)
+    except SQLAlchemyError as exc:
+        raise StartupError(f"the purge failed: {_reason(exc)}; nothing was erased") from None
+    finally:
+        db.dispose()
+    if held is None:
+        raise StartupError(f"there is no workspace {team_id!r} in {_safe(url)}: nothing was erased")
+    what = (
+        f"{_count(held.people, 'person', 'people')}, {_count(held.plans, 'plan version')}, "
+        f"{_count(held.reflections, 'reflection')}, {_count(held.lines, 'reporting line')}, "
+        f"{_count(held.conversations, 'conversation')}, {_count(held.nudges, 'reminder')}"
+    )
+    if args.yes:
+        print(f"Erased workspace {team_id} from {_safe(url)}: {what}.")
+        return 0
+    state = "inactive (the app was uninstalled or its token revoked)" if inactive else "still active"
+    print(f"Workspace {team_id} in {_safe(url)} is {state} and holds {what}.")
+    print(f"Nothing was erased. To erase it all: careerplan purge-workspace {team_id} --yes")
+    return 0
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _stop_scheduler(scheduler: BackgroundScheduler, sweep: Sweep) -> None:

@@ -54,6 +54,7 @@ class Settings:
     work_days: frozenset[int] = MONDAY_TO_FRIDAY
     holidays: str | None = None  # a canonical calendar code (US, GB-ENG); None: no public holidays
     away_markers: AwayMarkers = DEFAULT_AWAY_MARKERS
+    welcome: bool = False  # CAREERPLAN_WELCOME=on: a short welcome DM to joiners and first-time Home visitors
 
     @property
     def socket_mode(self) -> bool:
@@ -109,6 +110,7 @@ class Settings:
             work_days=_parsed(env, "CAREERPLAN_WORK_DAYS", parse_work_days, MONDAY_TO_FRIDAY),
             holidays=_parsed(env, "CAREERPLAN_HOLIDAYS", parse_holidays, None),
             away_markers=_parsed(env, "CAREERPLAN_AWAY_STATUSES", parse_away_markers, DEFAULT_AWAY_MARKERS),
+            welcome=_on_off(env, "CAREERPLAN_WELCOME", default=False),
         )
 
 
@@ -142,6 +144,15 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
     return value
+
+
+def _on_off(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = _optional(env, name)
+    if raw is None:
+        return default
+    if raw.lower() not in ("on", "off"):
+        raise SettingsError(f"{name} must be on or off, not {raw!r}")
+    return raw.lower() == "on"
 
 
 def _slack_api_url(env: Mapping[str, str]) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, literal_column, null, select, tuple_, update
+from sqlalchemy import Table, bindparam, literal_column, null, select, true, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -20,6 +20,7 @@ from bot.career.conversation import Experiment as ConversationExperiment
 from bot.career.lines import LineStatus
 from storage.db import as_utc
 from storage.models import Experiment, Nudge, Person, ReportingLine
+from storage.workspaces import inactive_teams
 
 _Recipient = aliased(Person, name="recipient")
 _Manager = aliased(Person, name="manager")
@@ -143,8 +144,16 @@ class EndedExperiments:
     manager_tz_checked_at: datetime | None
 
 
+def _in_active_workspaces(session: Session, person: Any) -> Any:
+    """The condition "`person` belongs to a workspace the app is still installed in". None are usually
+    inactive: then there is no condition at all, and each query's plan is what it was."""
+    inactive = inactive_teams(session)
+    return person.team_id.not_in(inactive) if inactive else true()
+
+
 def lines_to_nudge(session: Session, through: date) -> list[DueLine]:
-    """Active lines with `next_nudge_on <= through` (an index range on (status, next_nudge_on))."""
+    """Active lines with `next_nudge_on <= through` (an index range on (status, next_nudge_on)), but none of
+    a workspace that uninstalled the app or revoked its token."""
     rows = session.execute(
         select(
             ReportingLine.id,
@@ -163,6 +172,7 @@ def lines_to_nudge(session: Session, through: date) -> list[DueLine]:
             ReportingLine.status == _ACTIVE,
             ReportingLine.next_nudge_on <= through,
             ReportingLine.next_due_on.is_not(None),
+            _in_active_workspaces(session, _Manager),
         )
         .order_by(ReportingLine.id)  # one lock order for every sweeper: no deadlocks between them
     )
@@ -291,7 +301,8 @@ def enqueue(session: Session, nudges: Sequence[NewNudge], now: datetime) -> int:
 
 
 def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments]:
-    """Experiments of active lines not asked about yet that end by `through`, grouped by line and end day."""
+    """Experiments of active lines not asked about yet that end by `through`, grouped by line and end day (none
+    of an inactive workspace: they wait, unasked, until it is active again)."""
     # Two queries, so that the (few) unasked experiments lead, through their partial index, whatever order a
     # planner without statistics would pick for a join with every active line.
     # Sorted here, not by ORDER BY: an order SQLite could read from another index would lead it away from
@@ -307,6 +318,7 @@ def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments
     if not ended:
         return []
     line_ids = sorted({line_id for _, line_id, _ in ended})
+    in_active_workspaces = _in_active_workspaces(session, _Manager)
     lines = {
         row.id: row
         for start in range(0, len(line_ids), _BATCH)
@@ -321,7 +333,7 @@ def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments
                 _Manager.tz_checked_at,
             )
             .join(_Manager, _Manager.id == ReportingLine.manager_id)
-            .where(ReportingLine.id.in_(line_ids[start : start + _BATCH]))
+            .where(ReportingLine.id.in_(line_ids[start : start + _BATCH]), in_active_workspaces)
         )
         if row.status == _ACTIVE
     }
@@ -386,7 +398,8 @@ class Deliverable:
 
 
 def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable]:
-    """Pending nudges with `not_before <= now`, and claimed ones whose lease ran out, oldest first."""
+    """Pending nudges with `not_before <= now`, and claimed ones whose lease ran out, oldest first; none of an
+    inactive workspace (its token is dead: they are neither sent nor retried until it is active again)."""
     now = as_utc(now)
     ready = (Nudge.status == NudgeStatus.PENDING.value) & (Nudge.not_before <= now)
     orphaned = (Nudge.status == NudgeStatus.SENDING.value) & (Nudge.lease_until < now)
@@ -412,7 +425,7 @@ def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable
         )
         .join(_Recipient, _Recipient.id == Nudge.recipient_id)
         .join(ReportingLine, ReportingLine.id == Nudge.line_id)
-        .where(ready | orphaned)
+        .where(ready | orphaned, _in_active_workspaces(session, _Recipient))
         .order_by(Nudge.not_before, Nudge.id)
         .limit(limit)
     )

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.db import as_utc
-from storage.models import Person, Workspace
+from storage.models import Person, PlanVersion, Workspace
 
 _PEOPLE = cast(Table, Person.__table__)
 
@@ -50,6 +50,29 @@ def get_tz(session: Session, person_id: int) -> CachedTz | None:
 def set_tz(session: Session, person_id: int, tz: str | None, now: datetime) -> None:
     """Remember the person's Slack time zone (None: unknown, taken as UTC) as checked at `now`."""
     session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(tz=tz, tz_checked_at=as_utc(now)))
+
+
+def claim_welcome(session: Session, person_id: int, now: datetime, *, unless_planned: bool = False) -> bool:
+    """Take the person's one welcome (a conditional update: of two events racing, or an event and its replay,
+    one wins). `unless_planned`: not for someone who has saved a plan already (they know the bot)."""
+    query = update(_PEOPLE).where(_PEOPLE.c.id == person_id, _PEOPLE.c.welcomed_at.is_(None))
+    if unless_planned:
+        query = query.where(~exists().where(PlanVersion.person_id == _PEOPLE.c.id))
+    result = session.execute(query.values(welcomed_at=as_utc(now)))
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def release_welcome(session: Session, person_id: int, claimed_at: datetime) -> None:
+    """The welcome claimed at `claimed_at` could not be delivered: it is owed again (unless claimed since)."""
+    session.execute(
+        update(_PEOPLE)
+        .where(_PEOPLE.c.id == person_id, _PEOPLE.c.welcomed_at == as_utc(claimed_at))
+        .values(welcomed_at=None)
+    )
+
+
+def welcomed_at(session: Session, person_id: int) -> datetime | None:
+    return as_utc(session.scalar(select(Person.welcomed_at).where(Person.id == person_id)))
 
 
 def _insert_ignoring_conflict(

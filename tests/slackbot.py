@@ -222,9 +222,11 @@ class Running:
 
 
 @contextmanager
-def running_bot(db: Database, clock: Clock, slack: FakeSlack | None = None) -> Iterator[Running]:
+def running_bot(
+    db: Database, clock: Clock, slack: FakeSlack | None = None, *, env: dict[str, str] | None = None
+) -> Iterator[Running]:
     """The app served over HTTP against a fake Slack (`slack`, or one of its own), with every listener
-    failure it logs collected."""
+    failure it logs collected; `env`, more settings (e.g. CAREERPLAN_WELCOME)."""
     failures = Failures()
     logger = logging.getLogger("careerplan")
     logger.addHandler(failures)
@@ -232,7 +234,12 @@ def running_bot(db: Database, clock: Clock, slack: FakeSlack | None = None) -> I
         with contextlib.ExitStack() as stack:
             fake = slack or stack.enter_context(FakeSlack())
             settings = Settings.from_env(
-                {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url}
+                {
+                    "SLACK_BOT_TOKEN": "xoxb-test",
+                    "SLACK_SIGNING_SECRET": SECRET,
+                    "SLACK_API_URL": fake.url,
+                    **(env or {}),
+                }
             )
             app = create_app(settings, db, clock=clock)
             with serving(app) as url:

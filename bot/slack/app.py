@@ -20,6 +20,7 @@ from bot.usecases.own_data import OwnData
 from bot.usecases.people import People
 from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
+from bot.usecases.workspaces import Workspaces
 from storage.db import Database, hide_values, is_unavailable
 
 log = logging.getLogger("careerplan")
@@ -73,6 +74,8 @@ def build_services(db: Database, settings: Settings, clock: Clock = utc_now) -> 
         conversations=Conversations(db, settings.cadence_months, settings.lead_days, clock),
         people=People(db, clock),
         availability=Availability(db, settings, clock),
+        workspaces=Workspaces(db, clock),
+        welcome=settings.welcome,
     )
 
 

@@ -11,7 +11,18 @@ COMMAND: Final = "/careerplan"
 EVENT_APP_HOME_OPENED: Final = "app_home_opened"
 EVENT_USER_CHANGE: Final = "user_change"  # a person's profile changed: their time zone, or deactivation
 EVENT_USER_STATUS_CHANGED: Final = "user_status_changed"  # a person's status: away (vacation, out of office…)?
-BOT_EVENTS: Final = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_USER_STATUS_CHANGED)
+EVENT_TEAM_JOIN: Final = "team_join"  # someone joined the workspace: maybe a welcome DM (CAREERPLAN_WELCOME)
+EVENT_APP_UNINSTALLED: Final = "app_uninstalled"  # the workspace uninstalled the app: its token is dead
+EVENT_TOKENS_REVOKED: Final = "tokens_revoked"  # tokens were revoked; when the bot's is, as if uninstalled
+# Events about the workspace, not a person: they carry no user, and the bot's token may be dead already.
+WORKSPACE_EVENTS: Final = (EVENT_APP_UNINSTALLED, EVENT_TOKENS_REVOKED)
+BOT_EVENTS: Final = (
+    EVENT_APP_HOME_OPENED,
+    EVENT_USER_CHANGE,
+    EVENT_USER_STATUS_CHANGED,
+    EVENT_TEAM_JOIN,
+    *WORKSPACE_EVENTS,
+)
 
 # Wizard views, one per question.
 VIEW_GOAL: Final = "careerplan.goal"
@@ -36,6 +47,7 @@ VIEW_REPORT_PLAN: Final = "careerplan.report_plan"
 VIEW_LOG: Final = "careerplan.log"  # F5; private_metadata: owner and the line's id
 VIEW_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # working days, hours, holiday calendar
 VIEW_SKIP: Final = "careerplan.skip"  # the reason for skipping a cycle; private_metadata: owner and line id
+VIEW_NAME_MANAGER: Final = "careerplan.name_manager"  # choose your manager (from the welcome DM)
 
 # Actions.
 ACTION_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # Home: open the Reminder settings modal
@@ -49,6 +61,7 @@ ACTION_LINE_DECLINE: Final = "careerplan.line_decline"  # value: the reporting l
 ACTION_SHARE: Final = "careerplan.share"  # value: the reporting line's id
 ACTION_STOP_SHARING: Final = "careerplan.stop_sharing"  # value: the reporting line's id
 ACTION_VIEW_PLAN: Final = "careerplan.view_plan"  # value: the report's Slack user id
+ACTION_NAME_MANAGER: Final = "careerplan.name_manager"  # opens VIEW_NAME_MANAGER
 ACTION_LOG: Final = "careerplan.log"  # value: the reporting line's id (nudge DM, Home)
 ACTION_SNOOZE: Final = "careerplan.snooze"  # value: the nudge's id
 ACTION_SKIP: Final = "careerplan.skip"  # value: the reporting line's id
@@ -94,6 +107,9 @@ BLOCK_EXPERIMENT_ENDS: Final = "experiment_ends_{}"
 
 # Skip view.
 BLOCK_SKIP_REASON: Final = "skip_reason"
+
+# Name-your-manager view: one users_select.
+BLOCK_MANAGER: Final = "manager"
 
 # Every input block holds exactly one element; its action_id is the block's name + this suffix.
 ELEMENT: Final = "value"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.career.cadence import known_zone
 from bot.career.lines import EndReason, Line
@@ -77,3 +77,19 @@ class People:
             if any(counts[key] for key in own_data.ERASED_KEYS if key != "shares_stopped"):
                 purge.people_with_answers += 1
         return purge
+
+    def welcome(self, who: Who, *, on_home: bool) -> datetime | None:
+        """Take the person's one welcome DM: when they joined the workspace, or (`on_home`) when they open Home
+        and have saved no plan yet. The moment it was claimed, to be sent now; None if they had theirs already
+        (a replay, two events racing, a Home open after joining)."""
+        now = self.clock()
+        with self.db.session() as session:
+            person_id = people.ensure_person(session, who.team_id, who.user_id, now)
+            return now if people.claim_welcome(session, person_id, now, unless_planned=on_home) else None
+
+    def welcome_undelivered(self, who: Who, claimed_at: datetime) -> None:
+        """The welcome claimed at `claimed_at` did not reach them: the next chance sends it."""
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            if person_id is not None:
+                people.release_welcome(session, person_id, claimed_at)

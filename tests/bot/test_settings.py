@@ -33,6 +33,7 @@ EVERY_INTERFACE = "0.0.0.0"  # noqa: S104  (the default: Slack must reach the bo
         ("work_days", MONDAY_TO_FRIDAY),
         ("holidays", None),
         ("away_markers", DEFAULT_AWAY_MARKERS),
+        ("welcome", False),
     ],
 )
 def test_what_is_not_set_takes_its_default(field: str, default: object) -> None:
@@ -104,6 +105,9 @@ def test_a_blank_database_url_is_the_default_file(blank: str, tmp_path: Path, mo
         ("CAREERPLAN_WORKING_HOURS", " 7:00 - 15:45 ", "work_start", time(7, 0)),
         ("CAREERPLAN_WORKING_HOURS", " 7:00 - 15:45 ", "work_end", time(15, 45)),
         ("CAREERPLAN_WORKING_HOURS", "00:00-23:59", "work_end", time(23, 59)),
+        ("CAREERPLAN_WELCOME", "on", "welcome", True),
+        ("CAREERPLAN_WELCOME", " ON ", "welcome", True),
+        ("CAREERPLAN_WELCOME", "off", "welcome", False),
         ("LOG_LEVEL", "debug", "log_level", "DEBUG"),
         ("LOG_LEVEL", " Warning ", "log_level", "WARNING"),
         ("LOG_LEVEL", "ERROR", "log_level", "ERROR"),
@@ -220,6 +224,8 @@ def test_a_missing_or_wrong_token_gets_one_line_that_names_it(env: dict[str, str
         ("CAREERPLAN_WORKING_HOURS", "09:60-17:00", HOURS + "'09:60-17:00'"),
         ("CAREERPLAN_WORKING_HOURS", "17:00-09:00", HOURS + "'17:00-09:00' (the start must come before the end)"),
         ("CAREERPLAN_WORKING_HOURS", "09:00-09:00", HOURS + "'09:00-09:00' (the start must come before the end)"),
+        ("CAREERPLAN_WELCOME", "yes", "CAREERPLAN_WELCOME must be on or off, not 'yes'"),
+        ("CAREERPLAN_WELCOME", "1", "CAREERPLAN_WELCOME must be on or off, not '1'"),
         ("LOG_LEVEL", "verbose", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'VERBOSE'"),
         ("LOG_LEVEL", "CRITICAL", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'CRITICAL'"),
         ("LOG_LEVEL", "10", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not '10'"),

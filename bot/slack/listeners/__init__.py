@@ -2,7 +2,8 @@
 
 Each module lists its listeners in a table per kind (COMMANDS, ACTIONS, VIEW_SUBMISSIONS, VIEW_CLOSED, EVENTS);
 `register` adds them all behind one middleware that says who is acting (`context.acting_person`), so every
-listener receives `who` and `services` and never sees a modal that was opened for someone else.
+listener receives `who` and `services` and never sees a modal that was opened for someone else (the workspace
+events, which name no one, receive `team_id` instead of `who`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ ACTIONS: Table = [
 ]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
+    *lines.VIEW_SUBMISSIONS,
     *reflections.VIEW_SUBMISSIONS,
     *own_data.VIEW_SUBMISSIONS,
     *conversations.VIEW_SUBMISSIONS,
@@ -46,7 +48,7 @@ EVENTS: Table = [*events.EVENTS]
 
 
 def register(app: App, services: Services) -> None:
-    app.use(acting_person(services))
+    app.use(acting_person(services, app.listener_runner.listener_executor.submit))
     kinds: list[tuple[Callable[[Any], Callable[[Callable[..., None]], Any]], Table]] = [
         (app.command, COMMANDS),
         (app.action, ACTIONS),

@@ -2,7 +2,8 @@
 
 `acting_person` runs before every listener: it reads who is acting from Slack's payload (never from a value a
 client sent), refuses a request that names no one, and refuses a modal submitted or clicked by someone it was
-not opened for. Listeners then receive `who` and `services` as Bolt keyword arguments."""
+not opened for. Listeners then receive `who` and `services` as Bolt keyword arguments. The workspace events
+(`app_uninstalled`, `tokens_revoked`) name no one: they alone pass without `who`, with `team_id` instead."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bot.slack.blocks.home import home_view
 from bot.slack.blocks.own_data import DELETE_TITLE
 from bot.slack.blocks.plans import TITLE as PLAN_TITLE
 from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
+from bot.slack.blocks.welcome import NAME_MANAGER_TITLE
 from bot.usecases.availability import Availability
 from bot.usecases.common import Refused, Who
 from bot.usecases.conversations import Conversations
@@ -31,6 +33,7 @@ from bot.usecases.own_data import OwnData
 from bot.usecases.people import People
 from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
+from bot.usecases.workspaces import Workspaces
 
 log = logging.getLogger("careerplan")
 
@@ -50,6 +53,8 @@ class Services:
     conversations: Conversations
     people: People
     availability: Availability
+    workspaces: Workspaces
+    welcome: bool = False  # CAREERPLAN_WELCOME: joiners and first-time Home visitors get a welcome DM
 
 
 @dataclass(frozen=True)
@@ -250,6 +255,7 @@ MODAL_TITLES = {
     ids.VIEW_SKIP: SKIP_TITLE,
     ids.VIEW_DELETE: DELETE_TITLE,
     ids.VIEW_REMINDER_SETTINGS: REMINDER_SETTINGS_TITLE,
+    ids.VIEW_NAME_MANAGER: NAME_MANAGER_TITLE,
 }
 NO_ONE_COMMAND = "Slack sent this command without saying who you are, so I did nothing. Try again?"
 NO_ONE_FORM = (
@@ -257,22 +263,54 @@ NO_ONE_FORM = (
 )
 
 
-def acting_person(services: Services) -> Middleware:
-    """Bolt middleware: put `who` and `services` in the context, or answer and stop (nothing changes)."""
+def acting_person(services: Services, in_background: Callable[[Callable[[], None]], object]) -> Middleware:
+    """Bolt middleware: put `who` and `services` in the context, or answer and stop (nothing changes).
+
+    `in_background` runs work off the request's thread (Bolt's listener executor): no database call delays an
+    acknowledgement, which Slack wants within 3 s even while the database is slow."""
 
     def identify(ack: Ack, body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        team_id = workspace_event_team(body)
+        if team_id is not None:
+            context["team_id"] = team_id
+            context["services"] = services
+            next()
+            return None
         who = who_from(body)
         view = view_of(body)
         if who is None:
             return _refuse_no_one(ack, body, view)
         if _is_modal(body, view) and not owned_by(view, who):
             return _refuse_not_theirs(ack, body, view, who)
+        # Slack sends a person's request only while the app is installed: a workspace marked inactive is back.
+        in_background(lambda: _reactivate(services, who.team_id))
         context["who"] = who
         context["services"] = services
         next()
         return None
 
     return identify
+
+
+def _reactivate(services: Services, team_id: str) -> None:
+    was = services.workspaces.reactivate(team_id)
+    if was is not None:
+        log.info("workspace %s active again (inactive since %s: %s)", team_id, was.since, was.reason)
+
+
+def workspace_event_team(body: dict[str, Any]) -> str | None:
+    """The workspace an `app_uninstalled` or `tokens_revoked` event is about, if the body is one."""
+    event = body.get("event")
+    team_id = body.get("team_id")
+    if (
+        body.get("type") == "event_callback"
+        and isinstance(event, dict)
+        and event.get("type") in ids.WORKSPACE_EVENTS
+        and isinstance(team_id, str)
+        and team_id
+    ):
+        return team_id
+    return None
 
 
 def _refuse_no_one(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> BoltResponse:

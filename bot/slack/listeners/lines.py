@@ -8,10 +8,11 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.career.lines import RequestedBy
+from bot.career.lines import Line, RequestedBy
 from bot.slack import ids
 from bot.slack.blocks import lines as blocks
 from bot.slack.blocks.plans import saved_view
+from bot.slack.blocks.welcome import NAME_MANAGER_TITLE, chosen_manager, name_manager_view
 from bot.slack.listeners.context import (
     Command,
     Payload,
@@ -20,10 +21,13 @@ from bot.slack.listeners.context import (
     dm,
     for_owner,
     log,
+    notice_view,
     open_modal,
     publish_home,
+    state_values,
     trigger_of,
     unless_refused,
+    view_of,
 )
 from bot.usecases.common import Refused, Who
 from bot.usecases.lines import Answered, ReportPlan
@@ -63,15 +67,46 @@ def _request(command: Command, asked_by: RequestedBy, subcommand: str) -> None:
     if isinstance(outcome, Refused):
         command.reply(outcome.message)
         return
-    command.reply(f"I've asked {blocks.m(other)} to confirm. I'll let you know when they answer.")
-    text, message = blocks.request_message(outcome)
-    where = dm(command.client, outcome.invited, text, message)
+    command.reply(asked_text(other))
+    deliver_request(command.client, command.services, command.who, outcome)
+
+
+def asked_text(other: str) -> str:
+    return f"I've asked {blocks.m(other)} to confirm. I'll let you know when they answer."
+
+
+def deliver_request(client: WebClient, services: Services, who: Who, line: Line) -> None:
+    """DM the invited person the request to Confirm or Decline; if it cannot reach them, withdraw it."""
+    text, message = blocks.request_message(line)
+    where = dm(client, line.invited, text, message)
     if where is None:
-        command.services.lines.withdraw_undelivered(outcome.id)
-        dm(command.client, command.who.user_id, f"I couldn't message {blocks.m(other)}, so I withdrew the request.")
+        services.lines.withdraw_undelivered(line.id)
+        dm(client, who.user_id, f"I couldn't message {blocks.m(line.invited)}, so I withdrew the request.")
         return
-    command.services.lines.remember_request_message(outcome.id, *where)
-    log.info("line %d requested by %s/%s", outcome.id, command.who.team_id, command.who.user_id)
+    services.lines.remember_request_message(line.id, *where)
+    log.info("line %d requested by %s/%s", line.id, who.team_id, who.user_id)
+
+
+def name_manager_clicked(ack: Ack, body: Payload, client: WebClient, who: Who) -> None:
+    """The welcome DM's Name my manager: a modal to choose them."""
+    ack()
+    trigger_id = trigger_of(body)
+    if trigger_id is not None:
+        open_modal(client, who, trigger_id, name_manager_view())
+
+
+def name_manager_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
+    """The manager chosen: the same request as `/careerplan manager @name` (they confirm by a DM button)."""
+    manager = chosen_manager(state_values(view_of(body)))
+    if manager is None:
+        ack(response_action="errors", errors={ids.BLOCK_MANAGER: "Choose your manager."})
+        return
+    outcome = services.lines.request(who, manager, RequestedBy.REPORT)
+    if isinstance(outcome, Refused):
+        ack(response_action="errors", errors={ids.BLOCK_MANAGER: outcome.message})
+        return
+    ack(response_action="update", view=for_owner(notice_view(NAME_MANAGER_TITLE, asked_text(manager)), who))
+    deliver_request(client, services, who, outcome)
 
 
 def team_command(command: Command) -> None:
@@ -166,4 +201,10 @@ def _refresh_saved_view(client: WebClient, services: Services, body: Payload, wh
         log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
 
 
-ACTIONS: Table = [(ANSWERS, answered), (SHARING, sharing), (ids.ACTION_VIEW_PLAN, view_plan_clicked)]
+ACTIONS: Table = [
+    (ANSWERS, answered),
+    (SHARING, sharing),
+    (ids.ACTION_VIEW_PLAN, view_plan_clicked),
+    (ids.ACTION_NAME_MANAGER, name_manager_clicked),
+]
+VIEW_SUBMISSIONS: Table = [(ids.VIEW_NAME_MANAGER, name_manager_submitted)]

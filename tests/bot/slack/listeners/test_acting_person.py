@@ -6,14 +6,18 @@ from __future__ import annotations
 import pytest
 
 from bot.career.plan import PlanForm
-from bot.slack import ids
+from bot.settings import Settings
+from bot.slack import ids, listeners
+from bot.slack.app import create_app
 from bot.slack.blocks.conversations import LOG_TITLE, SKIP_TITLE
 from bot.slack.blocks.own_data import DELETE_TITLE
 from bot.slack.blocks.plans import TITLE as PLAN_TITLE
 from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
 from storage import people
 from storage import plans as store
-from tests.slackbot import EMPLOYEE, Bot, text
+from storage.db import Database
+from tests.fakeslack import FakeSlack
+from tests.slackbot import EMPLOYEE, SECRET, Bot, text
 from tests.slackhttp import block_action, view_submission
 
 STRANGER = "U0STRANGER"
@@ -97,3 +101,16 @@ def test_a_click_that_names_no_one_is_acknowledged_and_does_nothing(bot: Bot) ->
     assert result.status == 200
     assert result.body == b""
     assert web_api_calls(bot) == []
+
+
+def test_each_listener_and_the_middleware_are_registered_once(db: Database, fake_slack: FakeSlack) -> None:
+    """A listener registered twice runs twice when the first does not ack within 3 s (a slow database): a
+    plan saved twice, a request sent twice; Bolt tries each matching listener in turn."""
+    settings = Settings.from_env(
+        {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake_slack.url}
+    )
+    app = create_app(settings, db)
+    tables = [listeners.COMMANDS, listeners.ACTIONS, listeners.VIEW_SUBMISSIONS, listeners.VIEW_CLOSED]
+    assert len(app._listeners) == sum(len(table) for table in [*tables, listeners.EVENTS])
+    identify = [m for m in app._middleware_list if getattr(getattr(m, "func", None), "__name__", "") == "identify"]
+    assert len(identify) == 1
