@@ -21,7 +21,7 @@ def goodbye(client: WebClient, services: Services, leaver: Who) -> int:
     for line in ended:
         other = line.manager if line.report == leaver.user_id else line.report
         log.info("line %d ended: %s/%s left", line.id, leaver.team_id, leaver.user_id)
-        dm(client, other, left_note(line, leaver.user_id))
+        dm(client, other, *left_note(line, leaver.user_id))
         others.append(other)
     for other in dict.fromkeys(others):  # one Home each, however many lines they shared with the leaver
         publish_home(client, services, Who(team_id=leaver.team_id, user_id=other))

@@ -100,19 +100,26 @@ def former_manager_note(line: Line) -> str:
     return f"{m(line.report)} has a new manager in careerplan, so you no longer see their plan."
 
 
-def left_note(line: Line, leaver: str) -> str:
-    """The DM to the other person of a line that ended because `leaver` left Slack (no answers in it)."""
+def left_note(line: Line, leaver: str) -> Message:
+    """The DM to the other person of a line that ended because `leaver` left Slack (no answers in it). A report
+    whose manager left gets a button to name a new one."""
     if line.status is LineStatus.PENDING:
-        return f"The request between you and {m(leaver)} is closed: they have left Slack."
+        text = f"The request between you and {m(leaver)} is closed: they have left Slack."
+        return text, [section(text)]
     if leaver == line.report:
-        return (
+        text = (
             f"{m(leaver)} has left Slack, so they no longer report to you in careerplan. "
             "You won't get reminders about them any more."
         )
-    return (
+        return text, [section(text)]
+    text = (
         f"{m(leaver)} has left Slack, so they are no longer your manager in careerplan, and no longer see your "
         f"plan. When you have a new manager, name them with `{ids.COMMAND} {ids.SUB_MANAGER} @name`."
     )
+    return text, [
+        section(text),
+        {"type": "actions", "elements": [button("Name my new manager", ids.ACTION_NAME_MANAGER, style="primary")]},
+    ]
 
 
 def team_message(reports: list[Line], pending: list[Line], manager: Line | None, me: str) -> Blocks:

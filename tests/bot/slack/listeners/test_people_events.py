@@ -134,6 +134,9 @@ def test_a_person_who_left_ends_every_line_they_were_in_and_each_other_person_he
         assert [len(texts) for texts in dms.values()] == [1, 1, 1]
         assert "no longer report to you" in dms[BOSS][0]
         assert f"{ids.COMMAND} {ids.SUB_MANAGER} @name" in dms[REPORT][0]
+        buttons = {user: str(slack.messages_to(user)[0].params.get("blocks")) for user in (BOSS, REPORT, ASKER)}
+        assert ids.ACTION_NAME_MANAGER in buttons[REPORT]  # "Name my new manager", the welcome's modal
+        assert ids.ACTION_NAME_MANAGER not in buttons[BOSS] + buttons[ASKER]
         assert "request between you and <@U1234567> is closed" in dms[ASKER][0]
         assert slack.messages_to(PERSON) == []
         published = sorted(call.params["user_id"] for call in slack.calls_to("views.publish"))
