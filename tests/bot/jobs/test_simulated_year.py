@@ -12,15 +12,17 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from bot.career.availability import WorkingTime, is_working
 from bot.career.cadence import ExperimentKind, NudgeKind
 from bot.career.conversation import ConversationForm, ExperimentForm
 from bot.career.lines import Line, RequestedBy
+from bot.career.people import InactiveReason
 from bot.jobs.sweep import Sweep
 from bot.settings import Settings
 from bot.slack import ids
@@ -68,7 +70,7 @@ class Dm:
     about: str  # the other person named
 
 
-def read(call: Call, sent_at: datetime, zones: dict[str, str]) -> Dm:
+def read(call: Call, sent_at: datetime, zones: dict[str, str], work: Callable[[str], WorkingTime] | None = None) -> Dm:
     to = call.params["channel"]
     text = call.params.get("text") or ""
     local = sent_at.astimezone(ZoneInfo(zones[to]))
@@ -77,7 +79,8 @@ def read(call: Call, sent_at: datetime, zones: dict[str, str]) -> Dm:
     ]
     if "has left Slack" in text:
         return Dm(local.date(), to, "left", re.findall(r"<@([UW][A-Z0-9]+)>", text)[0])  # sent when Slack says so
-    assert local.weekday() < 5 and time(9) <= local.time() < time(17), f"{to} nudged at {local} local"
+    when = work(to) if work is not None else WorkingTime(tz=zones[to])
+    assert is_working(sent_at, when), f"{to} nudged at {local} local, outside their working time"
     if any(a.startswith(ids.ACTION_OUTCOME_PREFIX) for a in action_ids):
         what = "experiment"
     elif ids.ACTION_EDIT_PLAN in action_ids:
@@ -96,11 +99,12 @@ def read(call: Call, sent_at: datetime, zones: dict[str, str]) -> Dm:
 class Year:
     """The team, the clock, the sweep, and what people do on given days."""
 
-    def __init__(self, db: Database, slack: FakeSlack, clock: Clock, zones: dict[str, str] = ZONES) -> None:
+    def __init__(self, db: Database, slack: FakeSlack, clock: Clock, zones: dict[str, str] = ZONES, **env: str) -> None:
         self.db, self.slack, self.clock = db, slack, clock
         self.settings = Settings.from_env(
-            {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.url}
+            {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.url, **env}
         )
+        self.work_days: dict[str, str] = {}  # people's own working days (Reminder settings)
         self.client = build_web_client(self.settings)
         self.sweep = Sweep(db, self.client, self.settings, clock)
         self.lines = Lines(db, self.settings.cadence_months, clock)
@@ -111,6 +115,36 @@ class Year:
         self.zones = dict(zones)  # where each person is now (a move changes it)
         for user, zone_name in self.zones.items():
             slack.users[user] = {"tz": zone_name}
+
+    def working(self, user: str) -> WorkingTime:
+        """The person's working time as the bot should apply it now: their zone, their days, the holidays."""
+        return self.settings.working_time(self.zones[user], days=self.work_days.get(user))
+
+    def works(self, user: str, days: str) -> None:
+        """The person chooses their own working days (Reminder settings)."""
+        self.work_days[user] = days
+        with self.db.session() as session:
+            person = builders.person(session, user, team=TEAM_ID)
+            people.set_reminder_settings(session, person, people.ReminderSettings(work_days=days))
+
+    def away(self, user: str, until: datetime) -> None:
+        """The person sets a vacation status until `until`; Slack sends user_status_changed."""
+        profile = {
+            "status_emoji": ":palm_tree:",
+            "status_text": "Vacationing",
+            "status_expiration": int(until.timestamp()),
+        }
+        self.slack.users[user] = {**self.slack.users.get(user, {}), "profile": profile}
+        assert self.services.availability.status_changed(
+            who(user),
+            emoji=profile["status_emoji"],
+            text=profile["status_text"],
+            expiration=profile["status_expiration"],
+        )
+
+    def uninstalled(self) -> None:
+        """Slack sends app_uninstalled: the workspace's token is dead."""
+        assert self.services.workspaces.stopped(TEAM_ID, InactiveReason.UNINSTALLED)
 
     def leaves(self, user: str) -> None:
         """Slack deactivates the account and sends user_change (deleted: true), as the listener handles it."""
@@ -150,7 +184,9 @@ class Year:
             for action in self.actions.pop(self.clock.now, []):
                 action()
             self.sweep.run_once()
-            self.received += [read(call, self.clock.now, self.zones) for call in self.slack.messages[seen:]]
+            self.received += [
+                read(call, self.clock.now, self.zones, self.working) for call in self.slack.messages[seen:]
+            ]
             self.clock.now += timedelta(hours=1)
         assert not self.actions, "an action was scheduled at a time the loop never reached"
 
@@ -287,28 +323,42 @@ def by_day(dms: list[Dm]) -> list[tuple[date, list[tuple[str, str, str]]]]:
 
 def assert_received(year: Year, expected: list[Dm]) -> None:
     """Within one day the order depends on time zones and sweep order; across days it must be exact."""
-    assert by_day(year.received) == by_day(expected)
+    assert by_day(year.received) == by_day(sorted(expected, key=lambda dm: dm.day))
     assert [dm.day for dm in year.received] == sorted(dm.day for dm in year.received)
 
 
 # --- an organisation that moves: people leave, travel, take holidays -----------------------------------------
 
 ANA, GONE, BEA, KIM, ZED, JO = "UANA", "UGONE", "UBEA", "UKIM", "UZED", "UJO"
-MOVING = {**dict.fromkeys((ANA, GONE, BEA, KIM, JO), "America/New_York"), ZED: "Europe/Berlin"}
+HAL, RAY, SAM, TOM, VIC, VAL = "UHAL", "URAY", "USAM", "UTOM", "UVIC", "UVAL"
+MOVING = {
+    **dict.fromkeys((ANA, GONE, BEA, KIM, JO, HAL, RAY, SAM, TOM, VIC, VAL), "America/New_York"),
+    ZED: "Europe/Berlin",
+}
 
 
-def test_a_season_of_leavers_and_movers_sends_no_reminder_about_anyone_gone_and_each_on_the_right_day(
+def test_a_season_of_leavers_movers_holidays_and_absences_sends_each_reminder_once_on_a_working_day(
     db: Database, clock: Clock
 ) -> None:
     with FakeSlack() as slack:
-        year = Year(db, slack, clock, MOVING)
+        year = Year(db, slack, clock, MOVING, CAREERPLAN_HOLIDAYS="US")
         year.clock.now = START
-        for report, manager in ((GONE, ANA), (KIM, BEA), (JO, ZED)):
+        for report, manager in ((GONE, ANA), (KIM, BEA), (JO, ZED), (VAL, VIC)):
             year.admin_line(report, manager, date(2027, 1, 4))  # first conversation due Wednesday 3 February
+        year.admin_line(RAY, HAL, date(2027, 1, 18))  # Martin Luther King Jr. Day: a US public holiday
+        year.works(SAM, "Sun-Thu")
+        year.admin_line(TOM, SAM, date(2027, 1, 8))  # a Friday: Sam's day off
         year.on(datetime(2027, 1, 20, 15, tzinfo=UTC), lambda: year.leaves(BEA))  # a manager leaves
+        # Vic is on vacation for ten days across the "due soon" of Monday 1 February, back on Monday 8th.
+        year.on(datetime(2027, 1, 28, 15, tzinfo=UTC), lambda: year.away(VIC, at("America/New_York", 2027, 2, 7, 23)))
         year.on(datetime(2027, 2, 5, 15, tzinfo=UTC), lambda: year.moves(ZED, "America/Los_Angeles"))
         year.on(datetime(2027, 2, 12, 15, tzinfo=UTC), lambda: year.leaves(GONE))  # a report leaves, mid-cycle
+        uninstalled_at = datetime(2027, 3, 5, 15, tzinfo=UTC)  # a Friday
+        year.on(uninstalled_at, year.uninstalled)
+        calls_when_uninstalled: list[int] = []
+        year.on(uninstalled_at + timedelta(hours=1), lambda: calls_when_uninstalled.append(len(slack.calls)))
         year.run(START, datetime(2027, 4, 1, tzinfo=UTC))
+        assert len(slack.calls) == calls_when_uninstalled[0]  # not one Slack call after the uninstall
 
     d = date
     assert_received(
@@ -320,16 +370,39 @@ def test_a_season_of_leavers_and_movers_sends_no_reminder_about_anyone_gone_and_
             Dm(d(2027, 1, 4), KIM, "invite", BEA),
             Dm(d(2027, 1, 4), ZED, "first_month", JO),  # 09:00 in Berlin
             Dm(d(2027, 1, 4), JO, "invite", ZED),
+            Dm(d(2027, 1, 4), VIC, "first_month", VAL),
+            Dm(d(2027, 1, 4), VAL, "invite", VIC),
+            Dm(d(2027, 1, 8), TOM, "invite", SAM),  # Tom works Monday to Friday
+            Dm(d(2027, 1, 10), SAM, "first_month", TOM),  # Sam's week starts on Sunday
+            Dm(d(2027, 1, 19), HAL, "first_month", RAY),  # the day after the holiday
+            Dm(d(2027, 1, 19), RAY, "invite", HAL),
             Dm(d(2027, 1, 20), KIM, "left", BEA),  # told once; nothing more about or to Bea
             Dm(d(2027, 2, 1), ANA, "due", GONE),  # Sunday's "due soon", on Monday
             Dm(d(2027, 2, 1), GONE, "invite", ANA),
             Dm(d(2027, 2, 1), ZED, "due", JO),
             Dm(d(2027, 2, 1), JO, "invite", ZED),
+            Dm(d(2027, 2, 1), VAL, "invite", VIC),  # Val is not away: invited on the day
+            Dm(d(2027, 2, 4), SAM, "due", TOM),  # due Sunday 7 February: "due soon" on Thursday 4th
+            Dm(d(2027, 2, 4), TOM, "invite", SAM),
+            # Held while away, the "due soon" goes out the first working morning back, once: by then it says the
+            # conversation was due on the 3rd.
+            Dm(d(2027, 2, 8), VIC, "overdue", VAL),
             # Zed moved to Los Angeles on 5 February: each overdue reminder on Wednesday, Los Angeles time.
             Dm(d(2027, 2, 10), ANA, "overdue", GONE),
             Dm(d(2027, 2, 10), ZED, "overdue", JO),
+            Dm(d(2027, 2, 10), VIC, "overdue", VAL),
+            Dm(d(2027, 2, 14), SAM, "overdue", TOM),  # a Sunday, one of Sam's working days
             Dm(d(2027, 2, 12), ANA, "left", GONE),  # then zero reminders about Gone
+            Dm(d(2027, 2, 16), HAL, "due", RAY),  # Sunday 14th's, past Presidents' Day on Monday 15th
+            Dm(d(2027, 2, 16), RAY, "invite", HAL),
             Dm(d(2027, 2, 17), ZED, "overdue", JO),
+            Dm(d(2027, 2, 17), VIC, "overdue", VAL),
+            Dm(d(2027, 2, 21), SAM, "overdue", TOM),
             Dm(d(2027, 2, 24), ZED, "overdue", JO),
+            Dm(d(2027, 2, 24), VIC, "overdue", VAL),
+            Dm(d(2027, 2, 24), HAL, "overdue", RAY),
+            Dm(d(2027, 2, 28), SAM, "overdue", TOM),
+            Dm(d(2027, 3, 3), HAL, "overdue", RAY),
+            # Uninstalled on Friday 5 March: Hal's third overdue reminder (10 March) is never sent.
         ],
     )
