@@ -4,7 +4,7 @@ bot's settings pointing at that Slack; reporting lines built in it, sweeps run a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from storage.db import Database
 from storage.models import Nudge
 from tests import builders
 from tests.clock import Clock
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import Call, FakeSlack
 
 
 @dataclass
@@ -55,6 +55,20 @@ class World:
             rows = list(session.scalars(select(Nudge).order_by(Nudge.id)))
             session.expunge_all()
         return rows
+
+
+def step(
+    world: World, start: datetime, end: datetime, every: timedelta = timedelta(minutes=15)
+) -> list[tuple[datetime, Call]]:
+    """Sweep at every step from start to end; which message went out at which instant."""
+    sent: list[tuple[datetime, Call]] = []
+    moment = start
+    while moment <= end:
+        before = len(world.slack.messages)
+        world.at(moment)
+        sent += [(moment, call) for call in world.slack.messages[before:]]
+        moment += every
+    return sent
 
 
 def make_world(db: Database, slack: FakeSlack, clock: Clock, **env: str) -> World:

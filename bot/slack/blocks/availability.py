@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.career.availability import HOLD_CAP, format_work_days, format_working_hours
 from bot.slack import ids
-from bot.slack.blocks.text import context, element_state, escape, plain, section
+from bot.slack.blocks.text import context, element_state, escape, input_block, plain, section
 from bot.usecases.availability import ReminderChoices, ReminderForm
 
 View = dict[str, Any]
@@ -46,14 +46,21 @@ def reminder_settings_view(choices: ReminderChoices) -> View:
             f"(your Slack time zone: *{zone}*). Change what does not fit; what you leave as it is follows the "
             "workspace's settings."
         ),
-        _input(ids.BLOCK_WORK_DAYS, "Working days", days, hint=f"The workspace's: {format_work_days(workspace.days)}"),
-        _input(
+        input_block(
+            ids.BLOCK_WORK_DAYS,
+            "Working days",
+            days,
+            optional=False,
+            hint=f"The workspace's: {format_work_days(workspace.days)}",
+        ),
+        input_block(
             ids.BLOCK_WORK_HOURS,
             "Working hours",
             hours,
+            optional=False,
             hint=f"From-to, 24-hour clock. The workspace's: {format_working_hours(workspace.start, workspace.end)}",
         ),
-        _input(
+        input_block(
             ids.BLOCK_HOLIDAYS,
             "Public holidays",
             holidays,
@@ -116,21 +123,6 @@ def reminder_saved_view(choices: ReminderChoices) -> View:
 
 def _day(n: int) -> dict[str, Any]:
     return {"text": plain(DAY_NAMES[n]), "value": str(n)}
-
-
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, hint: str | None = None, optional: bool = False
-) -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": plain(label),
-        "element": {**element, "action_id": ids.ELEMENT},
-    }
-    if hint is not None:
-        block["hint"] = plain(hint[:2000])
-    return block
 
 
 def _text(values: dict[str, Any], block_id: str) -> str:

@@ -29,7 +29,7 @@ from bot.career.conversation import (
 from bot.career.lines import CADENCE_MAX_MONTHS, CADENCE_MIN_MONTHS
 from bot.career.plan import clean_text, human_date
 from bot.slack import ids
-from bot.slack.blocks.text import context, cut, element_state, escape, fit, plain, section
+from bot.slack.blocks.text import context, cut, element_state, escape, fit, input_block, plain, section
 
 LOG_TITLE = "Log conversation"
 SKIP_TITLE = "Skip this cycle"
@@ -74,13 +74,13 @@ def log_view(report: str, today: date, form: ConversationForm, default_months: i
             f"*Your career conversation with {mention(report)}*\n"
             "Logging it resets the reminders: the next conversation is due counting from the day you held this one."
         ),
-        _input(
+        input_block(
             ids.BLOCK_HELD_ON,
             "Held on",
             _datepicker(form.held_on or today),
             optional=False,
         ),
-        _input(
+        input_block(
             ids.BLOCK_NOTES,
             "Notes",
             _text_element(
@@ -91,7 +91,7 @@ def log_view(report: str, today: date, form: ConversationForm, default_months: i
             ),
             hint="Only you see your notes, unless you share them below.",
         ),
-        _input(
+        input_block(
             ids.BLOCK_NOTES_SHARED,
             "Share the notes",
             {
@@ -100,7 +100,7 @@ def log_view(report: str, today: date, form: ConversationForm, default_months: i
                 **({"initial_options": [_share_option(report)]} if form.notes_shared else {}),
             },
         ),
-        _input(
+        input_block(
             ids.BLOCK_NEXT_IN,
             "Next conversation in",
             {
@@ -131,8 +131,8 @@ def log_view(report: str, today: date, form: ConversationForm, default_months: i
         if row.kind is not None:
             kind_element["initial_option"] = _option(EXPERIMENT_LABELS[row.kind], row.kind.value)
         blocks += [
-            _input(ids.BLOCK_EXPERIMENT_KIND.format(i), f"Experiment {i + 1}", kind_element),
-            _input(
+            input_block(ids.BLOCK_EXPERIMENT_KIND.format(i), f"Experiment {i + 1}", kind_element),
+            input_block(
                 ids.BLOCK_EXPERIMENT_WHAT.format(i),
                 "What",
                 _text_element(
@@ -141,7 +141,7 @@ def log_view(report: str, today: date, form: ConversationForm, default_months: i
                     placeholder="e.g. Shadow Dana's design reviews" if i == 0 else None,
                 ),
             ),
-            _input(ids.BLOCK_EXPERIMENT_ENDS.format(i), "Ends on", _datepicker(row.ends_on)),
+            input_block(ids.BLOCK_EXPERIMENT_ENDS.format(i), "Ends on", _datepicker(row.ends_on)),
         ]
     return {
         "type": "modal",
@@ -215,7 +215,7 @@ def skip_view(report: str, due_on: date | None) -> View:
                 f"*Skip the career conversation with {mention(report)}{due}?*\n"
                 "Its reminders stop, and the next conversation becomes due one cadence from today."
             ),
-            _input(
+            input_block(
                 ids.BLOCK_SKIP_REASON,
                 "Why skip this cycle?",
                 _text_element("", MAX_SKIP_REASON, multiline=True, placeholder="e.g. On leave until March"),
@@ -311,21 +311,6 @@ def escaped_pieces(text: str, limit: int) -> list[str]:
 
 
 # --- Block helpers ------------------------------------------------------------------------------
-
-
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, optional: bool = True, hint: str | None = None
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": plain(label),
-        "element": {**element, "action_id": ids.ELEMENT},
-    }
-    if hint is not None:
-        block["hint"] = plain(hint)
-    return block
 
 
 def _text_element(value: str, max_length: int, *, multiline: bool = False, placeholder: str | None = None) -> Block:

@@ -35,7 +35,7 @@ from bot.career.plan import (
 )
 from bot.slack import ids
 from bot.slack.blocks.sharing import who_can_see
-from bot.slack.blocks.text import button, context, cut, fit, plain, section
+from bot.slack.blocks.text import button, context, cut, fit, input_block, plain, section
 
 TITLE = "Your career plan"
 CHECK_OWN_WANT = "own_want"
@@ -55,7 +55,7 @@ def goal_view(form: PlanForm) -> View:
             "*What career goal do you have?*\nIf you have none yet, the default goal is to reach the "
             "senior level; if you are already senior, to keep improving yourself and the value you deliver."
         ),
-        _input(
+        input_block(
             ids.BLOCK_GOAL_KIND,
             "Your goal",
             {
@@ -81,7 +81,7 @@ def goal_view(form: PlanForm) -> View:
             DATE_WORDS_MAX,
             placeholder="e.g. Q3 2028 or in 2 years",
         ),
-        _input(
+        input_block(
             ids.BLOCK_GOAL_CHECKS,
             "Check your goal",
             {
@@ -142,7 +142,7 @@ def steps_view(form: PlanForm, goal_title: str) -> View:
         ]
     done_options = [(form.steps[i].done, f"Step {i + 1}", str(i)) for i in range(form.step_rows)]
     blocks.append(
-        _input(
+        input_block(
             ids.BLOCK_STEPS_DONE,
             "Steps already reached",
             {
@@ -301,19 +301,6 @@ def _modal(callback_id: str, submit: str, blocks: list[dict[str, Any]]) -> View:
     }
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, hint: str | None = None) -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "optional": True,
-        "label": plain(label),
-        "element": {**element, "action_id": ids.ELEMENT},
-    }
-    if hint is not None:
-        block["hint"] = plain(hint)
-    return block
-
-
 def _text_input(
     block_id: str,
     label: str,
@@ -330,14 +317,14 @@ def _text_input(
         element["initial_value"] = value[:max_length]
     if placeholder is not None:
         element["placeholder"] = plain(placeholder)
-    return _input(block_id, label, element, hint=hint)
+    return input_block(block_id, label, element, hint=hint)
 
 
 def _date_input(block_id: str, label: str, picked: str | None) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "datepicker"}
     if picked is not None and _is_iso_date(picked):
         element["initial_date"] = picked
-    return _input(block_id, label, element)
+    return input_block(block_id, label, element)
 
 
 def _option(label: str, value: str) -> dict[str, Any]:

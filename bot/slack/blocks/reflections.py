@@ -23,7 +23,7 @@ from bot.career.reflection import (
     Why,
 )
 from bot.slack import ids
-from bot.slack.blocks.text import context, cut, element_state, fit, plain, section
+from bot.slack.blocks.text import context, cut, element_state, fit, input_block, plain, section
 
 TITLE = "Reflect"
 ENERGY_PROMPT = "What part of your work gives you the most energy?"
@@ -69,7 +69,7 @@ def reflect_view(previous: Reflection | None) -> View:
         ),
         _text_input(ids.BLOCK_ENERGY, ENERGY_PROMPT, answers.energy, ENERGY_MAX),
         _text_input(ids.BLOCK_REFLECT_YEAR, YEAR_PROMPT, answers.year_from_now, YEAR_FROM_NOW_MAX),
-        _input(ids.BLOCK_WHY, WHY_PROMPT, why_element),
+        input_block(ids.BLOCK_WHY, WHY_PROMPT, why_element),
         _text_input(
             ids.BLOCK_WHY_WORDS,
             WHY_WORDS_PROMPT,
@@ -77,7 +77,7 @@ def reflect_view(previous: Reflection | None) -> View:
             WHY_WORDS_MAX,
             placeholder="e.g. I want to see my work reach customers sooner",
         ),
-        _input(ids.BLOCK_DIRECTION, DIRECTION_PROMPT, direction_element),
+        input_block(ids.BLOCK_DIRECTION, DIRECTION_PROMPT, direction_element),
     ]
     return {
         "type": "modal",
@@ -156,16 +156,6 @@ def reflection_errors(errors: list[FieldError]) -> dict[str, str]:
 # --- Block helpers ------------------------------------------------------------------------------
 
 
-def _input(block_id: str, label: str, element: dict[str, Any]) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": True,
-        "label": plain(label),
-        "element": {**element, "action_id": ids.ELEMENT},
-    }
-
-
 def _text_input(block_id: str, label: str, value: str, max_length: int, *, placeholder: str | None = None) -> Block:
     element: dict[str, Any] = {"type": "plain_text_input", "multiline": True, "max_length": max_length}
     if value:
@@ -173,7 +163,7 @@ def _text_input(block_id: str, label: str, value: str, max_length: int, *, place
         element["initial_value"] = value[:max_length]
     if placeholder is not None:
         element["placeholder"] = plain(placeholder)
-    return _input(block_id, label, element)
+    return input_block(block_id, label, element)
 
 
 def _option(label: str, value: str) -> dict[str, Any]:

@@ -77,3 +77,19 @@ def element_state(values: dict[str, Any], block_id: str) -> dict[str, Any]:
     if element is None and len(block) == 1:
         element = next(iter(block.values()))  # tolerate another action_id for the block's one element
     return element if isinstance(element, dict) else {}
+
+
+def input_block(
+    block_id: str, label: str, element: dict[str, Any], *, optional: bool = True, hint: str | None = None
+) -> dict[str, Any]:
+    """An input block holding one element (its action_id is ids.ELEMENT, as the parsers read it)."""
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": plain(label),
+        "element": {**element, "action_id": ids.ELEMENT},
+    }
+    if hint is not None:
+        block["hint"] = plain(hint[:2000])
+    return block

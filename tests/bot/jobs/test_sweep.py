@@ -27,7 +27,7 @@ from tests import builders
 from tests.builders import TEAM
 from tests.clock import utc
 from tests.fakeslack import Call, FakeResponse, ratelimited, server_error
-from tests.sweepworld import World
+from tests.sweepworld import World, step
 
 NINE, FIVE = time(9), time(17)
 
@@ -56,20 +56,6 @@ def local(moment: datetime, zone_name: str) -> datetime:
 def in_hours(moment: datetime, zone_name: str) -> bool:
     there = local(moment, zone_name)
     return there.weekday() < 5 and NINE <= there.time() < FIVE
-
-
-def step(
-    world: World, start: datetime, end: datetime, every: timedelta = timedelta(minutes=15)
-) -> list[tuple[datetime, Call]]:
-    """Sweep at every step from start to end; which message went out at which instant."""
-    sent: list[tuple[datetime, Call]] = []
-    moment = start
-    while moment <= end:
-        before = len(world.slack.messages)
-        world.at(moment)
-        sent += [(moment, call) for call in world.slack.messages[before:]]
-        moment += every
-    return sent
 
 
 # --- working hours, time zones, daylight saving --------------------------------------------------------------
