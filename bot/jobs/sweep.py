@@ -45,7 +45,8 @@ from bot.career.lines import Line, LineStatus, may_see_answers
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.settings import Settings
 from bot.slack.app import build_services
-from bot.slack.blocks.nudges import Message, experiments_ended, manager_nudge, report_invite, with_waited_note
+from bot.slack.blocks.nudges import experiments_ended, manager_nudge, report_invite, with_waited_note
+from bot.slack.blocks.text import Message
 from bot.slack.leavers import goodbye
 from bot.slack.listeners.context import Services
 from bot.usecases.common import Clock, Who, utc_now

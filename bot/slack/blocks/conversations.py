@@ -29,7 +29,19 @@ from bot.career.conversation import (
 from bot.career.lines import CADENCE_MAX_MONTHS, CADENCE_MIN_MONTHS
 from bot.career.plan import clean_text, human_date
 from bot.slack import ids
-from bot.slack.blocks.text import context, cut, element_state, escape, fit, input_block, plain, section
+from bot.slack.blocks.text import (
+    Block,
+    Blocks,
+    Message,
+    context,
+    cut,
+    element_state,
+    escape,
+    fit,
+    input_block,
+    plain,
+    section,
+)
 
 LOG_TITLE = "Log conversation"
 SKIP_TITLE = "Skip this cycle"
@@ -40,9 +52,6 @@ NOTES_PIECE_MAX = 2900  # escaped notes per section, leaving room for a heading
 
 View = dict[str, Any]
 Values = dict[str, Any]
-Block = dict[str, Any]
-Blocks = list[Block]
-Message = tuple[str, Blocks]  # (notification text, blocks)
 
 
 class ExperimentLike(Protocol):

@@ -14,10 +14,8 @@ from bot.career.reflection import SavedReflection
 from bot.slack import ids
 from bot.slack.blocks.home import plan_summary, revised
 from bot.slack.blocks.reflections import reflection_summary
-from bot.slack.blocks.text import button, context, plain, section
+from bot.slack.blocks.text import Blocks, Message, button, context, plain, section
 
-Blocks = list[dict[str, Any]]
-Message = tuple[str, Blocks]  # (notification text, blocks)
 TITLE = "Career plan"
 WHAT_IT_MEANS = (
     "The manager is reminded when a career conversation is due: within the first month, then every "

@@ -14,10 +14,7 @@ from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, NudgeKind, Out
 from bot.career.calendar import CALENDAR_KINDS, CalendarEvent, google_calendar_url, outlook_calendar_url
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.slack import ids
-from bot.slack.blocks.text import SECTION_TEXT_MAX, button, context, escape, fit, plain, section
-
-Blocks = list[dict[str, Any]]
-Message = tuple[str, Blocks]  # (notification text, blocks)
+from bot.slack.blocks.text import SECTION_TEXT_MAX, Blocks, Message, button, context, escape, fit, plain, section
 
 MESSAGE_BLOCKS_MAX: Final = 50  # blocks in one chat.postMessage
 # Each experiment takes two blocks (what it was, and its three answers); the rest leave room for the intro.

@@ -23,7 +23,7 @@ from bot.career.reflection import (
     Why,
 )
 from bot.slack import ids
-from bot.slack.blocks.text import context, cut, element_state, fit, input_block, plain, section
+from bot.slack.blocks.text import Block, context, cut, element_state, fit, input_block, plain, section
 
 TITLE = "Reflect"
 ENERGY_PROMPT = "What part of your work gives you the most energy?"
@@ -36,7 +36,6 @@ ANSWER_MAX = 2000
 
 View = dict[str, Any]
 Values = dict[str, Any]
-Block = dict[str, Any]
 
 _FIELD_BLOCK: dict[str, str] = {
     ReflectionField.ENERGY: ids.BLOCK_ENERGY,

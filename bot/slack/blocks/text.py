@@ -6,6 +6,10 @@ from typing import Any
 
 from bot.slack import ids
 
+Block = dict[str, Any]
+Blocks = list[Block]
+Message = tuple[str, Blocks]  # a DM: (notification text, blocks)
+
 SECTION_TEXT_MAX = 3000
 HEADER_TEXT_MAX = 150
 ELLIPSIS = "…"

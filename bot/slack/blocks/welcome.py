@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.slack import ids
-from bot.slack.blocks.text import button, context, element_state, plain, section
+from bot.slack.blocks.text import Message, button, context, element_state, plain, section
 
-Blocks = list[dict[str, Any]]
-Message = tuple[str, Blocks]  # (notification text, blocks)
 NAME_MANAGER_TITLE = "Name your manager"
 
 WELCOME_TEXT = (
