@@ -110,6 +110,15 @@ def deactivated_at(session: Session, team_id: str, user_id: str) -> datetime | N
     )
 
 
+def deactivated_user_ids(session: Session, team_id: str) -> set[str]:
+    """The Slack user ids of the workspace's people whose accounts are deactivated (few: one query for all)."""
+    return set(
+        session.scalars(
+            select(Person.slack_user_id).where(Person.team_id == team_id, Person.deactivated_at.is_not(None))
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Departed:
     person_id: int

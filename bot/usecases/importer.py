@@ -276,6 +276,7 @@ class _Plan:
         self._managers: dict[str, str | None] = {}
         self._first: dict[str, Checked] = {}  # report → the first applied row naming them
         self._writes: dict[str, _Line] = {}  # report → the line to create or update, in file order
+        self._departed = people.deactivated_user_ids(session, team_id)  # people who left: refused
 
     def decide(self, item: Checked | Rejected) -> None:
         if isinstance(item, Checked):
@@ -317,7 +318,7 @@ class _Plan:
             ("report", item.report, item.report_label),
             ("manager", item.manager, item.manager_label),
         ):
-            if people.deactivated_at(self.session, self.team_id, user_id) is not None:
+            if user_id in self._departed:
                 return f"{role} {label} has left Slack (the account is deactivated)"
         earlier = self._first.get(item.report)
         if earlier is not None and earlier.manager != item.manager:
