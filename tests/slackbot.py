@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,6 +122,15 @@ def walk_wizard(modal: Modal, goal: str = "Lead a platform team") -> None:
 
 
 # --- commands, DMs and buttons ------------------------------------------------------------------------
+
+
+def eventually(check: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
+    """Wait for a listener's work after its ack (Bolt runs it on its own thread) to show: `check` true."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout} s")
+        time.sleep(0.01)
 
 
 def say(bot: Bot, text: str, user: str = EMPLOYEE) -> str:

@@ -7,7 +7,6 @@ their answers stay out of the logs, and once the database is back the same actio
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from tests.clock import Clock
 from tests.databases import BACKENDS
 from tests.fakeslack import Call, FakeSlack
 from tests.outage import Outage, outage_database
-from tests.slackbot import BOSS, EMPLOYEE, SECRET, Bot, Modal, click, next_dm, text
+from tests.slackbot import BOSS, EMPLOYEE, SECRET, Bot, Modal, click, eventually, next_dm, text
 from tests.slackhttp import HttpResult, SlackSender, block_action, view_submission
 from tests.slackstate import state_from_initial
 
@@ -112,13 +111,12 @@ def confirm(bot: Bot, request: Call) -> HttpResult:
 
 def remembered(bot: Bot, timeout: float = 10.0) -> None:
     """Wait until the pending request knows where its DM to the manager landed (written after the DM)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def recorded() -> bool:
         with bot.db.session() as session:
-            if session.scalar(select(ReportingLine.request_ts)):
-                return
-        time.sleep(0.01)
-    raise AssertionError("the request's DM was never recorded")
+            return bool(session.scalar(select(ReportingLine.request_ts)))
+
+    eventually(recorded, "recording the request's DM", timeout)
 
 
 def plans_saved(bot: Bot) -> int:

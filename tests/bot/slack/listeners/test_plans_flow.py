@@ -13,7 +13,7 @@ from bot.slack import ids
 from storage import people
 from storage import plans as store
 from storage.models import PlanVersion
-from tests.slackbot import EMPLOYEE, Bot, text, walk_wizard
+from tests.slackbot import EMPLOYEE, Bot, eventually, text, walk_wizard
 from tests.slackhttp import app_home_opened
 from tests.slackstate import assert_slack_accepts
 
@@ -164,10 +164,14 @@ def test_cancelling_the_wizard_discards_the_draft(bot: Bot) -> None:
         "is_cleared": False,
     }
     assert bot.send.interactive(closed).status == 200
-    with bot.db.session() as session:
-        person = people.find_person_id(session, "T0FAKE", EMPLOYEE)
-        assert person is not None
-        assert store.get_draft(session, person, modal.view_id) is None
+
+    def discarded() -> bool:
+        with bot.db.session() as session:
+            person = people.find_person_id(session, "T0FAKE", EMPLOYEE)
+            assert person is not None
+            return store.get_draft(session, person, modal.view_id) is None
+
+    eventually(discarded, "discarding the draft")  # the listener acks first, then discards
 
 
 def test_home_opened_publishes_the_empty_state_then_the_plan(bot: Bot) -> None:
