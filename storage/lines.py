@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Row, Select, select, update
+from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.career.cadence import first_due
 from bot.career.lines import EndReason, Line, LineStatus, RequestedBy
+from storage.db import as_utc
 from storage.models import Person, ReportingLine
 from storage.nudges import cancel_open
 
@@ -67,6 +68,37 @@ def line_between(session: Session, report_id: int, manager_id: int, status: Line
             ReportingLine.manager_id == manager_id,
             ReportingLine.status == status.value,
         ),
+    )
+
+
+def last_declined_at(session: Session, report_id: int, manager_id: int, asked_by: RequestedBy) -> datetime | None:
+    """When the invited person last declined this request (the same pair, asked the same way), if ever."""
+    return as_utc(
+        session.scalar(
+            select(func.max(ReportingLine.ended_at)).where(
+                ReportingLine.report_id == report_id,
+                ReportingLine.manager_id == manager_id,
+                ReportingLine.requested_by == asked_by.value,
+                ReportingLine.status == LineStatus.DECLINED.value,
+                ReportingLine.end_reason == EndReason.DECLINED.value,
+            )
+        )
+    )
+
+
+def open_requests_made_by(session: Session, person_id: int) -> int:
+    """How many of the person's own requests (to be someone's report, or their manager) await an answer."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ReportingLine)
+            .where(
+                ReportingLine.status == LineStatus.PENDING.value,
+                ((ReportingLine.requested_by == RequestedBy.REPORT.value) & (ReportingLine.report_id == person_id))
+                | ((ReportingLine.requested_by == RequestedBy.MANAGER.value) & (ReportingLine.manager_id == person_id)),
+            )
+        )
+        or 0
     )
 
 

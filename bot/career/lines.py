@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
+from typing import Final
 
 CADENCE_MIN_MONTHS = 3
 CADENCE_MAX_MONTHS = 6
@@ -29,6 +30,12 @@ class RequestedBy(StrEnum):
     REPORT = "report"  # `/careerplan manager @m`: the report asked; the manager confirms
     MANAGER = "manager"  # `/careerplan add @r`: the manager asked; the report consents
     ADMIN = "admin"  # `careerplan import-managers`: active from the start
+
+
+# Nobody can use the bot to pester someone: after a decline, the same request waits a week, and one person has
+# at most a few requests waiting for answers at a time.
+DECLINE_COOLDOWN: Final = timedelta(days=7)
+MAX_OPEN_REQUESTS: Final = 5
 
 
 class EndReason(StrEnum):

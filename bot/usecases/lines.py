@@ -12,8 +12,17 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.career.lines import EndReason, Line, LineStatus, RequestedBy, makes_cycle, may_see_answers
-from bot.career.plan import SavedPlan
+from bot.career.lines import (
+    DECLINE_COOLDOWN,
+    MAX_OPEN_REQUESTS,
+    EndReason,
+    Line,
+    LineStatus,
+    RequestedBy,
+    makes_cycle,
+    may_see_answers,
+)
+from bot.career.plan import SavedPlan, human_date
 from bot.career.reflection import SavedReflection
 from bot.usecases.common import SLACK_USER_ID, Clock, Refused, Who, mention, row_id, today_of, utc_now
 from storage import lines as store
@@ -77,6 +86,19 @@ class Lines:
                     )
                 report_id = people.ensure_person(session, who.team_id, report, now)
                 manager_id = people.ensure_person(session, who.team_id, manager, now)
+                asker_id = report_id if asked_by is RequestedBy.REPORT else manager_id
+                declined_at = store.last_declined_at(session, report_id, manager_id, asked_by)
+                if declined_at is not None and now - declined_at < DECLINE_COOLDOWN:
+                    again = (declined_at + DECLINE_COOLDOWN).date()
+                    return Refused(
+                        f"{mention(other)} declined this request on {human_date(declined_at.date())}. "
+                        f"You can ask them again from {human_date(again)}; talking to them first may help."
+                    )
+                if store.open_requests_made_by(session, asker_id) >= MAX_OPEN_REQUESTS:
+                    return Refused(
+                        f"You already have {MAX_OPEN_REQUESTS} requests waiting for an answer: "
+                        "wait for those to be answered before asking someone else."
+                    )
                 if store.line_between(session, report_id, manager_id, LineStatus.ACTIVE) is not None:
                     return Refused(
                         f"{mention(manager)} is already your manager."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import ids
@@ -28,7 +28,7 @@ HANDLERS: dict[str, Callable[[Command], None]] = {
 }
 
 
-def careerplan(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
+def careerplan(ack: Ack, body: Payload, client: WebClient, context: BoltContext, who: Who, services: Services) -> None:
     text = body.get("text")
     words = text.split() if isinstance(text, str) else []
     subcommand = words[0].lower() if words else ""
@@ -40,7 +40,8 @@ def careerplan(ack: Ack, body: Payload, client: WebClient, who: Who, services: S
         ack(text=help_text.usage(unknown=words[0]), response_type="ephemeral")
         return
     trigger_id = body.get("trigger_id")
-    handler(Command(ack, client, services, who, trigger_id if isinstance(trigger_id, str) else None, words[1:]))
+    trigger = trigger_id if isinstance(trigger_id, str) else None
+    handler(Command(ack, client, services, who, trigger, words[1:], bot_user_id=context.bot_user_id))
 
 
 COMMANDS: Table = [(ids.COMMAND, careerplan)]

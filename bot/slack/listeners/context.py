@@ -67,6 +67,7 @@ class Command:
     who: Who
     trigger_id: str | None
     args: list[str] = field(default_factory=list)
+    bot_user_id: str | None = None  # the app's own bot user, which nobody can name as a manager or report
 
     def reply(self, text: str) -> None:
         """Answer privately, in the HTTP acknowledgement itself (no extra API call, no channel post)."""

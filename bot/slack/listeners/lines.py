@@ -63,6 +63,9 @@ def _request(command: Command, asked_by: RequestedBy, subcommand: str) -> None:
     if other is None:
         command.reply(f"Name the person with an @-mention, like `{ids.COMMAND} {subcommand} @Ana`.")
         return
+    if other == command.bot_user_id:
+        command.reply("That's me, careerplan: an app can't be anyone's manager or report. Name a person.")
+        return
     outcome = command.services.lines.request(command.who, other, asked_by)
     if isinstance(outcome, Refused):
         command.reply(outcome.message)

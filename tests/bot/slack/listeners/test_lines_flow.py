@@ -9,7 +9,7 @@ from bot.slack import ids
 from storage import lines as store
 from storage.models import ReportingLine
 from storage.people import find_person_id
-from tests.fakeslack import FakeResponse
+from tests.fakeslack import BOT_USER_ID, FakeResponse
 from tests.slackbot import (
     BOSS,
     EMPLOYEE,
@@ -95,6 +95,38 @@ def test_declining_leaves_no_manager_and_tells_the_one_who_asked(bot: Bot) -> No
     assert "declined" in note.params["text"]
     assert line_of(bot) is None
     assert [line.status for line in all_lines(bot)] == [LineStatus.DECLINED]
+
+
+def test_after_a_decline_the_same_request_waits_a_week(bot: Bot) -> None:
+    request = after(bot, BOSS, lambda: say(bot, f"manager <@{BOSS}>"))
+    after(bot, EMPLOYEE, lambda: click(bot, request, ids.ACTION_LINE_DECLINE, BOSS))
+    dms = len(dms_to(bot, BOSS))
+    bot.clock.advance(days=6, hours=23)
+    answer = say(bot, f"manager <@{BOSS}>")
+    assert "<@U0BOSS> declined this request on" in answer and "You can ask them again from" in answer
+    assert len(dms_to(bot, BOSS)) == dms  # the boss is not asked again
+    bot.clock.advance(hours=1)
+    again = after(bot, BOSS, lambda: say(bot, f"manager <@{BOSS}>"))
+    assert ids.ACTION_LINE_CONFIRM in str(again.params["blocks"])
+    # The one who declined may still ask the other way round.
+    assert "I've asked" in say(bot, f"add <@{STRANGER}>", BOSS)
+
+
+def test_one_person_has_at_most_five_requests_waiting(bot: Bot) -> None:
+    for n in range(5):
+        assert "I've asked" in say(bot, f"add <@U0REPORT{n}>", BOSS)
+    answer = say(bot, "add <@U0REPORT5>", BOSS)
+    assert "already have 5 requests waiting for an answer" in answer
+    assert dms_to(bot, "U0REPORT5") == []
+    assert "I've asked" in say(bot, f"manager <@{BOSS}>")  # others can still ask them
+
+
+def test_the_bot_itself_cannot_be_named(bot: Bot) -> None:
+    for command in (f"manager <@{BOT_USER_ID}|careerplan>", f"add <@{BOT_USER_ID}>"):
+        assert "That's me, careerplan" in say(bot, command)
+    assert dms_to(bot, BOT_USER_ID) == []
+    with bot.db.session() as session:
+        assert session.scalars(select(ReportingLine)).all() == []
 
 
 def test_a_new_manager_ends_the_old_line_and_the_old_manager_loses_access_at_once(bot: Bot) -> None:
