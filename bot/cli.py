@@ -490,8 +490,9 @@ def _current(db: Database) -> str | None:
 
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Bolt and the SDK log request bodies (people's answers) at DEBUG/INFO: keep them quieter.
-    quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
+    # Bolt and the SDK log whole request and response bodies (people's answers) and headers (the bot token) at
+    # DEBUG: they never go below INFO, whatever LOG_LEVEL says; careerplan's own DEBUG lines carry ids only.
+    quiet = logging.INFO if level == "DEBUG" else logging.WARNING
     for name in ("slack_bolt", "slack_sdk", "alembic", "apscheduler"):  # apscheduler: a line per pass
         logging.getLogger(name).setLevel(quiet)
 

@@ -4,6 +4,7 @@ tested in process, in tests/bot/test_cli.py."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,10 +24,11 @@ from tests.slackhttp import SlackSender, app_home_opened
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def running(tmp_path: Path, clock: Clock) -> Iterator[Bot]:
+@contextlib.contextmanager
+def bot_process(tmp_path: Path, clock: Clock, **settings: str) -> Iterator[Bot]:
+    """`careerplan run` as a process in HTTP mode against a fake Slack; its log (stderr) in tmp_path/bot.log."""
     database = f"sqlite:///{tmp_path / 'careerplan.db'}"
-    with FakeSlack() as slack:
+    with FakeSlack() as slack, open(tmp_path / "bot.log", "w") as log:
         env = clean_env(
             SLACK_BOT_TOKEN="xoxb-e2e",
             SLACK_SIGNING_SECRET=SECRET,
@@ -34,16 +36,16 @@ def running(tmp_path: Path, clock: Clock) -> Iterator[Bot]:
             DATABASE_URL=database,
             HOST="127.0.0.1",
             PORT="0",
+            **settings,
         )
+        # The log goes to a file, not a pipe nobody reads: a chatty log must never block the bot.
         process = subprocess.Popen(
-            careerplan("run"), env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            careerplan("run"), env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=log, text=True
         )
         try:
             assert process.stdout is not None
             line = process.stdout.readline()  # blocks until the bot says where it listens (or exits)
-            assert "listening on" in line, (
-                f"no start-up line; stderr: {process.stderr.read() if process.stderr else ''}"
-            )
+            assert "listening on" in line, f"no start-up line; log: {(tmp_path / 'bot.log').read_text()}"
             url = line.split("listening on ", 1)[1].strip().removesuffix("/slack/events")
             db = Database(database)
             yield Bot(slack, SlackSender(url + "/slack/events", SECRET), db, clock, url)
@@ -51,6 +53,12 @@ def running(tmp_path: Path, clock: Clock) -> Iterator[Bot]:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def running(tmp_path: Path, clock: Clock) -> Iterator[Bot]:
+    with bot_process(tmp_path, clock) as bot:
+        yield bot
 
 
 def test_a_newcomer_walks_the_wizard_against_a_running_bot(running: Bot) -> None:
@@ -89,3 +97,16 @@ def test_db_upgrade_and_current_report_the_revision(tmp_path: Path) -> None:
     assert f"upgraded from empty to {head}" in upgraded.stdout
     current = subprocess.run(careerplan("db", "current"), env=env, capture_output=True, text=True)
     assert f"revision {head}, up to date" in current.stdout
+
+
+def test_at_debug_level_the_log_holds_no_answer_and_no_token(tmp_path: Path, clock: Clock) -> None:
+    goal, step, gap = "Become the wizard of Zzyzx", "Senior engineer", "Leading design reviews"
+    with bot_process(tmp_path, clock, LOG_LEVEL="DEBUG") as bot:
+        walk_wizard(bot.open_wizard(), goal)
+        assert bot.send.slash_command("export").status == 200
+        bot.slack.wait_for("files.completeUploadExternal")
+        assert goal in str([call.params for call in bot.slack.calls])  # the answers did travel to Slack
+    log = (tmp_path / "bot.log").read_text()
+    assert "plan saved for T0FAKE/U0EMPLOYEE" in log  # the bot did log, by id
+    for secret in (goal, step, gap, "xoxb-e2e", SECRET):
+        assert secret not in log
