@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
 import json
+import logging
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +54,11 @@ MAX_HEADER_BYTES = 16 * 1024
 # Bytes read from a socket at a time (waitress' default).
 RECV_BYTES = 8192
 
+# Slack's (and Bolt's) window for a request's timestamp, in seconds.
+SIGNATURE_MAX_AGE = 60 * 5
+
+log = logging.getLogger(__name__)
+
 
 def wsgi_app(app: App, ready: Callable[[], bool] = lambda: True) -> WSGIApplication:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
@@ -62,15 +72,83 @@ def wsgi_app(app: App, ready: Callable[[], bool] = lambda: True) -> WSGIApplicat
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
             )
             return [body]
-        try:
-            return slack(environ, start_response)
-        except (ValueError, AttributeError):
-            # Bolt parses the body before it checks the signature, and raises on one it cannot read (JSON cut
-            # short, not an object, not UTF-8): whoever sent it, it is a bad request, not a server error.
-            start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", "0")])
-            return [b""]
+        return _checked(slack, secret, environ, start_response)
 
+    secret = app._signing_secret  # the secret Bolt itself verifies with
     return application
+
+
+def _checked(
+    slack: WSGIApplication, secret: str, environ: WSGIEnvironment, start_response: StartResponse
+) -> Iterable[bytes]:
+    """Pass the request to Bolt once its body is known to be small and readable.
+
+    Bolt reads the whole body and parses it before it checks the signature, and a body it cannot parse raises
+    (a 500 with a traceback). Here the body is read (at most MAX_BODY_BYTES: 413 past it, before reading any)
+    and parsed as Bolt would parse it, strictly; one that cannot be parsed is refused in one log line without
+    its content: 401 when it is not signed by Slack (as Bolt answers any unsigned request, so a stranger learns
+    nothing about the parser), 400 when it is (Slack sent something we cannot read)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return _refuse(start_response, "400 Bad Request", "bad Content-Length")
+    if length > MAX_BODY_BYTES:
+        return _refuse(start_response, "413 Content Too Large", f"body of {length} bytes, over {MAX_BODY_BYTES}")
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    problem = _unparseable(body, environ.get("CONTENT_TYPE"))
+    if problem is not None:
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        if not _signed(secret, timestamp, environ.get("HTTP_X_SLACK_SIGNATURE", ""), body):
+            return _refuse(start_response, "401 Unauthorized", f"unsigned body that cannot be parsed ({problem})")
+        return _refuse(start_response, "400 Bad Request", f"signed body that cannot be parsed ({problem})")
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    try:
+        return slack(environ, start_response)
+    except (ValueError, AttributeError, RecursionError):
+        # Parsed, but not in a shape Bolt reads before it checks the signature: a bad request all the same.
+        return _refuse(start_response, "400 Bad Request", "a body Bolt could not read")
+
+
+def _signed(secret: str, timestamp: str, signature: str, body: bytes) -> bool:
+    """Slack's signature over the body's bytes, as Bolt checks it (any bytes: slack_sdk's check needs UTF-8),
+    sent within the last five minutes."""
+    try:
+        fresh = abs(time.time() - int(timestamp)) <= SIGNATURE_MAX_AGE
+    except ValueError:
+        return False
+    mac = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
+    return fresh and hmac.compare_digest("v0=" + mac.hexdigest(), signature)
+
+
+def _unparseable(body: bytes, content_type: str | None) -> str | None:
+    """Why Bolt could not parse ``body`` (as `slack_bolt.request.internals.parse_body` reads it), or None."""
+    try:
+        text = body.decode("utf-8")
+        if not text:
+            return None
+        if content_type == "application/json" or text.startswith("{"):
+            parsed: Any = json.loads(text)
+        else:
+            # Strict: every field is name=value and percent-escapes are UTF-8 (empty fields, "a&&b", are let by).
+            pairs = "&".join(field for field in text.split("&") if field)
+            fields = dict(urllib.parse.parse_qsl(pairs, keep_blank_values=True, strict_parsing=True, errors="strict"))
+            if "payload" not in fields:
+                return None
+            parsed = json.loads(fields["payload"])
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    except RecursionError:
+        return "JSON nested too deeply"
+    except ValueError as exc:
+        return "bad JSON" if isinstance(exc, json.JSONDecodeError) else "bad form encoding"
+    return None if isinstance(parsed, dict) else "JSON is not an object"
+
+
+def _refuse(start_response: StartResponse, status: str, reason: str) -> list[bytes]:
+    log.warning("refused a request: %s -> %s", reason, status.split(" ", 1)[0])
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", "0")])
+    return [b""]
 
 
 class _TimedParser(HTTPRequestParser):

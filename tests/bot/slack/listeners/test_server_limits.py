@@ -1,16 +1,20 @@
 """The HTTP server's limits, against the real waitress server on 127.0.0.1 (bot/slack/server.py).
 
-Slow or idle clients must not lock Slack out, and a huge body is refused before it is read.
+Slow or idle clients must not lock Slack out, a huge body is refused before it is read, and a body that cannot
+be parsed is a 400 (signed) or 401 (unsigned) in one log line, never a 500.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+
+import pytest
 
 from bot.slack import ids
 from bot.slack.server import MAX_BODY_BYTES
@@ -163,3 +167,46 @@ def test_a_body_at_the_cap_is_read_and_checked_like_any_other(bot: Bot) -> None:
     body = b"text=" + b"a" * (MAX_BODY_BYTES - 5)
     assert bot.send.post_raw(body, "application/x-www-form-urlencoded").status != 413
     assert post_streamed(host_port(bot), MAX_BODY_BYTES + 1, {})[0] == 413
+
+
+UNPARSEABLE = {
+    "nested 10,000 deep": b"payload=" + urllib.parse.quote("[" * 10_000).encode(),
+    "nested JSON body": b"{" + b'"a":[' * 10_000,
+    "bad JSON in payload": b"payload=%7B%22type%22%3A",
+    "JSON body cut short": b'{"type": "event_callback", "event": {',
+    "payload not an object": b"payload=%5B1%2C2%5D",
+    "not UTF-8": b"text=\xff\xfe&command=%2Fcareerplan",
+    "percent-encoded non-UTF-8": b"text=%FF%FE&command=%2Fcareerplan",
+    "bad form encoding": b"command&&text",
+}
+
+
+@pytest.mark.parametrize("body", UNPARSEABLE.values(), ids=UNPARSEABLE.keys())
+def test_a_signed_body_that_cannot_be_parsed_is_400_in_one_log_line(
+    bot: Bot, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        answer = bot.send.post_raw(body, "application/x-www-form-urlencoded")
+    assert answer.status == 400
+    assert_one_line_about_it(caplog, body)
+    help_answered(bot)
+
+
+@pytest.mark.parametrize("body", UNPARSEABLE.values(), ids=UNPARSEABLE.keys())
+def test_an_unsigned_body_that_cannot_be_parsed_is_401_in_one_log_line(
+    bot: Bot, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        answer = bot.send.post_raw(body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64)
+    assert answer.status == 401
+    assert_one_line_about_it(caplog, body)
+
+
+def assert_one_line_about_it(caplog: pytest.LogCaptureFixture, body: bytes) -> None:
+    refused = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refused) == 1, [r.getMessage() for r in caplog.records]
+    line = caplog.text
+    assert "Traceback" not in line
+    assert all(record.exc_info is None for record in caplog.records)
+    assert "\n" not in refused[0].getMessage()
+    assert body.decode("latin-1")[:12] not in refused[0].getMessage()
