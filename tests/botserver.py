@@ -1,4 +1,4 @@
-"""Serve a Bolt app over real HTTP on 127.0.0.1 (port 0) for a test, exactly as `careerplan run` does."""
+"""Serve a Bolt app over real HTTP on 127.0.0.1 (port 0) for a test, exactly as `careerplan run` does (same limits)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from typing import Any, cast
 
 from slack_bolt import App
 from waitress import wasyncore
-from waitress.server import create_server
 
-from bot.slack.server import wsgi_app
+from bot.slack.server import make_server
 
 
 @contextmanager
@@ -21,7 +20,7 @@ def serving(app: App) -> Iterator[str]:
     Stopping waits for the listeners still working after their ack (Bolt runs them on its own threads), so
     none outlives the block: none calls a fake Slack or a database the caller has closed by then."""
     sockets: dict[int, Any] = {}
-    server = create_server(wsgi_app(app), map=sockets, host="127.0.0.1", port=0, threads=4)
+    server = make_server(app, "127.0.0.1", 0, threads=4, map=sockets)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     try:
