@@ -373,7 +373,7 @@ def _import_managers(args: argparse.Namespace) -> int:
         return _import(args.file, dry_run=args.dry_run)
     except (ImportFileError, StartupError) as exc:
         # Exit 1 would read as "some rows rejected": anything that stops the whole import is a 2.
-        print(f"careerplan: {exc}", file=sys.stderr)
+        print(f"careerplan: {printable(str(exc))}", file=sys.stderr)
         return IMPORT_NOTHING_IMPORTED
     except KeyboardInterrupt:
         print("careerplan: interrupted: nothing was imported", file=sys.stderr)
@@ -417,9 +417,15 @@ def _import(path: Path, *, dry_run: bool) -> int:
     finally:
         db.dispose()
     for rejected in summary.rejected:
-        print(f"row {rejected.row}: {rejected.reason}")
+        print(f"row {rejected.row}: {printable(rejected.reason)}")  # reasons quote the file's cells
     print(summary.line())
     return IMPORT_REJECTED_ROWS if summary.rejected else 0
+
+
+def printable(text: str) -> str:
+    """Text from a file, safe on a terminal: control characters (escape sequences, bells, carriage returns) and
+    other invisible ones (bidirectional overrides) written as Python escapes, e.g. \\x1b, \\u202e."""
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
 def _team_id(client: WebClient) -> str:

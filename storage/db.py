@@ -1,11 +1,15 @@
 """Engine, sessions and migrations.
 
-SQLite by default (WAL, a busy timeout, foreign keys on); PostgreSQL through DATABASE_URL.
+SQLite by default (WAL, a busy timeout, foreign keys on, secure_delete on; the files readable by their owner
+only); PostgreSQL through DATABASE_URL.
 Migrations are Alembic's, shipped in this package and run by `careerplan db upgrade`.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +28,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# The SQLite files hold everyone's answers: readable and writable by the bot's own user only. SQLite gives its
+# -wal and -shm files the main file's mode, so creating the main file with it is enough for a new database.
+SQLITE_FILE_MODE = 0o600
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+log = logging.getLogger("careerplan.db")
 
 
 # The database did not answer (SQLite locked past its busy timeout, PostgreSQL down or restarting, no free
@@ -73,6 +83,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True, **kwargs)
+    path = sqlite_path(url)
+    checked = False
+
+    @event.listens_for(engine, "do_connect")
+    def _private_files(*_args: Any) -> None:
+        # Before SQLite opens (and so creates) the file: once per engine, not on every pooled connection.
+        nonlocal checked
+        if path is not None and not checked:
+            make_private(path)
+            checked = True
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -81,9 +101,50 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free pages (many builds have it on by default).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return engine
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database or a `file:` URI (left as SQLite opens it)."""
+    parsed = make_url(normalise_url(url))
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:") or parsed.query.get("uri"):
+        return None
+    return Path(database)
+
+
+def make_private(path: Path) -> None:
+    """Create the database file with owner-only permissions if it is missing (so SQLite's -wal and -shm get the
+    same), and take group and world access away from an existing file and its side files (saying so once)."""
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, SQLITE_FILE_MODE)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # a missing directory, a read-only one: SQLite's own open says what is wrong
+    else:
+        os.fchmod(descriptor, SQLITE_FILE_MODE)  # whatever the umask
+        os.close(descriptor)
+        return
+    opened = []
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in SQLITE_SIDE_FILES)):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                file.chmod(mode & 0o700)
+                opened.append(f"{file.name} ({mode:04o})")
+        except OSError:
+            continue  # not there, or not ours to change
+    if opened:
+        log.warning(
+            "database files were readable by other users: %s; now readable by their owner only", ", ".join(opened)
+        )
 
 
 class Database:
@@ -99,6 +160,18 @@ class Database:
         """One transaction: committed when the block ends, rolled back if it raises."""
         with self._sessions.begin() as session:
             yield session
+
+    def forget_erased(self) -> None:
+        """Call after an erase has committed: on SQLite, copy the write-ahead log into the main file and truncate
+        it, so the erased words (still in the log's older frames) leave the disk; secure_delete has zeroed them
+        in the main file. PostgreSQL needs nothing here: (auto)VACUUM reclaims the erased rows' space."""
+        if not is_sqlite(self.url):
+            return
+        with self.engine.connect() as connection:
+            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if busy:
+            # Another connection was reading or writing past the busy timeout; the next checkpoint finishes it.
+            log.warning("the write-ahead log could not be truncated after an erase: another connection was busy")
 
     def upgrade(self) -> None:
         with self.engine.begin() as connection:

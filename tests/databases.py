@@ -116,6 +116,7 @@ def migrated_database_url(
     if backend == "sqlite":
         path = tmp_path_factory.mktemp("db") / "careerplan.db"
         shutil.copyfile(MIGRATED.sqlite_file(tmp_path_factory), path)
+        path.chmod(0o600)  # as the bot creates its own (storage.db.make_private)
         yield f"sqlite:///{path}", {}
         return
     assert POSTGRES_URL is not None

@@ -1,11 +1,16 @@
 """F7: everything a person saved, as one Markdown document laid out as the three questions. Pure.
 
-The document is a file, not Slack mrkdwn: answers are written exactly as saved, with no escaping,
-so what someone typed (`<`, `>`, `&`, emoji, several lines) comes back to them byte for byte.
+The document is a file, not Slack mrkdwn. The person's own answers are written as saved, with only `&`, `<`
+and `>` written as HTML entities: a Markdown viewer shows exactly what was typed (emoji, several lines, a typed
+`<b>` as text), and no answer becomes HTML in it. Other people's words (a manager's shared notes, the
+experiments they described) are quoted: a blockquote, every line starting `> `, with Markdown's own
+characters backslash-escaped, so nothing a manager typed can pose as a heading, a checkbox, a link or any other
+part of the person's own plan; rendered, it still reads exactly as the manager wrote it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
@@ -95,7 +100,7 @@ def _plan(plan: Plan, level: int) -> list[str]:
     if plan.steps:
         for n, step in enumerate(plan.steps, start=1):
             done = " (done)" if step.done else ""
-            lines.append(f"{n}. {step.title}: {_target('by', step.target, step.target_text, bold=False)}{done}")
+            lines.append(f"{n}. {own(step.title)}: {_target('by', step.target, step.target_text, bold=False)}{done}")
     else:
         lines.append("No steps.")
 
@@ -104,7 +109,7 @@ def _plan(plan: Plan, level: int) -> list[str]:
         lines.append("Most significant first; work on the focus until it no longer is, then the next.")
         lines.append("")
         for n, gap in enumerate(plan.gaps, start=1):
-            lines.append(f"{n}. **Focus:** {gap}" if n == 1 else f"{n}. {gap}")
+            lines.append(f"{n}. **Focus:** {own(gap)}" if n == 1 else f"{n}. {own(gap)}")
     else:
         lines.append("No gaps.")
     return lines
@@ -140,23 +145,64 @@ def _conversation(conversation: Conversation) -> list[str]:
             if experiment.report_outcome is not None:
                 said = f" What it taught, you said: {OUTCOME_LABELS[experiment.report_outcome]}."
             label = EXPERIMENT_LABELS[experiment.kind]
-            named = f"{label}: {experiment.what}" if experiment.what else label  # erased words leave the kind
+            # Erased words leave the kind.
+            named = f"{label}: “{quoted_inline(experiment.what)}”" if experiment.what else label
             lines.append(f"- {named} (until {human_date(experiment.ends_on)}).{said}")
     if conversation.notes_shared and conversation.notes:
-        lines += ["", *_answer("Notes your manager shared with you:", conversation.notes)]
+        lines += ["", "**Notes your manager shared with you:**", "", *quoted(conversation.notes)]
     return lines
 
 
+def own(text: str) -> str:
+    """The person's own words: as typed, but never HTML (`&`, `<`, `>` as entities, which a viewer shows as typed)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Characters that mean something to Markdown anywhere in a line (emphasis, code, links, strikethrough, tables).
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]~|!])")
+# What makes a line a heading, a quote, a list item, a rule or a setext underline when it starts one.
+_LINE_START_MARKUP = re.compile(r"^([#>+=\-]|\d+(?=[.)]))")
+
+
+def quoted_inline(text: str) -> str:
+    """Someone else's words inside a line of the document: on one line, HTML and Markdown escaped."""
+    return _INLINE_MARKUP.sub(r"\\\1", own(" ".join(text.split())))
+
+
+def quoted(text: str) -> list[str]:
+    """Someone else's words as a blockquote: each line `> ` and escaped, so none can start a block of its own
+    (indents dropped: they would make a code block); a line break within a paragraph stays one (a `\\` at its
+    end)."""
+    escaped = [
+        _LINE_START_MARKUP.sub(_escape_line_start, _INLINE_MARKUP.sub(r"\\\1", own(line.strip())))
+        for line in text.splitlines() or [""]
+    ]
+    lines = []
+    for n, line in enumerate(escaped):
+        if not line:
+            lines.append(">")
+            continue
+        more = n + 1 < len(escaped) and escaped[n + 1]
+        lines.append(f"> {line}\\" if more else f"> {line}")
+    return lines
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    marker = match.group(1)
+    return f"{marker}\\" if marker[0].isdigit() else f"\\{marker}"  # 1. → 1\. (before the "." or ")"); # → \#
+
+
 def _answer(label: str, text: str) -> list[str]:
-    """A labelled answer (`label` ends in its own ":" or "?"); several lines get a paragraph of their own."""
+    """A labelled answer of the person's own (`label` ends in its own ":" or "?"); several lines get a paragraph
+    of their own."""
     if "\n" in text:
-        return [f"**{label}**", "", text]
-    return [f"**{label}** {text}"]
+        return [f"**{label}**", "", own(text)]
+    return [f"**{label}** {own(text)}"]
 
 
 def _target(label: str, target: date, words: str, *, bold: bool = True) -> str:
     shown = f"**{label}:**" if bold else label
-    said = f" (you wrote “{words}”)" if words else ""
+    said = f" (you wrote “{own(words)}”)" if words else ""
     return f"{shown} {human_date(target)}{said}"
 
 

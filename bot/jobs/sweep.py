@@ -251,6 +251,8 @@ class Sweep:
         zones = _Zones(self.client, self.settings, now, self.tz_lookups_per_pass)
         self._enqueue(now, zones, tally)
         self._deliver(now, zones, tally)
+        with self.db.session() as session:  # abandoned wizards' drafts: their words go after two days
+            plan_store.purge_old_drafts(session, now)
         report = tally.report()
         if report != SweepReport():
             log.info("sweep: %s", report.line())

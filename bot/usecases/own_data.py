@@ -52,4 +52,6 @@ class OwnData:
             person_id = people.find_person_id(session, who.team_id, who.user_id)
             if person_id is None:
                 return dict.fromkeys(store.ERASED_KEYS, 0)
-            return store.erase_answers(session, person_id)
+            erased = store.erase_answers(session, person_id)
+        self.db.forget_erased()  # after the commit: the words leave the write-ahead log too
+        return erased

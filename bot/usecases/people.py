@@ -76,6 +76,8 @@ class People:
             purge.erased.update(counts)
             if any(counts[key] for key in own_data.ERASED_KEYS if key != "shares_stopped"):
                 purge.people_with_answers += 1
+        if purge.departed:
+            self.db.forget_erased()  # once, after the last commit: the words leave the write-ahead log too
         return purge
 
     def welcome(self, who: Who, *, on_home: bool) -> datetime | None:

@@ -523,6 +523,24 @@ def test_the_same_file_imported_twice_gives_the_same_database(hr: Hr) -> None:
     assert hr.lines() == after_first
 
 
+def test_cells_holding_terminal_escapes_are_printed_as_visible_escapes(hr: Hr) -> None:
+    path = hr.write(
+        "report,manager\n"
+        "\x1b[31mred\x1b[0m\x07@example.com,U0BOB\n"  # an unknown e-mail, quoted as it is in the reason
+        "U0ANA,\u202egro.elpmaxe@evil\n"  # a right-to-left override: the address would read backwards
+        "U0DAN,x\x1b]0;owned\x07\n"  # neither an id nor an address; sets the terminal's title if printed raw
+    )
+    done = hr.run(str(path))
+
+    assert done.returncode == 1
+    output = done.stdout + done.stderr
+    assert [char for char in output if not char.isprintable() and char != "\n"] == []
+    rejected = done.stdout.splitlines()[:3]
+    assert rejected[0] == "row 2: unknown e-mail \\x1b[31mred\\x1b[0m\\x07@example.com"
+    assert rejected[1] == "row 3: unknown e-mail \\u202egro.elpmaxe@evil"
+    assert rejected[2].startswith("row 4: manager 'x\\x1b]0;owned\\x07' is neither")
+
+
 def test_a_dry_run_reports_what_would_happen_and_writes_nothing(hr: Hr) -> None:
     assert hr.run(str(hr.write("report,manager\nU0ANA,U0BOB\n"))).returncode == 0
     before = hr.lines()

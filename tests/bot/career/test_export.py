@@ -1,8 +1,12 @@
-"""The export document: every saved answer verbatim, laid out as the three questions, then reflections and history."""
+"""The export document: every saved answer as typed (never HTML), laid out as the three questions, then
+reflections and history."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from html import escape
+
+from markdown_it import MarkdownIt
 
 from bot.career.export import (
     FITS_VALUES_CHECK,
@@ -21,6 +25,10 @@ from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, Direction, Refle
 TODAY = date(2026, 11, 21)
 HOSTILE = "<!channel> <@U0BOSS> <http://evil.example|click> & &amp; 🚀 *bold* _it_ `code` # not a heading"
 MULTILINE = "first line <b>\n  second line & more\n\n🌱 after a blank line"
+
+
+def render(document: str) -> str:
+    return str(MarkdownIt("commonmark").render(document))
 
 
 def plan_of(goal_text: str, *, gaps: tuple[str, ...] = ("Leading design reviews", "Mentoring")) -> Plan:
@@ -58,7 +66,7 @@ REFLECTION = SavedReflection(
 )
 
 
-def test_every_saved_answer_appears_verbatim() -> None:
+def test_every_saved_answer_appears_as_typed_and_none_becomes_html() -> None:
     current = plan_of(HOSTILE, gaps=(HOSTILE + " gap", MULTILINE))
     document = export_markdown([saved(1, plan_of("Old goal")), saved(2, current, day=5)], [REFLECTION], TODAY)
 
@@ -74,10 +82,11 @@ def test_every_saved_answer_appears_verbatim() -> None:
         "Leading the <platform> team",
         "Old goal",
     ):
-        assert answer in document, answer
-    # Nothing was escaped or HTML-encoded: the only entity is the one the person typed.
-    assert document.count("&amp;") == HOSTILE.count("&amp;") * 2
-    assert "&lt;" not in document and "&gt;" not in document
+        assert escape(answer, quote=False) in document, answer  # what a Markdown viewer shows as the text typed
+    # `&`, `<` and `>` are entities, even one typed as an entity: no answer is HTML in a viewer.
+    assert "<" not in document and ">" not in document
+    assert document.count("&amp;amp;") == HOSTILE.count("&amp;") * 2
+    assert "<b>" not in render(document) and "&lt;b&gt;" in render(document)
 
 
 def test_the_current_plan_is_laid_out_as_the_three_questions() -> None:
@@ -96,10 +105,10 @@ def test_the_current_plan_is_laid_out_as_the_three_questions() -> None:
         "## History",
     ]
     assert "**Goal:** Lead a platform team" in lines
-    assert "**Target:** 30 Jun 2029 (you wrote “June <2029> & 🎯”)" in lines
+    assert "**Target:** 30 Jun 2029 (you wrote “June &lt;2029&gt; &amp; 🎯”)" in lines
     assert f"- [x] {OWN_WANT_CHECK}" in lines
     assert f"- [ ] {FITS_VALUES_CHECK}" in lines
-    assert "1. Senior <engineer> & 🧗: by 30 Sep 2027 (you wrote “Q3 2027”) (done)" in lines
+    assert "1. Senior &lt;engineer&gt; &amp; 🧗: by 30 Sep 2027 (you wrote “Q3 2027”) (done)" in lines
     assert "2. Staff engineer: by 31 Dec 2028" in lines
     assert "1. **Focus:** Leading design reviews" in lines
     assert "2. Mentoring" in lines
@@ -109,7 +118,7 @@ def test_the_current_plan_is_laid_out_as_the_three_questions() -> None:
 
 def test_multi_line_answers_stand_in_their_own_paragraph() -> None:
     document = export_markdown([saved(1, plan_of("Lead"))], [], TODAY)
-    assert f"**A year from now:**\n\n{MULTILINE}\n" in document
+    assert f"**A year from now:**\n\n{escape(MULTILINE, quote=False)}\n" in document
 
 
 def test_a_default_goal_is_named_and_words_given_for_it_are_kept() -> None:
@@ -121,7 +130,7 @@ def test_a_default_goal_is_named_and_words_given_for_it_are_kept() -> None:
 
     with_words = Plan(goal=Goal(kind=GoalKind.KEEP_IMPROVING, text="Get better at <SQL>"), steps=(), gaps=())
     document = export_markdown([saved(1, with_words)], [], TODAY)
-    assert "**Goal:** Get better at <SQL>" in document
+    assert "**Goal:** Get better at &lt;SQL&gt;" in document
     assert "Kind of goal: Keep improving myself and the value I deliver" in document
 
 
@@ -139,7 +148,7 @@ def test_reflections_come_with_their_date_and_the_labels_people_chose() -> None:
     assert f"{WHY_LABELS[Why.CHALLENGES]}, {WHY_LABELS[Why.PAY]}" in reflections
     assert DIRECTION_LABELS[Direction.NEXT_STEP] in reflections
     assert DIRECTION_LABELS[Direction.NOT_SURE] in reflections
-    assert "energy" in reflections and "Pairing on <hard> bugs & 🐛" in reflections
+    assert "energy" in reflections and "Pairing on &lt;hard&gt; bugs &amp; 🐛" in reflections
 
 
 def test_history_holds_every_earlier_version_newest_first_laid_out_the_same_way() -> None:
