@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import signal
 import sys
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -22,8 +25,14 @@ from bot.settings import Settings, SettingsError, database_url
 from storage.db import Database, head_revision, is_sqlite
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from apscheduler.schedulers.background import BackgroundScheduler
+    from slack_bolt import App
     from slack_sdk import WebClient
+    from waitress.server import BaseWSGIServer, MultiSocketServer
+
+    Server = BaseWSGIServer | MultiSocketServer
 
     from bot.jobs.sweep import Sweep
     from bot.usecases.importer import Lookup
@@ -181,17 +190,68 @@ def _days(raw: str) -> int:
 def _run(_args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     _configure_logging(settings.log_level)
-    db = _open_database(settings.database_url)
-    _prepare_schema(db)
+    log = logging.getLogger("careerplan")
+    with _sigterm_as_ctrl_c(log):
+        return _serve(settings, log)
 
+
+def _serve(settings: Settings, log: logging.Logger) -> int:
     from bot.jobs.scheduler import build_scheduler
     from bot.jobs.sweep import Sweep
+    from bot.slack.server import EVENTS_PATH, Readiness, make_server
+
+    db: Database | None = None
+    try:
+        db = _open_database(settings.database_url)
+        _prepare_schema(db)
+        app, client = _connect(settings, db)
+        _reactivate_own_workspace(client, db, settings)
+        ready = Readiness(db)
+        server = None
+        if settings.socket_mode:
+            if settings.health_port is not None:
+                server = _listen(settings, "127.0.0.1", settings.health_port, lambda: _health_server(ready, settings))
+        else:
+            server = _listen(
+                settings,
+                settings.host,
+                settings.port,
+                lambda: make_server(app, settings.host, settings.port, ready=ready),
+            )
+    except BaseException:
+        if db is not None:
+            db.dispose()
+        raise
+
+    sweep = Sweep(db, client, settings)
+    scheduler = build_scheduler(sweep, settings)
+    scheduler.start()  # type: ignore[no-untyped-call]
+    try:
+        if settings.socket_mode:
+            _socket_mode(app, settings, server, log)
+        else:
+            assert server is not None
+            port = getattr(server, "effective_port", settings.port)
+            print(f"careerplan is listening on http://{settings.host}:{port}{EVENTS_PATH}", flush=True)
+            server.run()  # returns on Ctrl-C or SIGTERM, once the requests being answered are answered
+    finally:
+        if server is not None:
+            server.close()  # no more requests
+        app.listener_runner.listener_executor.shutdown(wait=True)  # work after an ack (a DM being sent) ends
+        _stop_scheduler(scheduler, sweep)
+        ready.close()
+        db.dispose()
+        log.info("careerplan stopped cleanly: no request or reminder cut short, scheduler stopped, database closed")
+    return 0
+
+
+def _connect(settings: Settings, db: Database) -> tuple[App, WebClient]:
     from bot.slack.app import create_app  # imported late: `careerplan --help` stays fast
     from bot.slack.client import build_web_client
 
     client = build_web_client(settings)
     try:
-        app = create_app(settings, db, client=client)
+        return create_app(settings, db, client=client), client
     except BoltError as exc:
         cause = exc.__context__
         error = cause.response.get("error") if isinstance(cause, SlackApiError) else str(exc)
@@ -199,38 +259,55 @@ def _run(_args: argparse.Namespace) -> int:
     except (URLError, OSError) as exc:
         raise StartupError(f"cannot reach Slack at {settings.slack_api_url}: {_reason(exc)}") from None
 
-    log = logging.getLogger("careerplan")
-    _reactivate_own_workspace(client, db, settings)
-    sweep = Sweep(db, client, settings)
-    scheduler = build_scheduler(sweep, settings)
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        log.info("careerplan is connecting to Slack in Socket Mode")
-        scheduler.start()  # type: ignore[no-untyped-call]
-        try:
-            SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
-        finally:
-            _stop_scheduler(scheduler, sweep)
-            db.dispose()
-        return 0
-
-    from bot.slack.server import EVENTS_PATH, make_server
-
+def _listen(settings: Settings, host: str, port: int, make: Callable[[], Server]) -> Server:
     try:
-        server = make_server(app, settings.host, settings.port)
+        return make()
     except OSError as exc:
-        raise StartupError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
-    port = getattr(server, "effective_port", settings.port)
-    scheduler.start()  # type: ignore[no-untyped-call]
-    print(f"careerplan is listening on http://{settings.host}:{port}{EVENTS_PATH}", flush=True)
+        what = "HEALTH_PORT" if settings.socket_mode else "PORT"
+        raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another {what})") from None
+
+
+def _health_server(ready: Callable[[], bool], settings: Settings) -> Server:
+    from bot.slack.server import make_health_server
+
+    return make_health_server(ready, settings.health_port or 0)
+
+
+def _socket_mode(app: App, settings: Settings, health: Server | None, log: logging.Logger) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    if health is not None:
+        port = getattr(health, "effective_port", settings.health_port)
+        threading.Thread(target=health.run, name="careerplan-healthz", daemon=True).start()
+        log.info("careerplan serves its health check on http://127.0.0.1:%s/healthz", port)
+    log.info("careerplan is connecting to Slack in Socket Mode")
+    handler = SocketModeHandler(app, settings.app_token)
     try:
-        server.run()
+        handler.start()  # type: ignore[no-untyped-call]
     finally:
-        _stop_scheduler(scheduler, sweep)
-        server.close()
-        db.dispose()
-    return 0
+        with contextlib.suppress(Exception):
+            handler.close()  # type: ignore[no-untyped-call]
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c(log: logging.Logger) -> Iterator[None]:
+    """SIGTERM (systemd, Docker, Kubernetes) stops the bot as Ctrl-C does: cleanly, exit status 0. A second one
+    while it stops is ignored, so it does not cut the clean stop short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        log.info("careerplan got SIGTERM: stopping")
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _reactivate_own_workspace(client: WebClient, db: Database, settings: Settings) -> None:

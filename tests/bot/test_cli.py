@@ -234,7 +234,8 @@ def test_run_says_when_its_port_is_taken(cli: InProcess, tmp_path: Path) -> None
         done = cli(["run"], env, tmp_path)
     assert done.returncode == 1
     assert (
-        done.stderr.strip().splitlines()[-1] == f"careerplan: cannot listen on 127.0.0.1:{port}: Address already in use"
+        done.stderr.strip().splitlines()[-1]
+        == f"careerplan: cannot listen on 127.0.0.1:{port}: Address already in use (choose another PORT)"
     )
     assert done.stdout == ""
 
