@@ -200,6 +200,7 @@ def _serve(settings: Settings, log: logging.Logger) -> int:
     from bot.jobs.sweep import Sweep
     from bot.slack.server import EVENTS_PATH, Readiness, make_server
 
+    created = _new_sqlite_file(settings.database_url)  # removed again if the start fails
     db: Database | None = None
     try:
         db = _open_database(settings.database_url)
@@ -221,6 +222,8 @@ def _serve(settings: Settings, log: logging.Logger) -> int:
     except BaseException:
         if db is not None:
             db.dispose()
+        if created is not None:
+            _remove_database_files(created)
         raise
 
     sweep = Sweep(db, client, settings)
@@ -436,7 +439,14 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
 
 
 def _db_current(_args: argparse.Namespace) -> int:
-    db = _open_database(database_url())
+    url = database_url()
+    path = _sqlite_file(url)
+    if path is not None and not path.exists():
+        _check_sqlite_url(url, writable=False)
+        head = head_revision()
+        print(f"{_safe(url)}: revision none (empty database), no file yet, needs `careerplan db upgrade` to {head}")
+        return 0
+    db = _open_database(url, writable=False)
     current, head = _current(db), head_revision()
     state = "up to date" if current == head else f"needs `careerplan db upgrade` to {head}"
     print(f"{_safe(db.url)}: revision {current or 'none (empty database)'}, {state}")
@@ -533,14 +543,106 @@ def _progress(items: Sequence[_T], what: str) -> Iterable[_T]:
     return tqdm(items, desc=what, unit="rows", disable=None, file=sys.stderr)
 
 
-def _open_database(url: str) -> Database:
+def _open_database(url: str, *, writable: bool = True) -> Database:
+    """The database at `url`, checked: each reason it cannot be used is one line naming the fix. `writable=False`
+    (reading only, as `db current`) neither creates a SQLite file nor asks for write access."""
+    path = _check_sqlite_url(url, writable=writable)
     try:
         db = Database(url)
-        with db.engine.connect():
-            pass
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except ImportError as exc:
+        if (exc.name or "").startswith("psycopg"):
+            raise StartupError(
+                f"DATABASE_URL {_safe(url)} is a PostgreSQL database, but psycopg is not installed: "
+                'pip install "careerplan[postgres]"'
+            ) from None
+        raise StartupError(f"cannot open the database {_safe(url)}: {_reason(exc)}") from None
+    except (SQLAlchemyError, ValueError) as exc:
+        raise StartupError(f"cannot open the database {_safe(url)}: {_reason(exc)}") from None
+    try:
+        with db.engine.connect() as connection:
+            if writable and is_sqlite(url):
+                # A write, rolled back: a file SQLite opened read-only fails here, not at the first save.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.exec_driver_sql("CREATE TABLE careerplan_write_probe (x INTEGER)")
+                connection.exec_driver_sql("ROLLBACK")
+    except SQLAlchemyError as exc:
+        db.dispose()
+        if is_sqlite(url) and "readonly" in _reason(exc):
+            raise StartupError(_read_only(path or _safe(url))) from None
         raise StartupError(f"cannot open the database {_safe(url)}: {_reason(exc)}") from None
     return db
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file a sqlite:/// URL names (None: not SQLite, or a file: URI left to SQLite)."""
+    if not is_sqlite(url):
+        return None
+    database = make_url(url).database or ""
+    return None if database.startswith("file:") or database == ":memory:" or not database else Path(database)
+
+
+def _check_sqlite_url(url: str, *, writable: bool) -> Path | None:
+    if not is_sqlite(url):
+        return None
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if not database or database == ":memory:" or "memory" in (parsed.query.get("mode"), database.split("mode=")[-1]):
+        raise StartupError(
+            f"DATABASE_URL {_safe(url)} is an in-memory database: `careerplan run`'s sweep and the bot would not "
+            "share it, and it is gone when the bot stops; use a file, e.g. DATABASE_URL=sqlite:////var/lib/careerplan/careerplan.db"
+        )
+    path = _sqlite_file(url)
+    if path is None:
+        return None
+    folder = path.parent
+    if not path.exists():
+        if not folder.is_dir():
+            raise StartupError(
+                f"cannot create the database {path}: there is no directory {folder}; create it, or set DATABASE_URL "
+                "to a file in a directory that exists"
+            )
+        if not writable:
+            return path
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StartupError(
+                f"cannot create the database {path}: the directory {folder} is read-only for this user; make it "
+                "writable by the user running careerplan, or set DATABASE_URL to a file in a writable directory"
+            )
+        return path
+    if writable and not os.access(path, os.R_OK | os.W_OK):
+        raise StartupError(_read_only(path))
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    if writable and not os.access(folder, os.W_OK | os.X_OK) and not all(p.exists() for p in sidecars):
+        raise StartupError(
+            f"the directory {folder} is read-only for this user, and SQLite keeps {path.name}-wal and "
+            f"{path.name}-shm next to the database there: make the directory writable by the user running "
+            "careerplan, or move the database to a writable directory"
+        )
+    return path
+
+
+def _read_only(path: Path | str) -> str:
+    if isinstance(path, str):  # a file: URI
+        return (
+            f"the database {path} is opened read-only: the bot writes to it; drop mode=ro from DATABASE_URL and make "
+            "the file (and its -wal and -shm files) writable by the user running careerplan"
+        )
+    return (
+        f"the database {path} is read-only for this user: make it (and its -wal and -shm files) writable by the user "
+        f"running careerplan, e.g. chown that user {path}* && chmod u+rw {path}*"
+    )
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file `url` names if it does not exist yet (a start that fails removes it again), else None."""
+    path = _sqlite_file(url)
+    return path if path is not None and not path.exists() else None
+
+
+def _remove_database_files(path: Path) -> None:
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            (path.parent / name).unlink()
 
 
 def _prepare_schema(db: Database) -> None:

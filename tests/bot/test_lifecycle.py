@@ -8,6 +8,8 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -21,10 +23,11 @@ from slack_bolt import App
 from bot.settings import Settings
 from bot.slack.app import create_app
 from bot.slack.server import Readiness, make_server
+from storage.db import Database
 from tests.bot.test_cli import free_port, run_until_ctrl_c
 from tests.cli import InProcess, careerplan, clean_env
 from tests.databases import BACKENDS
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import FakeResponse, FakeSlack
 from tests.outage import Outage, outage_database
 from tests.slackbot import SECRET
 
@@ -186,3 +189,145 @@ def test_careerplan_run_healthz_checks_its_database(cli: InProcess, tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert before[:2] == (200, {"ok": True})
     assert locked[:2] == (503, {"ok": False}) and locked[2] < 5
+
+
+# --- start-up errors: one line each, naming the fix ----------------------------------------------------------------
+
+
+def _may_write_read_only_files() -> bool:
+    """Whether this user writes files whatever their mode (root, with CAP_DAC_OVERRIDE): then no chmod can make the
+    bot's database read-only to it. (As root, `setpriv --inh-caps=-dac_override --bounding-set=-dac_override pytest`
+    runs these tests.)"""
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "probe"
+        probe.touch(mode=0o444)
+        try:
+            probe.open("w").close()
+        except PermissionError:
+            return False
+        return True
+
+
+AS_ROOT = _may_write_read_only_files()
+ROOT_WRITES_ANYWAY = (
+    "this user (root) writes files whatever their mode; the mode=ro and not-a-directory tests run the same checks"
+)
+
+
+def refused_in_one_line(done: subprocess.CompletedProcess[str], *words: str) -> str:
+    assert done.returncode == 1, done
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    (line,) = lines
+    assert line.startswith("careerplan: ")
+    for word in words:
+        assert word in line
+    return line
+
+
+def run_env(slack: FakeSlack, database_url: str) -> dict[str, str]:
+    return clean_env(
+        SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", SLACK_API_URL=slack.url, DATABASE_URL=database_url, PORT="0"
+    )
+
+
+def sqlite_file(path: Path, *, migrated: bool) -> Path:
+    if migrated:
+        db = Database(f"sqlite:///{path}")
+        db.upgrade()
+        db.dispose()
+    else:
+        sqlite3.connect(path).close()
+    return path
+
+
+@pytest.mark.parametrize("migrated", [False, True], ids=["new", "migrated"])
+def test_a_database_opened_read_only_is_refused_at_start_in_one_line(
+    cli: InProcess, tmp_path: Path, migrated: bool
+) -> None:
+    # Works as root too: SQLite itself refuses to write through a mode=ro URI.
+    database = sqlite_file(tmp_path / "careerplan.db", migrated=migrated)
+    with FakeSlack() as slack:
+        done = cli(["run"], run_env(slack, f"sqlite:///file:{database}?mode=ro&uri=true"), tmp_path)
+    refused_in_one_line(done, "read-only", "drop mode=ro from DATABASE_URL")
+
+
+@pytest.mark.skipif(AS_ROOT, reason=ROOT_WRITES_ANYWAY)
+@pytest.mark.parametrize("migrated", [False, True], ids=["new", "migrated"])
+def test_a_read_only_database_file_is_refused_at_start_in_one_line(
+    cli: InProcess, tmp_path: Path, migrated: bool
+) -> None:
+    database = sqlite_file(tmp_path / "careerplan.db", migrated=migrated)
+    database.chmod(0o444)
+    with FakeSlack() as slack:
+        done = cli(["run"], run_env(slack, f"sqlite:///{database}"), tmp_path)
+    refused_in_one_line(done, f"the database {database} is read-only for this user", "chmod u+rw")
+
+
+@pytest.mark.skipif(AS_ROOT, reason=ROOT_WRITES_ANYWAY)
+def test_a_read_only_directory_is_refused_at_start_in_one_line(cli: InProcess, tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with FakeSlack() as slack:
+            done = cli(["run"], run_env(slack, f"sqlite:///{folder / 'careerplan.db'}"), tmp_path)
+        refused_in_one_line(done, f"the directory {folder} is read-only for this user", "writable directory")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_directory_that_does_not_exist_is_refused_at_start_in_one_line(cli: InProcess, tmp_path: Path) -> None:
+    # Works as root: no one can create a file under a path whose parent is a plain file.
+    (tmp_path / "not-a-directory").write_text("")
+    database = tmp_path / "not-a-directory" / "careerplan.db"
+    with FakeSlack() as slack:
+        done = cli(["run"], run_env(slack, f"sqlite:///{database}"), tmp_path)
+    refused_in_one_line(done, f"there is no directory {database.parent}", "create it")
+
+
+@pytest.mark.parametrize("url", ["sqlite:///:memory:", "sqlite://", "sqlite:///file:x?mode=memory&uri=true"])
+def test_an_in_memory_database_is_refused(cli: InProcess, tmp_path: Path, url: str) -> None:
+    with FakeSlack() as slack:
+        done = cli(["run"], run_env(slack, url), tmp_path)
+    refused_in_one_line(done, "in-memory database", "would not share it", "use a file")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_postgresql_without_psycopg_says_which_extra_to_install(
+    cli: InProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [name for name in sys.modules if name.split(".")[0] == "psycopg"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    with FakeSlack() as slack:
+        done = cli(["run"], run_env(slack, "postgresql://careerplan:secret@127.0.0.1:1/careerplan"), tmp_path)
+    line = refused_in_one_line(done, "psycopg is not installed", 'pip install "careerplan[postgres]"')
+    assert "secret" not in line
+
+
+def test_a_failed_start_leaves_no_database_file_behind(cli: InProcess, tmp_path: Path) -> None:
+    with FakeSlack() as slack:
+        slack.script("auth.test", FakeResponse(body={"ok": False, "error": "invalid_auth"}))
+        done = cli(["run"], run_env(slack, f"sqlite:///{tmp_path / 'careerplan.db'}"), tmp_path)
+    assert done.returncode == 1
+    assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_start_keeps_a_database_that_was_there(cli: InProcess, tmp_path: Path) -> None:
+    database = sqlite_file(tmp_path / "careerplan.db", migrated=True)
+    with FakeSlack() as slack:
+        slack.script("auth.test", FakeResponse(body={"ok": False, "error": "invalid_auth"}))
+        done = cli(["run"], run_env(slack, f"sqlite:///{database}"), tmp_path)
+    assert done.returncode == 1
+    assert database.exists()
+
+
+def test_db_current_creates_no_database(cli: InProcess, tmp_path: Path) -> None:
+    done = cli(["db", "current"], clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'careerplan.db'}"), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "no file yet, needs `careerplan db upgrade`" in done.stdout
+    assert list(tmp_path.iterdir()) == []
