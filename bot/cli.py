@@ -65,7 +65,7 @@ keep their lines. A report whose manager changes has the old line ended. Rows th
 (unknown e-mail, self-management, a cycle such as A → B → A, a bad date or cadence, a report given two
 managers) are listed with the reason; the other rows are imported, all in one transaction.
 
-Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL and CAREERPLAN_CADENCE_MONTHS from the environment."""
+Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL, CAREERPLAN_CADENCE_MONTHS and LOG_LEVEL from the environment."""
 
 IMPORT_EPILOG = """\
 exit status:
@@ -105,6 +105,35 @@ exit status:
   1  no such workspace in the database, or the database could not be used: nothing was erased"""
 
 
+RUN_DESCRIPTION = """\
+Run the bot: answer Slack (the /careerplan command, App Home, buttons and forms) and, every
+CAREERPLAN_SWEEP_MINUTES, send the reminders that are due. A SQLite database is created and upgraded on
+start; a PostgreSQL one must be upgraded first (`careerplan db upgrade`).
+
+Modes:
+  Socket Mode  when SLACK_APP_TOKEN (xapp-…) is set: the bot connects out to Slack, no public URL needed;
+               HEALTH_PORT, if set, serves GET /healthz on 127.0.0.1:HEALTH_PORT
+  HTTP         otherwise: Slack's requests on http://HOST:PORT/slack/events, signed with
+               SLACK_SIGNING_SECRET; GET /healthz there too (200 while the database answers, else 503)
+
+Ctrl-C or SIGTERM stops it cleanly (requests and the reminder being sent finish first), exit status 0.
+
+Reads SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, HOST, PORT, HEALTH_PORT, DATABASE_URL,
+SLACK_API_URL, LOG_LEVEL and the CAREERPLAN_* settings (see README.md)."""
+
+DB_DESCRIPTION = """\
+Manage the database: `upgrade` applies the migrations this release needs (run it before starting a new
+release on PostgreSQL; `careerplan run` does it by itself on SQLite), `current` shows where it is.
+
+Reads DATABASE_URL (default: sqlite:///careerplan.db in the working directory)."""
+DB_UPGRADE_DESCRIPTION = """\
+Apply the migrations this release needs, creating the database's tables if it is empty (a SQLite file is
+created). Running it again changes nothing. Reads DATABASE_URL."""
+DB_CURRENT_DESCRIPTION = """\
+Show the database's migration revision and whether `careerplan db upgrade` is needed. It only reads:
+a SQLite file that does not exist is not created. Reads DATABASE_URL."""
+
+
 class StartupError(Exception):
     """Start-up cannot go on; str(exc) is the one line the admin sees."""
 
@@ -130,13 +159,24 @@ def _parser() -> argparse.ArgumentParser:
         description="A Slack bot that runs career check-ins. Configuration comes from the environment "
         "(see README.md): SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, DATABASE_URL, …",
     )
+    parser.add_argument("--version", action="version", version=f"careerplan {_version()}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    run = commands.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)")
+    raw = argparse.RawDescriptionHelpFormatter
+    run = commands.add_parser(
+        "run",
+        help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)",
+        description=RUN_DESCRIPTION,
+        formatter_class=raw,
+    )
     run.set_defaults(handler=_run)
-    db = commands.add_parser("db", help="manage the database")
+    db = commands.add_parser("db", help="manage the database", description=DB_DESCRIPTION, formatter_class=raw)
     db_commands = db.add_subparsers(title="database commands", metavar="DB_COMMAND", required=True)
-    db_commands.add_parser("upgrade", help="apply the migrations this release needs").set_defaults(handler=_db_upgrade)
-    db_commands.add_parser("current", help="show the database's migration revision").set_defaults(handler=_db_current)
+    db_commands.add_parser(
+        "upgrade", help="apply the migrations this release needs", description=DB_UPGRADE_DESCRIPTION
+    ).set_defaults(handler=_db_upgrade)
+    db_commands.add_parser(
+        "current", help="show the database's migration revision", description=DB_CURRENT_DESCRIPTION
+    ).set_defaults(handler=_db_current)
     imports = commands.add_parser(
         "import-managers",
         help="import reporting lines from HR's CSV file (report, manager, start_date, cadence_months)",
@@ -179,6 +219,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     purge_workspace.set_defaults(handler=_purge_workspace)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("careerplan")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def _days(raw: str) -> int:
@@ -390,7 +439,9 @@ def _sweep(args: argparse.Namespace) -> int:
     db = _open_database(settings.database_url)
     try:
         _prepare_schema(db)
-        report = Sweep(db, build_web_client(settings), settings).run_once()
+        sweep = Sweep(db, build_web_client(settings), settings)
+        sweep.log_report = False  # printed below, once
+        report = sweep.run_once()
     except SQLAlchemyError as exc:
         raise StartupError(f"the sweep failed: {_reason(exc)}") from None
     finally:

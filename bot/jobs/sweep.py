@@ -239,6 +239,7 @@ class Sweep:
         self.tz_lookups_per_pass = tz_lookups_per_pass
         self.delivery_batch = delivery_batch
         self._stopping = threading.Event()
+        self.log_report = True  # each pass's report in the log (`sweep --once` prints it instead)
         self._services: Services | None = None  # built the first time someone is found to have left
 
     def stop(self) -> None:
@@ -252,7 +253,7 @@ class Sweep:
         self._enqueue(now, zones, tally)
         self._deliver(now, zones, tally)
         report = tally.report()
-        if report != SweepReport():
+        if self.log_report and report != SweepReport():
             log.info("sweep: %s", report.line())
         return report
 
