@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.error import URLError
 
 from slack_bolt.error import BoltError
@@ -287,8 +287,8 @@ def _serve(settings: Settings, log: logging.Logger) -> int:
             print(f"careerplan is listening on http://{settings.host}:{port}{EVENTS_PATH}", flush=True)
             server.run()  # returns on Ctrl-C or SIGTERM, once the requests being answered are answered
     finally:
-        if server is not None:
-            server.close()  # no more requests
+        if server is not None and not settings.socket_mode:
+            server.close()  # no more requests (Socket Mode's health server is stopped by _socket_mode)
         app.listener_runner.listener_executor.shutdown(wait=True)  # work after an ack (a DM being sent) ends
         _stop_scheduler(scheduler, sweep)
         ready.close()
@@ -329,9 +329,11 @@ def _health_server(ready: Callable[[], bool], settings: Settings) -> Server:
 def _socket_mode(app: App, settings: Settings, health: Server | None, log: logging.Logger) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    serving = None
     if health is not None:
         port = getattr(health, "effective_port", settings.health_port)
-        threading.Thread(target=health.run, name="careerplan-healthz", daemon=True).start()
+        serving = threading.Thread(target=health.run, name="careerplan-healthz", daemon=True)
+        serving.start()
         log.info("careerplan serves its health check on http://127.0.0.1:%s/healthz", port)
     log.info("careerplan is connecting to Slack in Socket Mode")
     handler = SocketModeHandler(app, settings.app_token)
@@ -340,6 +342,14 @@ def _socket_mode(app: App, settings: Settings, health: Server | None, log: loggi
     finally:
         with contextlib.suppress(Exception):
             handler.close()  # type: ignore[no-untyped-call]
+        if health is not None and serving is not None:
+            trigger: Any = getattr(health, "trigger", None)
+            try:  # closed from its own loop: waitress's loop is not thread-safe
+                trigger.pull_trigger(health.close)
+            except (AttributeError, OSError):
+                health.close()
+            serving.join(timeout=5)
+            health.task_dispatcher.shutdown(timeout=5)
 
 
 @contextlib.contextmanager
@@ -637,7 +647,7 @@ def _check_sqlite_url(url: str, *, writable: bool) -> Path | None:
         return None
     parsed = make_url(url)
     database = parsed.database or ""
-    if not database or database == ":memory:" or "memory" in (parsed.query.get("mode"), database.split("mode=")[-1]):
+    if not database or ":memory:" in database or parsed.query.get("mode") == "memory":
         raise StartupError(
             f"DATABASE_URL {_safe(url)} is an in-memory database: `careerplan run`'s sweep and the bot would not "
             "share it, and it is gone when the bot stops; use a file, e.g. DATABASE_URL=sqlite:////var/lib/careerplan/careerplan.db"

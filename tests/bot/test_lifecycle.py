@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -122,6 +123,9 @@ def test_sigterm_stops_socket_mode_cleanly_and_its_health_port_answers(
     assert elsewhere == [404]  # only the health check: Slack's requests come over the socket
     assert f"health check on http://127.0.0.1:{port}/healthz" in done.stderr
     assert STOPPED in done.stderr
+    assert "Traceback" not in done.stderr
+    with pytest.raises(ConnectionRefusedError):  # the health server stopped with the bot
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back as it was
 
 
@@ -288,7 +292,10 @@ def test_a_directory_that_does_not_exist_is_refused_at_start_in_one_line(cli: In
     refused_in_one_line(done, f"there is no directory {database.parent}", "create it")
 
 
-@pytest.mark.parametrize("url", ["sqlite:///:memory:", "sqlite://", "sqlite:///file:x?mode=memory&uri=true"])
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite:///:memory:", "sqlite://", "sqlite:///file:x?mode=memory&uri=true", "sqlite:///file::memory:?uri=true"],
+)
 def test_an_in_memory_database_is_refused(cli: InProcess, tmp_path: Path, url: str) -> None:
     with FakeSlack() as slack:
         done = cli(["run"], run_env(slack, url), tmp_path)
