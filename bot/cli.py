@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import signal
 import sys
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.error import URLError
 
 from slack_bolt.error import BoltError
@@ -22,8 +25,14 @@ from bot.settings import Settings, SettingsError, database_url
 from storage.db import Database, head_revision, is_sqlite
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from apscheduler.schedulers.background import BackgroundScheduler
+    from slack_bolt import App
     from slack_sdk import WebClient
+    from waitress.server import BaseWSGIServer, MultiSocketServer
+
+    Server = BaseWSGIServer | MultiSocketServer
 
     from bot.jobs.sweep import Sweep
     from bot.usecases.importer import Lookup
@@ -56,7 +65,7 @@ keep their lines. A report whose manager changes has the old line ended. Rows th
 (unknown e-mail, self-management, a cycle such as A → B → A, a bad date or cadence, a report given two
 managers) are listed with the reason; the other rows are imported, all in one transaction.
 
-Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL and CAREERPLAN_CADENCE_MONTHS from the environment."""
+Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL, CAREERPLAN_CADENCE_MONTHS and LOG_LEVEL from the environment."""
 
 IMPORT_EPILOG = """\
 exit status:
@@ -96,6 +105,35 @@ exit status:
   1  no such workspace in the database, or the database could not be used: nothing was erased"""
 
 
+RUN_DESCRIPTION = """\
+Run the bot: answer Slack (the /careerplan command, App Home, buttons and forms) and, every
+CAREERPLAN_SWEEP_MINUTES, send the reminders that are due. A SQLite database is created and upgraded on
+start; a PostgreSQL one must be upgraded first (`careerplan db upgrade`).
+
+Modes:
+  Socket Mode  when SLACK_APP_TOKEN (xapp-…) is set: the bot connects out to Slack, no public URL needed;
+               HEALTH_PORT, if set, serves GET /healthz on 127.0.0.1:HEALTH_PORT
+  HTTP         otherwise: Slack's requests on http://HOST:PORT/slack/events, signed with
+               SLACK_SIGNING_SECRET; GET /healthz there too (200 while the database answers, else 503)
+
+Ctrl-C or SIGTERM stops it cleanly (requests and the reminder being sent finish first), exit status 0.
+
+Reads SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, HOST, PORT, HEALTH_PORT, DATABASE_URL,
+SLACK_API_URL, LOG_LEVEL and the CAREERPLAN_* settings (see README.md)."""
+
+DB_DESCRIPTION = """\
+Manage the database: `upgrade` applies the migrations this release needs (run it before starting a new
+release on PostgreSQL; `careerplan run` does it by itself on SQLite), `current` shows where it is.
+
+Reads DATABASE_URL (default: sqlite:///careerplan.db in the working directory)."""
+DB_UPGRADE_DESCRIPTION = """\
+Apply the migrations this release needs, creating the database's tables if it is empty (a SQLite file is
+created). Running it again changes nothing. Reads DATABASE_URL."""
+DB_CURRENT_DESCRIPTION = """\
+Show the database's migration revision and whether `careerplan db upgrade` is needed. It only reads:
+a SQLite file that does not exist is not created. Reads DATABASE_URL."""
+
+
 class StartupError(Exception):
     """Start-up cannot go on; str(exc) is the one line the admin sees."""
 
@@ -121,13 +159,24 @@ def _parser() -> argparse.ArgumentParser:
         description="A Slack bot that runs career check-ins. Configuration comes from the environment "
         "(see README.md): SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, DATABASE_URL, …",
     )
+    parser.add_argument("--version", action="version", version=f"careerplan {_version()}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    run = commands.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)")
+    raw = argparse.RawDescriptionHelpFormatter
+    run = commands.add_parser(
+        "run",
+        help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)",
+        description=RUN_DESCRIPTION,
+        formatter_class=raw,
+    )
     run.set_defaults(handler=_run)
-    db = commands.add_parser("db", help="manage the database")
+    db = commands.add_parser("db", help="manage the database", description=DB_DESCRIPTION, formatter_class=raw)
     db_commands = db.add_subparsers(title="database commands", metavar="DB_COMMAND", required=True)
-    db_commands.add_parser("upgrade", help="apply the migrations this release needs").set_defaults(handler=_db_upgrade)
-    db_commands.add_parser("current", help="show the database's migration revision").set_defaults(handler=_db_current)
+    db_commands.add_parser(
+        "upgrade", help="apply the migrations this release needs", description=DB_UPGRADE_DESCRIPTION
+    ).set_defaults(handler=_db_upgrade)
+    db_commands.add_parser(
+        "current", help="show the database's migration revision", description=DB_CURRENT_DESCRIPTION
+    ).set_defaults(handler=_db_current)
     imports = commands.add_parser(
         "import-managers",
         help="import reporting lines from HR's CSV file (report, manager, start_date, cadence_months)",
@@ -172,6 +221,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("careerplan")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def _days(raw: str) -> int:
     if not raw.isdigit() or not 0 <= int(raw) <= 36500:
         raise argparse.ArgumentTypeError(f"must be a whole number of days from 0 to 36500, not {raw!r}")
@@ -181,17 +239,71 @@ def _days(raw: str) -> int:
 def _run(_args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     _configure_logging(settings.log_level)
-    db = _open_database(settings.database_url)
-    _prepare_schema(db)
+    log = logging.getLogger("careerplan")
+    with _sigterm_as_ctrl_c(log):
+        return _serve(settings, log)
 
+
+def _serve(settings: Settings, log: logging.Logger) -> int:
     from bot.jobs.scheduler import build_scheduler
     from bot.jobs.sweep import Sweep
+    from bot.slack.server import EVENTS_PATH, Readiness, make_server
+
+    created = _new_sqlite_file(settings.database_url)  # removed again if the start fails
+    db: Database | None = None
+    try:
+        db = _open_database(settings.database_url)
+        _prepare_schema(db)
+        app, client = _connect(settings, db)
+        _reactivate_own_workspace(client, db, settings)
+        ready = Readiness(db)
+        server = None
+        if settings.socket_mode:
+            if settings.health_port is not None:
+                server = _listen(settings, "127.0.0.1", settings.health_port, lambda: _health_server(ready, settings))
+        else:
+            server = _listen(
+                settings,
+                settings.host,
+                settings.port,
+                lambda: make_server(app, settings.host, settings.port, ready=ready),
+            )
+    except BaseException:
+        if db is not None:
+            db.dispose()
+        if created is not None:
+            _remove_database_files(created)
+        raise
+
+    sweep = Sweep(db, client, settings)
+    scheduler = build_scheduler(sweep, settings)
+    scheduler.start()  # type: ignore[no-untyped-call]
+    try:
+        if settings.socket_mode:
+            _socket_mode(app, settings, server, log)
+        else:
+            assert server is not None
+            port = getattr(server, "effective_port", settings.port)
+            print(f"careerplan is listening on http://{settings.host}:{port}{EVENTS_PATH}", flush=True)
+            server.run()  # returns on Ctrl-C or SIGTERM, once the requests being answered are answered
+    finally:
+        if server is not None and not settings.socket_mode:
+            server.close()  # no more requests (Socket Mode's health server is stopped by _socket_mode)
+        app.listener_runner.listener_executor.shutdown(wait=True)  # work after an ack (a DM being sent) ends
+        _stop_scheduler(scheduler, sweep)
+        ready.close()
+        db.dispose()
+        log.info("careerplan stopped cleanly: no request or reminder cut short, scheduler stopped, database closed")
+    return 0
+
+
+def _connect(settings: Settings, db: Database) -> tuple[App, WebClient]:
     from bot.slack.app import create_app  # imported late: `careerplan --help` stays fast
     from bot.slack.client import build_web_client
 
     client = build_web_client(settings)
     try:
-        app = create_app(settings, db, client=client)
+        return create_app(settings, db, client=client), client
     except BoltError as exc:
         cause = exc.__context__
         error = cause.response.get("error") if isinstance(cause, SlackApiError) else str(exc)
@@ -199,38 +311,65 @@ def _run(_args: argparse.Namespace) -> int:
     except (URLError, OSError) as exc:
         raise StartupError(f"cannot reach Slack at {settings.slack_api_url}: {_reason(exc)}") from None
 
-    log = logging.getLogger("careerplan")
-    _reactivate_own_workspace(client, db, settings)
-    sweep = Sweep(db, client, settings)
-    scheduler = build_scheduler(sweep, settings)
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        log.info("careerplan is connecting to Slack in Socket Mode")
-        scheduler.start()  # type: ignore[no-untyped-call]
-        try:
-            SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
-        finally:
-            _stop_scheduler(scheduler, sweep)
-            db.dispose()
-        return 0
-
-    from bot.slack.server import EVENTS_PATH, make_server
-
+def _listen(settings: Settings, host: str, port: int, make: Callable[[], Server]) -> Server:
     try:
-        server = make_server(app, settings.host, settings.port)
+        return make()
     except OSError as exc:
-        raise StartupError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
-    port = getattr(server, "effective_port", settings.port)
-    scheduler.start()  # type: ignore[no-untyped-call]
-    print(f"careerplan is listening on http://{settings.host}:{port}{EVENTS_PATH}", flush=True)
+        what = "HEALTH_PORT" if settings.socket_mode else "PORT"
+        raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another {what})") from None
+
+
+def _health_server(ready: Callable[[], bool], settings: Settings) -> Server:
+    from bot.slack.server import make_health_server
+
+    return make_health_server(ready, settings.health_port or 0)
+
+
+def _socket_mode(app: App, settings: Settings, health: Server | None, log: logging.Logger) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    serving = None
+    if health is not None:
+        port = getattr(health, "effective_port", settings.health_port)
+        serving = threading.Thread(target=health.run, name="careerplan-healthz", daemon=True)
+        serving.start()
+        log.info("careerplan serves its health check on http://127.0.0.1:%s/healthz", port)
+    log.info("careerplan is connecting to Slack in Socket Mode")
+    handler = SocketModeHandler(app, settings.app_token)
     try:
-        server.run()
+        handler.start()  # type: ignore[no-untyped-call]
     finally:
-        _stop_scheduler(scheduler, sweep)
-        server.close()
-        db.dispose()
-    return 0
+        with contextlib.suppress(Exception):
+            handler.close()  # type: ignore[no-untyped-call]
+        if health is not None and serving is not None:
+            trigger: Any = getattr(health, "trigger", None)
+            try:  # closed from its own loop: waitress's loop is not thread-safe
+                trigger.pull_trigger(health.close)
+            except (AttributeError, OSError):
+                health.close()
+            serving.join(timeout=5)
+            health.task_dispatcher.shutdown(timeout=5)
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c(log: logging.Logger) -> Iterator[None]:
+    """SIGTERM (systemd, Docker, Kubernetes) stops the bot as Ctrl-C does: cleanly, exit status 0. A second one
+    while it stops is ignored, so it does not cut the clean stop short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        log.info("careerplan got SIGTERM: stopping")
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _reactivate_own_workspace(client: WebClient, db: Database, settings: Settings) -> None:
@@ -310,7 +449,9 @@ def _sweep(args: argparse.Namespace) -> int:
     db = _open_database(settings.database_url)
     try:
         _prepare_schema(db)
-        report = Sweep(db, build_web_client(settings), settings).run_once()
+        sweep = Sweep(db, build_web_client(settings), settings)
+        sweep.log_report = False  # printed below, once
+        report = sweep.run_once()
     except SQLAlchemyError as exc:
         raise StartupError(f"the sweep failed: {_reason(exc)}") from None
     finally:
@@ -359,7 +500,14 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
 
 
 def _db_current(_args: argparse.Namespace) -> int:
-    db = _open_database(database_url())
+    url = database_url()
+    path = _sqlite_file(url)
+    if path is not None and not path.exists():
+        _check_sqlite_url(url, writable=False)
+        head = head_revision()
+        print(f"{_safe(url)}: revision none (empty database), no file yet, needs `careerplan db upgrade` to {head}")
+        return 0
+    db = _open_database(url, writable=False)
     current, head = _current(db), head_revision()
     state = "up to date" if current == head else f"needs `careerplan db upgrade` to {head}"
     print(f"{_safe(db.url)}: revision {current or 'none (empty database)'}, {state}")
@@ -462,14 +610,106 @@ def _progress(items: Sequence[_T], what: str) -> Iterable[_T]:
     return tqdm(items, desc=what, unit="rows", disable=None, file=sys.stderr)
 
 
-def _open_database(url: str) -> Database:
+def _open_database(url: str, *, writable: bool = True) -> Database:
+    """The database at `url`, checked: each reason it cannot be used is one line naming the fix. `writable=False`
+    (reading only, as `db current`) neither creates a SQLite file nor asks for write access."""
+    path = _check_sqlite_url(url, writable=writable)
     try:
         db = Database(url)
-        with db.engine.connect():
-            pass
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except ImportError as exc:
+        if (exc.name or "").startswith("psycopg"):
+            raise StartupError(
+                f"DATABASE_URL {_safe(url)} is a PostgreSQL database, but psycopg is not installed: "
+                'pip install "careerplan[postgres]"'
+            ) from None
+        raise StartupError(f"cannot open the database {_safe(url)}: {_reason(exc)}") from None
+    except (SQLAlchemyError, ValueError) as exc:
+        raise StartupError(f"cannot open the database {_safe(url)}: {_reason(exc)}") from None
+    try:
+        with db.engine.connect() as connection:
+            if writable and is_sqlite(url):
+                # A write, rolled back: a file SQLite opened read-only fails here, not at the first save.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.exec_driver_sql("CREATE TABLE careerplan_write_probe (x INTEGER)")
+                connection.exec_driver_sql("ROLLBACK")
+    except SQLAlchemyError as exc:
+        db.dispose()
+        if is_sqlite(url) and "readonly" in _reason(exc):
+            raise StartupError(_read_only(path or _safe(url))) from None
         raise StartupError(f"cannot open the database {_safe(url)}: {_reason(exc)}") from None
     return db
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file a sqlite:/// URL names (None: not SQLite, or a file: URI left to SQLite)."""
+    if not is_sqlite(url):
+        return None
+    database = make_url(url).database or ""
+    return None if database.startswith("file:") or database == ":memory:" or not database else Path(database)
+
+
+def _check_sqlite_url(url: str, *, writable: bool) -> Path | None:
+    if not is_sqlite(url):
+        return None
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if not database or ":memory:" in database or parsed.query.get("mode") == "memory":
+        raise StartupError(
+            f"DATABASE_URL {_safe(url)} is an in-memory database: `careerplan run`'s sweep and the bot would not "
+            "share it, and it is gone when the bot stops; use a file, e.g. DATABASE_URL=sqlite:////var/lib/careerplan/careerplan.db"
+        )
+    path = _sqlite_file(url)
+    if path is None:
+        return None
+    folder = path.parent
+    if not path.exists():
+        if not folder.is_dir():
+            raise StartupError(
+                f"cannot create the database {path}: there is no directory {folder}; create it, or set DATABASE_URL "
+                "to a file in a directory that exists"
+            )
+        if not writable:
+            return path
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StartupError(
+                f"cannot create the database {path}: the directory {folder} is read-only for this user; make it "
+                "writable by the user running careerplan, or set DATABASE_URL to a file in a writable directory"
+            )
+        return path
+    if writable and not os.access(path, os.R_OK | os.W_OK):
+        raise StartupError(_read_only(path))
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    if writable and not os.access(folder, os.W_OK | os.X_OK) and not all(p.exists() for p in sidecars):
+        raise StartupError(
+            f"the directory {folder} is read-only for this user, and SQLite keeps {path.name}-wal and "
+            f"{path.name}-shm next to the database there: make the directory writable by the user running "
+            "careerplan, or move the database to a writable directory"
+        )
+    return path
+
+
+def _read_only(path: Path | str) -> str:
+    if isinstance(path, str):  # a file: URI
+        return (
+            f"the database {path} is opened read-only: the bot writes to it; drop mode=ro from DATABASE_URL and make "
+            "the file (and its -wal and -shm files) writable by the user running careerplan"
+        )
+    return (
+        f"the database {path} is read-only for this user: make it (and its -wal and -shm files) writable by the user "
+        f"running careerplan, e.g. chown that user {path}* && chmod u+rw {path}*"
+    )
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file `url` names if it does not exist yet (a start that fails removes it again), else None."""
+    path = _sqlite_file(url)
+    return path if path is not None and not path.exists() else None
+
+
+def _remove_database_files(path: Path) -> None:
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            (path.parent / name).unlink()
 
 
 def _prepare_schema(db: Database) -> None:

@@ -55,6 +55,7 @@ class Settings:
     holidays: str | None = None  # a canonical calendar code (US, GB-ENG); None: no public holidays
     away_markers: AwayMarkers = DEFAULT_AWAY_MARKERS
     welcome: bool = False  # CAREERPLAN_WELCOME=on: a short welcome DM to joiners and first-time Home visitors
+    health_port: int | None = None  # HEALTH_PORT: Socket Mode's /healthz on 127.0.0.1 (None: not served)
 
     @property
     def socket_mode(self) -> bool:
@@ -111,6 +112,7 @@ class Settings:
             holidays=_parsed(env, "CAREERPLAN_HOLIDAYS", parse_holidays, None),
             away_markers=_parsed(env, "CAREERPLAN_AWAY_STATUSES", parse_away_markers, DEFAULT_AWAY_MARKERS),
             welcome=_on_off(env, "CAREERPLAN_WELCOME", default=False),
+            health_port=_int(env, "HEALTH_PORT", 0, 0, 65535) if _optional(env, "HEALTH_PORT") else None,
         )
 
 

@@ -22,7 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError, StatementError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -183,6 +183,20 @@ class Database:
 
     def is_at_head(self) -> bool:
         return self.current_revision() == head_revision()
+
+    def answers(self) -> bool:
+        """Whether the database takes a unit of work now: PostgreSQL answers `SELECT 1`; a SQLite file gives its
+        write lock (what a save needs; readers would go on while another process holds it)."""
+        try:
+            with self.engine.connect() as connection:
+                if is_sqlite(self.url):
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                    connection.exec_driver_sql("ROLLBACK")
+                else:
+                    connection.exec_driver_sql("SELECT 1")
+        except (SQLAlchemyError, OSError):
+            return False
+        return True
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -239,6 +239,7 @@ class Sweep:
         self.tz_lookups_per_pass = tz_lookups_per_pass
         self.delivery_batch = delivery_batch
         self._stopping = threading.Event()
+        self.log_report = True  # each pass's report in the log (`sweep --once` prints it instead)
         self._services: Services | None = None  # built the first time someone is found to have left
 
     def stop(self) -> None:
@@ -254,7 +255,7 @@ class Sweep:
         with self.db.session() as session:  # abandoned wizards' drafts: their words go after two days
             plan_store.purge_old_drafts(session, now)
         report = tally.report()
-        if report != SweepReport():
+        if self.log_report and report != SweepReport():
             log.info("sweep: %s", report.line())
         return report
 

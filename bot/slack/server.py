@@ -1,4 +1,9 @@
-"""HTTP mode: Bolt behind waitress, with a /healthz for load balancers and start-up checks."""
+"""HTTP mode: Bolt behind waitress, with a /healthz for load balancers and start-up checks.
+
+/healthz is a readiness check: 200 `{"ok": true}` only while the database takes a unit of work, answered within
+HEALTH_TIMEOUT_SECONDS; 503 `{"ok": false}` otherwise. Socket Mode serves the same /healthz alone
+(`health_app`) on 127.0.0.1:HEALTH_PORT when that is set.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import hmac
 import io
 import json
 import logging
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -21,8 +28,58 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
+    from storage.db import Database
+
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+HEALTH_TIMEOUT_SECONDS = 2.0
+
+
+class Readiness:
+    """`ready()` for /healthz: whether `db` answers (Database.answers) within `timeout` seconds. One check runs at a
+    time: while one is still waiting on the database, the next probe is told "not ready" at once."""
+
+    def __init__(self, db: Database, timeout: float = HEALTH_TIMEOUT_SECONDS) -> None:
+        self._db = db
+        self._timeout = timeout
+        self._checking = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="careerplan-healthz")
+
+    def __call__(self) -> bool:
+        if not self._checking.acquire(blocking=False):
+            return False
+        future = self._executor.submit(self._db.answers)
+        future.add_done_callback(lambda _done: self._checking.release())
+        try:
+            return future.result(timeout=self._timeout)
+        except TimeoutError:
+            return False
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _health(ready: Callable[[], bool], start_response: StartResponse) -> Iterable[bytes]:
+    ok = ready()
+    body = json.dumps({"ok": ok}).encode()
+    start_response(
+        "200 OK" if ok else "503 Service Unavailable",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")],
+    )
+    return [body]
+
+
+def health_app(ready: Callable[[], bool]) -> WSGIApplication:
+    """Only /healthz (Socket Mode's HEALTH_PORT); anything else is a 404."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH:
+            return _health(ready, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")])
+        return [b""]
+
+    return application
+
 
 # The server's limits, in one place (the README's "Run it" sums them up). Waitress reads every request whole on
 # its one I/O thread before a worker sees it, so slow or idle clients cost a socket each, never a thread: what
@@ -65,13 +122,7 @@ def wsgi_app(app: App, ready: Callable[[], bool] = lambda: True) -> WSGIApplicat
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH:
-            ok = ready()
-            body = json.dumps({"ok": ok}).encode()
-            start_response(
-                "200 OK" if ok else "503 Service Unavailable",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
+            return _health(ready, start_response)
         return _checked(slack, secret, environ, start_response)
 
     secret = app._signing_secret  # the secret Bolt itself verifies with
@@ -188,10 +239,11 @@ def make_server(
     threads: int = THREADS,
     read_timeout: float = READ_TIMEOUT,
     map: dict[int, Any] | None = None,  # waitress' own name for its socket map
+    ready: Callable[[], bool] = lambda: True,
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server for the app with the limits above; port 0 picks a free port (see `.effective_port`)."""
     server = create_server(
-        wsgi_app(app),
+        wsgi_app(app, ready),
         map=map,
         host=host,
         port=port,
@@ -209,3 +261,8 @@ def make_server(
     for each in servers if isinstance(server, MultiSocketServer) else [server]:
         _close_slow_requests(each, read_timeout)
     return server
+
+
+def make_health_server(ready: Callable[[], bool], port: int) -> BaseWSGIServer | MultiSocketServer:
+    """Socket Mode's /healthz alone, on 127.0.0.1:`port` (0 picks a free one)."""
+    return create_server(health_app(ready), host="127.0.0.1", port=port, threads=2, ident="careerplan")

@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,6 +24,7 @@ import pytest
 from slack_bolt import App
 from sqlalchemy import select
 
+from bot.cli import IMPORT_SETTINGS, PURGE_SETTINGS, SWEEP_SETTINGS
 from bot.jobs import sweep as sweep_module
 from storage import people
 from storage.db import Database, head_revision, is_sqlite
@@ -144,6 +146,58 @@ def test_each_command_explains_itself(cli: InProcess, tmp_path: Path, argv: list
         assert words in text
 
 
+def test_version_is_the_installed_release(cli: InProcess, tmp_path: Path) -> None:
+    done = cli(["--version"], clean_env(), tmp_path)
+    assert (done.returncode, done.stdout.strip()) == (0, f"careerplan {version('careerplan')}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "does", "reads"),
+    [
+        (
+            ["run"],
+            "Run the bot",
+            [
+                "SLACK_BOT_TOKEN",
+                "SLACK_APP_TOKEN",
+                "SLACK_SIGNING_SECRET",
+                "HOST",
+                "PORT",
+                "HEALTH_PORT",
+                "DATABASE_URL",
+                "SLACK_API_URL",
+                "LOG_LEVEL",
+                "CAREERPLAN_*",
+            ],
+        ),
+        (["db"], "Manage the database", ["DATABASE_URL"]),
+        (["db", "upgrade"], "Apply the migrations", ["DATABASE_URL"]),
+        (["db", "current"], "Show the database's migration revision", ["DATABASE_URL"]),
+        (["import-managers"], "Import reporting lines", list(IMPORT_SETTINGS)),
+        (["sweep"], "send the nudges owed", [*SWEEP_SETTINGS, "CAREERPLAN_*"]),
+        (["purge-departed"], "Erase every answer", ["DATABASE_URL"]),
+        (["purge-workspace"], "Erase a workspace", list(PURGE_SETTINGS)),
+    ],
+)
+def test_every_command_says_what_it_does_and_what_it_reads(
+    cli: InProcess, tmp_path: Path, argv: list[str], does: str, reads: list[str]
+) -> None:
+    done = cli([*argv, "--help"], clean_env(), tmp_path)
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    assert does in text
+    said = text.split("Reads ", 1)[1]
+    for name in reads:
+        assert name in said, f"{' '.join(argv)} --help does not say it reads {name}"
+
+
+def test_run_help_explains_both_modes_and_how_it_stops(cli: InProcess, tmp_path: Path) -> None:
+    text = " ".join(cli(["run", "--help"], clean_env(), tmp_path).stdout.split())
+    for words in ("Socket Mode when SLACK_APP_TOKEN", "HTTP otherwise", "/healthz", "SIGTERM stops it cleanly"):
+        assert words in text
+
+
 @pytest.mark.parametrize(
     ("argv", "stdout", "stderr"),
     [
@@ -234,7 +288,8 @@ def test_run_says_when_its_port_is_taken(cli: InProcess, tmp_path: Path) -> None
         done = cli(["run"], env, tmp_path)
     assert done.returncode == 1
     assert (
-        done.stderr.strip().splitlines()[-1] == f"careerplan: cannot listen on 127.0.0.1:{port}: Address already in use"
+        done.stderr.strip().splitlines()[-1]
+        == f"careerplan: cannot listen on 127.0.0.1:{port}: Address already in use (choose another PORT)"
     )
     assert done.stdout == ""
 
@@ -468,6 +523,7 @@ def test_one_pass_prints_its_report_and_the_manager_gets_the_dm(
     assert code == 0, err
     assert out.splitlines() == ["enqueued 2, sent 2, retried 0, failed 0, waiting outside working hours 0"]
     assert "Traceback" not in err
+    assert "enqueued" not in err  # the summary once, on stdout: not again in the log on the same terminal
     (to_manager,) = admin.slack.messages_to("U0M000")
     assert "<@U0R000> is new to your team" in to_manager.params["text"]
     assert len(admin.slack.messages_to("U0R000")) == 1
