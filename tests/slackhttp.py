@@ -445,3 +445,47 @@ def load_fixture(relative: str) -> Any:
             return json.load(f)
     with path.open(encoding="utf-8", newline="") as f:
         return f.read()
+
+
+# A click in a DM the bot sent, built from Slack's own captured payload.
+MESSAGE_BUTTON = "block_actions/block_actions_channel_message_button_real_capture_spotbot2.json"
+SENT_TS = "1700000123.000100"
+
+
+def slack_people(payload: dict[str, Any], user: str, team: str) -> None:
+    """Make a captured payload `user`'s, of `team`, sent to our app."""
+    payload["team"] = {"id": team, "domain": "fake"}
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team}
+    payload["api_app_id"] = APP_ID
+
+
+def message_click(
+    message: tuple[str, list[dict[str, Any]]],
+    action_id: str,
+    *,
+    user: str,
+    value: str | None = None,
+    team: str = TEAM_ID,
+    ts: str = SENT_TS,
+) -> dict[str, Any]:
+    """`user` clicks `action_id` in a DM the bot sent (`value` as the button holds it unless tampered)."""
+    text, blocks = message
+    payload: dict[str, Any] = copy.deepcopy(load_fixture(MESSAGE_BUTTON))
+    slack_people(payload, user, team)
+    channel = "D" + user
+    payload["container"].update(channel_id=channel, message_ts=ts)
+    payload["channel"] = {"id": channel, "name": "directmessage"}
+    payload["message"].update(text=text, ts=ts, bot_id=BOT_ID, blocks=copy.deepcopy(blocks))
+    block_id, element = next(
+        (block["block_id"], element)
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block["elements"]
+        if element["action_id"] == action_id
+    )
+    action = payload["actions"][0]
+    action.update(action_id=action_id, block_id=block_id, text=element["text"], value=element.get("value"))
+    action.pop("style", None)
+    if value is not None:
+        action["value"] = value
+    return payload

@@ -4,7 +4,6 @@ changes nothing: no Slack call, no row written."""
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,36 +18,16 @@ from bot.slack.blocks.nudges import manager_nudge
 from storage.db import Database
 from tests import builders
 from tests.clock import Clock
-from tests.fakeslack import APP_ID, BOT_ID, TEAM_ID, FakeSlack
+from tests.fakeslack import FakeSlack
 from tests.outage import snapshot
 from tests.slackbot import BOSS, EMPLOYEE, running_bot
-from tests.slackhttp import load_fixture
-
-MESSAGE_BUTTON = "block_actions/block_actions_channel_message_button_real_capture_spotbot2.json"
-SENT_TS = "1700000123.000100"
+from tests.slackhttp import SENT_TS, message_click
 
 
 def url_button_click(text: str, blocks: list[dict[str, Any]], action_id: str, user: str) -> dict[str, Any]:
     """Slack's real message-button payload, for a url button of the DM (such a click carries no value)."""
-    payload: dict[str, Any] = copy.deepcopy(load_fixture(MESSAGE_BUTTON))
-    payload["team"] = {"id": TEAM_ID, "domain": "fake"}
-    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
-    payload["api_app_id"] = APP_ID
-    channel = "D" + user
-    payload["container"].update(channel_id=channel, message_ts=SENT_TS)
-    payload["channel"] = {"id": channel, "name": "directmessage"}
-    payload["message"].update(text=text, ts=SENT_TS, bot_id=BOT_ID, blocks=copy.deepcopy(blocks))
-    block_id, element = next(
-        (block["block_id"], element)
-        for block in blocks
-        if block.get("type") == "actions"
-        for element in block["elements"]
-        if element["action_id"] == action_id
-    )
-    action = payload["actions"][0]
-    action.update(action_id=action_id, block_id=block_id, text=element["text"])
-    action.pop("value", None)
-    action.pop("style", None)
+    payload = message_click((text, blocks), action_id, user=user)
+    payload["actions"][0].pop("value", None)
     return payload
 
 

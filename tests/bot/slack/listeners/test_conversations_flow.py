@@ -23,14 +23,12 @@ from bot.slack import ids
 from bot.slack.blocks.nudges import experiments_ended, manager_nudge
 from storage.models import Conversation, Experiment, Nudge, ReportingLine
 from tests import builders
-from tests.fakeslack import APP_ID, BOT_ID, TEAM_ID, Call
+from tests.fakeslack import TEAM_ID, Call
 from tests.slackbot import BOSS, EMPLOYEE, STRANGER, Bot, Modal, after, calls, dms_to, make_manager, say
-from tests.slackhttp import load_fixture
+from tests.slackhttp import SENT_TS, load_fixture, message_click, slack_people
 
 FORMER = "U0FORMER"
-MESSAGE_BUTTON = "block_actions/block_actions_channel_message_button_real_capture_spotbot2.json"
 HOME_BUTTON = "block_actions/block_actions_home_tab_button_java_bolt_real_payload.json"
-SENT_TS = "1700000123.000100"
 
 Blocks = list[dict[str, Any]]
 
@@ -38,47 +36,9 @@ Blocks = list[dict[str, Any]]
 # --- Slack's real payloads, with our ids in ---------------------------------------------------------
 
 
-def _people(payload: dict[str, Any], user: str, team: str) -> None:
-    payload["team"] = {"id": team, "domain": "fake"}
-    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team}
-    payload["api_app_id"] = APP_ID
-
-
-def message_click(
-    message: tuple[str, Blocks],
-    action_id: str,
-    *,
-    user: str,
-    value: str | None = None,
-    team: str = TEAM_ID,
-    ts: str = SENT_TS,
-) -> dict[str, Any]:
-    """`user` clicks `action_id` in a DM the bot sent (`value` as the button holds it unless tampered)."""
-    text, blocks = message
-    payload: dict[str, Any] = copy.deepcopy(load_fixture(MESSAGE_BUTTON))
-    _people(payload, user, team)
-    channel = "D" + user
-    payload["container"].update(channel_id=channel, message_ts=ts)
-    payload["channel"] = {"id": channel, "name": "directmessage"}
-    payload["message"].update(text=text, ts=ts, bot_id=BOT_ID, blocks=copy.deepcopy(blocks))
-    block_id, element = next(
-        (block["block_id"], element)
-        for block in blocks
-        if block.get("type") == "actions"
-        for element in block["elements"]
-        if element["action_id"] == action_id
-    )
-    action = payload["actions"][0]
-    action.update(action_id=action_id, block_id=block_id, text=element["text"], value=element.get("value"))
-    action.pop("style", None)
-    if value is not None:
-        action["value"] = value
-    return payload
-
-
 def home_click(action_id: str, value: str, *, user: str) -> dict[str, Any]:
     payload: dict[str, Any] = copy.deepcopy(load_fixture(HOME_BUTTON))
-    _people(payload, user, TEAM_ID)
+    slack_people(payload, user, TEAM_ID)
     payload["actions"][0].update(action_id=action_id, value=value)
     return payload
 
