@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -134,6 +135,14 @@ Show the database's migration revision and whether `careerplan db upgrade` is ne
 a SQLite file that does not exist is not created. Reads DATABASE_URL."""
 
 
+DB_BACKUP_DESCRIPTION = """\
+Copy the SQLite database named by DATABASE_URL into FILE, a new file readable by its owner only, using SQLite's
+online backup: the copy is consistent even while `careerplan run` serves and sweeps. It never overwrites a file.
+For PostgreSQL, use pg_dump. Restore by stopping the bot and putting the copy in place of the database file.
+
+Reads DATABASE_URL."""
+
+
 class StartupError(Exception):
     """Start-up cannot go on; str(exc) is the one line the admin sees."""
 
@@ -177,6 +186,11 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser(
         "current", help="show the database's migration revision", description=DB_CURRENT_DESCRIPTION
     ).set_defaults(handler=_db_current)
+    backup = db_commands.add_parser(
+        "backup", help="copy a SQLite database into a new file, while the bot runs", description=DB_BACKUP_DESCRIPTION
+    )
+    backup.add_argument("file", metavar="FILE", type=Path, help="the new file (it must not exist yet)")
+    backup.set_defaults(handler=_db_backup)
     imports = commands.add_parser(
         "import-managers",
         help="import reporting lines from HR's CSV file (report, manager, start_date, cadence_months)",
@@ -496,6 +510,31 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
         print(f"Database {_safe(db.url)} is up to date (revision {after}).")
     else:
         print(f"Database {_safe(db.url)} upgraded from {before or 'empty'} to {after}.")
+    return 0
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    url = database_url()
+    if not is_sqlite(url):
+        raise StartupError(
+            f"{_safe(url)} is a PostgreSQL database: back it up with pg_dump, e.g. `pg_dump -Fc -f careerplan.dump "
+            "DBNAME` (and keep the dump readable by its owner only)"
+        )
+    source = _sqlite_file(url)
+    if source is not None and not source.exists():
+        raise StartupError(f"there is no database at {_safe(url)} to back up (check DATABASE_URL)")
+    db = _open_database(url, writable=False)
+    try:
+        size = db.backup_to(args.file)
+    except FileExistsError:
+        raise StartupError(f"{args.file} exists already: choose a new file name (a backup never overwrites)") from None
+    except OSError as exc:
+        raise StartupError(f"cannot write {args.file}: {exc.strerror or exc}") from None
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        raise StartupError(f"the backup failed: {_reason(exc)}") from None
+    finally:
+        db.dispose()
+    print(f"Backed up {_safe(db.url)} to {args.file} ({size:,} bytes, readable by you only).")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -197,6 +198,31 @@ class Database:
         except (SQLAlchemyError, OSError):
             return False
         return True
+
+    def backup_to(self, path: Path) -> int:
+        """Copy a SQLite database, consistently and while the bot runs (SQLite's online backup API), into a new
+        file at `path` readable by its owner only (it holds everyone's answers). Returns its size in bytes.
+        Raises FileExistsError if `path` exists, and ValueError for a database that is not SQLite."""
+        if not is_sqlite(self.url):
+            raise ValueError("only SQLite databases are copied this way")
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never overwrite a file
+        os.close(descriptor)
+        try:
+            target = sqlite3.connect(path)
+            try:
+                raw = self.engine.raw_connection()
+                try:
+                    source = raw.driver_connection
+                    assert isinstance(source, sqlite3.Connection)
+                    source.backup(target)
+                finally:
+                    raw.close()
+            finally:
+                target.close()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path.stat().st_size
 
     def dispose(self) -> None:
         self.engine.dispose()

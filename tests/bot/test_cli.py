@@ -758,3 +758,40 @@ def test_purge_departed_needs_a_whole_number_of_days(cli: InProcess, tmp_path: P
     done = cli(["purge-departed", "--days", days], clean_env(), tmp_path)
     assert done.returncode == 2
     assert "--days: must be a whole number of days" in done.stderr
+
+
+# --- careerplan db backup ------------------------------------------------------------------------------------------
+
+
+def test_db_backup_copies_everything_into_a_new_private_file_and_never_overwrites(
+    cli: InProcess, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'careerplan.db'}"
+    db = Database(url)
+    db.upgrade()
+    with db.session() as session:
+        builders.plan_version(session, "U0ANA", builders.a_plan("Run the coffee guild"))
+    copy = tmp_path / "backup.db"
+    env = clean_env(DATABASE_URL=url)
+    done = cli(["db", "backup", str(copy)], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Backed up sqlite:///{tmp_path / 'careerplan.db'} to {copy} (")
+    assert copy.stat().st_mode & 0o777 == 0o600
+    restored = Database(f"sqlite:///{copy}")
+    with restored.session() as session:
+        assert list(session.scalars(select(PlanVersion.goal_text))) == ["Run the coffee guild"]
+    restored.dispose()
+    again = cli(["db", "backup", str(copy)], env, tmp_path)
+    assert again.returncode == 1
+    assert "exists already: choose a new file name" in again.stderr
+    db.dispose()
+
+
+def test_db_backup_of_postgresql_says_to_use_pg_dump_and_of_nothing_says_so(cli: InProcess, tmp_path: Path) -> None:
+    pg = cli(["db", "backup", str(tmp_path / "x.db")], clean_env(DATABASE_URL="postgresql://u@127.0.0.1/db"), tmp_path)
+    assert pg.returncode == 1 and "back it up with pg_dump" in pg.stderr
+    missing = cli(
+        ["db", "backup", str(tmp_path / "x.db")], clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'no.db'}"), tmp_path
+    )
+    assert missing.returncode == 1 and "there is no database at" in missing.stderr
+    assert not (tmp_path / "x.db").exists() and not (tmp_path / "no.db").exists()
