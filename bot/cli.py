@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -42,7 +43,14 @@ _T = TypeVar("_T")
 
 # What `import-managers` reads from the environment: it serves no requests from Slack, so it needs no
 # signing secret, app token or port, and a bad value of those must not stop an import.
-IMPORT_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_API_URL", "DATABASE_URL", "CAREERPLAN_CADENCE_MONTHS", "LOG_LEVEL")
+IMPORT_SETTINGS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "CAREERPLAN_CADENCE_MONTHS",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+)
 # Exit statuses of `import-managers`: 1 is kept for "some rows rejected, the rest imported".
 IMPORT_REJECTED_ROWS = 1
 IMPORT_NOTHING_IMPORTED = 2
@@ -66,7 +74,8 @@ keep their lines. A report whose manager changes has the old line ended. Rows th
 (unknown e-mail, self-management, a cycle such as A → B → A, a bad date or cadence, a report given two
 managers) are listed with the reason; the other rows are imported, all in one transaction.
 
-Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL, CAREERPLAN_CADENCE_MONTHS and LOG_LEVEL from the environment."""
+Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL, CAREERPLAN_CADENCE_MONTHS, LOG_LEVEL and LOG_FORMAT from the
+environment."""
 
 IMPORT_EPILOG = """\
 exit status:
@@ -76,14 +85,14 @@ exit status:
 
 
 # What `sweep --once` reads: like import-managers, it serves no requests, so it needs no signing secret or port.
-SWEEP_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_API_URL", "DATABASE_URL", "LOG_LEVEL")
+SWEEP_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_API_URL", "DATABASE_URL", "LOG_LEVEL", "LOG_FORMAT")
 SWEEP_DESCRIPTION = """\
 Look for career conversations that are due and ended experiments, and send the nudges owed, each in its
 recipient's working hours (CAREERPLAN_WORKING_HOURS in their own Slack time zone). `careerplan run` does
 this by itself every CAREERPLAN_SWEEP_MINUTES; run `careerplan sweep --once` for a single pass, e.g. from
 cron when the bot runs elsewhere. Passes running at the same time never send a nudge twice.
 
-Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL, LOG_LEVEL and the CAREERPLAN_* settings."""
+Reads SLACK_BOT_TOKEN, SLACK_API_URL, DATABASE_URL, LOG_LEVEL, LOG_FORMAT and the CAREERPLAN_* settings."""
 
 
 PURGE_DEPARTED_DESCRIPTION = """\
@@ -120,7 +129,7 @@ Modes:
 Ctrl-C or SIGTERM stops it cleanly (requests and the reminder being sent finish first), exit status 0.
 
 Reads SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, HOST, PORT, HEALTH_PORT, DATABASE_URL,
-SLACK_API_URL, LOG_LEVEL and the CAREERPLAN_* settings (see README.md)."""
+SLACK_API_URL, LOG_LEVEL, LOG_FORMAT and the CAREERPLAN_* settings (see README.md)."""
 
 DB_DESCRIPTION = """\
 Manage the database: `upgrade` applies the migrations this release needs (run it before starting a new
@@ -252,7 +261,7 @@ def _days(raw: str) -> int:
 
 def _run(_args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("careerplan")
     with _sigterm_as_ctrl_c(log):
         return _serve(settings, log)
@@ -459,7 +468,7 @@ def _sweep(args: argparse.Namespace) -> int:
         name: value for name, value in os.environ.items() if name in SWEEP_SETTINGS or name.startswith("CAREERPLAN_")
     }
     settings = Settings.from_env({**env, "SLACK_SIGNING_SECRET": "unused by sweep"})
-    _configure_logging(settings.log_level)
+    _configure_logging(settings.log_level, settings.log_format)
     db = _open_database(settings.database_url)
     try:
         _prepare_schema(db)
@@ -573,7 +582,7 @@ def _import(path: Path, *, dry_run: bool) -> int:
 
     env = {name: os.environ[name] for name in IMPORT_SETTINGS if name in os.environ}
     settings = Settings.from_env({**env, "SLACK_SIGNING_SECRET": "unused by import-managers"})
-    _configure_logging(settings.log_level)
+    _configure_logging(settings.log_level, settings.log_format)
     rows = read_csv(path)  # a bad file stops here, before the database or Slack is touched
     db = _open_database(settings.database_url)
     try:
@@ -773,8 +782,29 @@ def _current(db: Database) -> str | None:
         raise StartupError(f"cannot read the database {_safe(db.url)}: {_reason(exc)}") from None
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+class _JsonLines(logging.Formatter):
+    """LOG_FORMAT=json: one JSON object a line (time, level, logger, message, and the error if any), for log
+    collectors. The same records as the text format: ids, never answers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _configure_logging(level: str, log_format: str = "text") -> None:
+    if log_format == "json":
+        handler = logging.StreamHandler()
+        handler.setFormatter(_JsonLines())
+        logging.basicConfig(level=level, handlers=[handler])
+    else:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Bolt and the SDK log whole request and response bodies (people's answers) and headers (the bot token) at
     # DEBUG: they never go below INFO, whatever LOG_LEVEL says; careerplan's own DEBUG lines carry ids only.
     quiet = logging.INFO if level == "DEBUG" else logging.WARNING

@@ -56,6 +56,7 @@ class Settings:
     away_markers: AwayMarkers = DEFAULT_AWAY_MARKERS
     welcome: bool = False  # CAREERPLAN_WELCOME=on: a short welcome DM to joiners and first-time Home visitors
     health_port: int | None = None  # HEALTH_PORT: Socket Mode's /healthz on 127.0.0.1 (None: not served)
+    log_format: str = "text"  # LOG_FORMAT: "text" lines, or "json", one object a line (for log collectors)
 
     @property
     def socket_mode(self) -> bool:
@@ -107,6 +108,7 @@ class Settings:
             work_start=work_start,
             work_end=work_end,
             log_level=_log_level(env),
+            log_format=log_format(env),
             sweep_minutes=_int(env, "CAREERPLAN_SWEEP_MINUTES", 5, 1, 60),
             work_days=_parsed(env, "CAREERPLAN_WORK_DAYS", parse_work_days, MONDAY_TO_FRIDAY),
             holidays=_parsed(env, "CAREERPLAN_HOLIDAYS", parse_holidays, None),
@@ -173,6 +175,15 @@ def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], Parsed], d
         return parse(raw)
     except UnreadableSetting as unreadable:
         raise SettingsError(f"{name} {unreadable.problem}") from None
+
+
+def log_format(env: Mapping[str, str] | None = None) -> str:
+    """LOG_FORMAT: "text" (the default) or "json"."""
+    env = os.environ if env is None else env
+    chosen = (_optional(env, "LOG_FORMAT") or "text").lower()
+    if chosen not in {"text", "json"}:
+        raise SettingsError(f"LOG_FORMAT must be text or json, not {chosen!r}")
+    return chosen
 
 
 def _log_level(env: Mapping[str, str]) -> str:

@@ -226,6 +226,7 @@ def test_a_missing_or_wrong_token_gets_one_line_that_names_it(env: dict[str, str
         ("CAREERPLAN_WORKING_HOURS", "09:00-09:00", HOURS + "'09:00-09:00' (the start must come before the end)"),
         ("CAREERPLAN_WELCOME", "yes", "CAREERPLAN_WELCOME must be on or off, not 'yes'"),
         ("CAREERPLAN_WELCOME", "1", "CAREERPLAN_WELCOME must be on or off, not '1'"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT must be text or json, not 'xml'"),
         ("LOG_LEVEL", "verbose", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'VERBOSE'"),
         ("LOG_LEVEL", "CRITICAL", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'CRITICAL'"),
         ("LOG_LEVEL", "10", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not '10'"),

@@ -5,6 +5,7 @@ tested in process, in tests/bot/test_cli.py."""
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,3 +111,16 @@ def test_at_debug_level_the_log_holds_no_answer_and_no_token(tmp_path: Path, clo
     assert "plan saved for T0FAKE/U0EMPLOYEE" in log  # the bot did log, by id
     for secret in (goal, step, gap, "xoxb-e2e", SECRET):
         assert secret not in log
+
+
+def test_log_format_json_writes_one_object_a_line(tmp_path: Path, clock: Clock) -> None:
+    with bot_process(tmp_path, clock, LOG_FORMAT="json") as bot:
+        walk_wizard(bot.open_wizard(), "Become the wizard of Zzyzx")
+    entries = [json.loads(line) for line in (tmp_path / "bot.log").read_text().splitlines()]
+    assert entries and all({"time", "level", "logger", "message"} <= set(entry) for entry in entries)
+    assert {
+        "level": "INFO",
+        "logger": "careerplan",
+        "message": "plan saved for T0FAKE/U0EMPLOYEE (version 1)",
+    }.items() <= next(entry for entry in entries if entry["message"].startswith("plan saved")).items()
+    assert "Zzyzx" not in str(entries)
