@@ -26,15 +26,25 @@ def serving(app: App) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{cast(Any, server).effective_port}"
     finally:
-        try:
-            # Ask the server's own loop to close its sockets (waitress' loop is not thread-safe).
-            cast(Any, server).trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
-        except OSError:
-            # The loop's wake-up pipe is already gone (seen once in CI): close the sockets from here.
-            wasyncore.close_all(sockets)
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown(timeout=5)
+        stop_serving(server, thread, sockets)
         wait_for_listeners(app)
+
+
+def stop_serving(server: Any, thread: threading.Thread, sockets: dict[int, Any]) -> None:
+    """Close a waitress server served on `thread` with its socket map `sockets`, and wait for it."""
+    try:
+        # Ask the server's own loop to close its sockets (waitress' loop is not thread-safe).
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
+    except OSError:
+        # The loop's wake-up pipe is already gone (seen in CI, under load): its descriptors' numbers may belong to
+        # someone else by now, so they are left alone; the server's own sockets are closed from here.
+        for dispatcher in list(sockets.values()):
+            if dispatcher is server.trigger:
+                dispatcher.del_channel()
+            else:
+                dispatcher.close()
+    thread.join(timeout=5)
+    server.task_dispatcher.shutdown(timeout=5)
 
 
 def wait_for_listeners(app: App) -> None:

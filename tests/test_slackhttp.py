@@ -10,16 +10,16 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.signature import Clock, SignatureVerifier
-from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
+from tests.botserver import stop_serving
 from tests.fakeslack import FakeSlack
 from tests.slackhttp import (
     FIXTURES_DIR,
@@ -224,10 +224,7 @@ def bolt_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[BoltServer]:
         try:
             yield BoltServer(f"http://127.0.0.1:{server.getsockname()[1]}/slack/events", fake, received)
         finally:
-            # Close every socket from inside the loop thread so waitress' select() wakes at once.
-            cast(Any, server).trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
-            thread.join(timeout=5)
-            server.task_dispatcher.shutdown(timeout=5)
+            stop_serving(server, thread, sockets)
             assert not thread.is_alive()
 
 
