@@ -51,13 +51,12 @@ from typing import IO, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.seed import SPAN, Org, bench_database, seed
+from bench.seed import SECRET, SPAN, Org, bench_database, bot_env, seed
 from bot.slack import ids
 from tests.fakeslack import Call, FakeResponse, FakeSlack
 from tests.slackhttp import HttpResult, SlackSender, app_home_opened, view_submission
 from tests.slackstate import state_from_initial
 
-SECRET = "bench-secret"
 POSTGRES_ENV = "CAREERPLAN_TEST_POSTGRES_URL"
 WARM_UP = 20  # unmeasured requests to each server before the figures start
 SLACK_CALL_TIMEOUT = 10.0  # seconds to wait for the Slack call a request causes
@@ -320,17 +319,12 @@ def run(args: argparse.Namespace, backend: str, postgres_url: str | None) -> Non
         seeding = time.perf_counter() - started
         db.dispose()
         with TimedSlack() as slack:
-            env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERPLAN_"))},
-                "SLACK_BOT_TOKEN": "xoxb-bench",
-                "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_API_URL": slack.url,
-                "DATABASE_URL": url,
-                "HOST": "127.0.0.1",
-                "PORT": "0",
-                "LOG_LEVEL": "INFO",
-                "CAREERPLAN_SWEEP_MINUTES": "60",  # the start-up sweep only, during the measurements
-            }
+            env = bot_env(
+                slack.url,
+                url,
+                LOG_LEVEL="INFO",
+                CAREERPLAN_SWEEP_MINUTES="60",  # the start-up sweep only, during the measurements
+            )
             careerplan = [str(Path(sys.executable).with_name("careerplan")), "run"]
             bare_bolt = [sys.executable, str(Path(__file__).with_name("bare_bolt.py"))]
             with (

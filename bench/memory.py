@@ -12,7 +12,6 @@ after the commands, and the peak (VmHWM) over the whole run, read from /proc. Fi
 from __future__ import annotations
 
 import argparse
-import os
 import queue
 import subprocess
 import sys
@@ -24,11 +23,10 @@ from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.seed import MONDAY_10AM_NEW_YORK, bench_database, seed, slack_id
+from bench.seed import MONDAY_10AM_NEW_YORK, SECRET, bench_database, bot_env, seed, slack_id
 from tests.fakeslack import FakeSlack
 from tests.slackhttp import SlackSender
 
-SECRET = "bench-secret"
 COMMANDS = 200
 # `careerplan run`, with bot.usecases.plans.utc_now pinned before the CLI is imported.
 PINNED_RUN = """\
@@ -67,16 +65,11 @@ def measure(size: int) -> str:
         org = seed(db, size)
         db.dispose()
         with FakeSlack() as slack:
-            env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERPLAN_"))},
-                "SLACK_BOT_TOKEN": "xoxb-bench",
-                "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_API_URL": slack.url,
-                "DATABASE_URL": url,
-                "HOST": "127.0.0.1",
-                "PORT": "0",
-                "LOG_LEVEL": "INFO",
-            }
+            env = bot_env(
+                slack.url,
+                url,
+                LOG_LEVEL="INFO",
+            )
             command = [sys.executable, "-c", PINNED_RUN, MONDAY_10AM_NEW_YORK.isoformat()]
             bot = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             try:

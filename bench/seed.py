@@ -13,6 +13,7 @@ the first pass "today" finds exactly the day's due reminders, as in production.
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -328,3 +329,22 @@ def bench_database(backend: str, folder: str, postgres_url: str | None) -> Itera
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+SECRET = "bench-secret"  # the signing secret of the bot a benchmark starts
+
+
+def bot_env(slack_url: str, database_url: str, **settings: str) -> dict[str, str]:
+    """The environment `careerplan run` gets in a benchmark: this one without careerplan's or Slack's settings,
+    plus the fake Slack, the database, HTTP mode on a free port of 127.0.0.1, and `settings`."""
+    kept = {name: value for name, value in os.environ.items() if not name.startswith(("SLACK_", "CAREERPLAN_"))}
+    return {
+        **kept,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack_url,
+        "DATABASE_URL": database_url,
+        "HOST": "127.0.0.1",
+        "PORT": "0",
+        **settings,
+    }

@@ -12,26 +12,20 @@ pass/fail: a command that fails or times out is printed as such.
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.seed import bench_database
+from bench.seed import SECRET, bench_database, bot_env
 from tests.fakeslack import FakeSlack
-from tests.slackhttp import SlackSender
-
-SECRET = "bench-secret"
+from tests.slackhttp import SlackSender, open_connections
 
 
 def rss_kb(pid: int, field: str = "VmRSS") -> int | None:
@@ -65,41 +59,6 @@ def commands(send: SlackSender, count: int) -> str:
     )
 
 
-@contextmanager
-def connections(address: tuple[str, int], count: int, *, trickle: bool) -> Iterator[int]:
-    """`count` open sockets (fewer if the server stops accepting), trickling a header a byte at a time if told."""
-    stop = threading.Event()
-    header = b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slack-Signature: v0=" + b"a" * 4000
-
-    def send_slowly(sock: socket.socket) -> None:
-        for i in range(len(header)):
-            if stop.wait(0.05):
-                return
-            try:
-                sock.sendall(header[i : i + 1])
-            except OSError:
-                return
-
-    with ExitStack() as stack:
-        sockets = []
-        for _ in range(count):
-            try:
-                sock = socket.create_connection(address, timeout=5)
-            except OSError:
-                break
-            stack.callback(sock.close)
-            sockets.append(sock)
-        threads = [threading.Thread(target=send_slowly, args=(s,), daemon=True) for s in sockets] if trickle else []
-        for thread in threads:
-            thread.start()
-        try:
-            yield len(sockets)
-        finally:
-            stop.set()
-            for thread in threads:
-                thread.join(timeout=5)
-
-
 def big_body(address: tuple[str, int], size: int) -> str:
     """Stream a `size`-byte body a MiB at a time; the status line and seconds taken."""
     started = time.perf_counter()
@@ -125,17 +84,12 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, bench_database("sqlite", tmp, None) as (db, url), FakeSlack() as slack:
         db.dispose()
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERPLAN_"))},
-            "SLACK_BOT_TOKEN": "xoxb-bench",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.url,
-            "DATABASE_URL": url,
-            "HOST": "127.0.0.1",
-            "PORT": "0",
-            "LOG_LEVEL": "WARNING",
-            "CAREERPLAN_SWEEP_MINUTES": "60",
-        }
+        env = bot_env(
+            slack.url,
+            url,
+            LOG_LEVEL="WARNING",
+            CAREERPLAN_SWEEP_MINUTES="60",
+        )
         argv = [str(Path(sys.executable).with_name("careerplan")), "run"]
         with (Path(tmp) / "careerplan.log").open("w") as log:
             process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
@@ -151,10 +105,10 @@ def main() -> int:
             send = SlackSender(url_, SECRET)
             commands(send, 3)  # warm up
             print(f"signed /careerplan help, alone: {commands(send, args.commands)}")
-            with connections(address, args.connections, trickle=False) as opened:
-                print(f"... with {opened} idle connections: {commands(send, args.commands)}")
-            with connections(address, args.connections, trickle=True) as opened:
-                print(f"... with {opened} connections trickling headers: {commands(send, args.commands)}")
+            with open_connections(address, args.connections, trickle=False) as opened:
+                print(f"... with {len(opened)} idle connections: {commands(send, args.commands)}")
+            with open_connections(address, args.connections, trickle=True) as opened:
+                print(f"... with {len(opened)} connections trickling headers: {commands(send, args.commands)}")
             print(f"bot VmRSS before the bodies: {rss_kb(process.pid)} kB")
             for n in range(4):
                 print(f"100 MiB body #{n + 1}: {big_body(address, 100 * 1024 * 1024)}")

@@ -14,9 +14,12 @@ import hmac
 import http.client
 import itertools
 import json
+import socket
+import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -489,3 +492,42 @@ def message_click(
     if value is not None:
         action["value"] = value
     return payload
+
+
+# --- hostile clients -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def open_connections(address: tuple[str, int], count: int, *, trickle: bool) -> Iterator[list[socket.socket]]:
+    """`count` open sockets (fewer if the server stops accepting), each trickling a request's headers a byte at a
+    time from a thread if told, never finishing; every socket is closed and every thread joined on the way out."""
+    stop = threading.Event()
+    header = b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slack-Signature: v0=" + b"a" * 4000
+
+    def send_slowly(sock: socket.socket) -> None:
+        for i in range(len(header)):
+            if stop.wait(0.05):
+                return
+            try:
+                sock.sendall(header[i : i + 1])
+            except OSError:
+                return
+
+    with ExitStack() as stack:
+        sockets = []
+        for _ in range(count):
+            try:
+                sock = socket.create_connection(address, timeout=5)
+            except OSError:
+                break
+            stack.callback(sock.close)
+            sockets.append(sock)
+        threads = [threading.Thread(target=send_slowly, args=(s,), daemon=True) for s in sockets] if trickle else []
+        for thread in threads:
+            thread.start()
+        try:
+            yield sockets
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=5)

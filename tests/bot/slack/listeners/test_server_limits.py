@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 
 import pytest
 
 from bot.slack import ids
 from bot.slack.server import MAX_BODY_BYTES
 from tests.slackbot import Bot
-from tests.slackhttp import SlackSender, slack_signature
+from tests.slackhttp import SlackSender, open_connections, slack_signature
 
 SLOWLORIS = 200
 # Generous: Slack itself gives up after 3 s; this only says "answered, not stuck behind the slowloris".
@@ -32,39 +30,6 @@ def host_port(bot: Bot) -> tuple[str, int]:
     return parts.hostname, parts.port
 
 
-@contextmanager
-def slowloris(address: tuple[str, int], count: int) -> Iterator[list[socket.socket]]:
-    """`count` open connections, each sending a request's headers a byte at a time from a thread, and never
-    finishing; every socket is closed and every thread joined on the way out."""
-    stop = threading.Event()
-    sockets: list[socket.socket] = []
-    header = b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slack-Signature: v0=" + b"a" * 4000
-
-    def trickle(sock: socket.socket) -> None:
-        for i in range(len(header)):
-            if stop.wait(0.05):
-                return
-            try:
-                sock.sendall(header[i : i + 1])
-            except OSError:
-                return  # the server closed it
-
-    with ExitStack() as stack:
-        for _ in range(count):
-            sock = socket.create_connection(address, timeout=5)
-            stack.callback(sock.close)
-            sockets.append(sock)
-        threads = [threading.Thread(target=trickle, args=(sock,), daemon=True) for sock in sockets]
-        for thread in threads:
-            thread.start()
-        try:
-            yield sockets
-        finally:
-            stop.set()
-            for thread in threads:
-                thread.join(timeout=5)
-
-
 def help_answered(bot: Bot) -> None:
     send = SlackSender(bot.send.url, bot.send.secret)
     started = time.monotonic()
@@ -75,7 +40,8 @@ def help_answered(bot: Bot) -> None:
 
 
 def test_two_hundred_trickling_connections_leave_a_signed_command_answered(bot: Bot) -> None:
-    with slowloris(host_port(bot), SLOWLORIS):
+    with open_connections(host_port(bot), SLOWLORIS, trickle=True) as opened:
+        assert len(opened) == SLOWLORIS
         help_answered(bot)
         help_answered(bot)
 
