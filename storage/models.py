@@ -119,6 +119,18 @@ class PlanGap(Base):
     description: Mapped[str] = mapped_column(Text)
 
 
+class HandledRequest(Base):
+    """A request from Slack already handled, by its identity (see `storage.requests`): a replay or retry of it
+    changes nothing. Kept for an hour, well past the 5 minutes Slack's signature stays valid."""
+
+    __tablename__ = "handled_requests"
+    __table_args__ = (Index("ix_handled_requests_handled_at", "handled_at"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # a hash: it says nothing of what was sent
+    handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class PlanDraft(Base):
     """What a person has typed in an open wizard, so Back and Next keep it. Deleted on save or close."""
 

@@ -12,13 +12,12 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, literal_column, null, select, true, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome
 from bot.career.conversation import Experiment as ConversationExperiment
 from bot.career.lines import LineStatus
-from storage.db import as_utc
+from storage.db import as_utc, upsert_into
 from storage.models import Experiment, Nudge, Person, ReportingLine
 from storage.workspaces import inactive_teams
 
@@ -582,5 +581,4 @@ def _count(result: Any) -> int:
 
 
 def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_NUDGES)
+    return upsert_into(session, _NUDGES)

@@ -10,10 +10,9 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.db import as_utc
+from storage.db import as_utc, upsert_into
 from storage.models import Person, PlanVersion, Workspace
 
 _PEOPLE = cast(Table, Person.__table__)
@@ -78,9 +77,7 @@ def welcomed_at(session: Session, person_id: int) -> datetime | None:
 def _insert_ignoring_conflict(
     session: Session, model: type[Workspace] | type[Person], values: dict[str, object]
 ) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    session.execute(upsert_into(session, model).values(**values).on_conflict_do_nothing())
 
 
 def mark_deactivated(session: Session, person_id: int, now: datetime) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.career.people import InactiveReason
+from storage import requests
 from storage.db import as_utc
 from storage.models import Conversation, Nudge, Person, PlanVersion, ReflectionEntry, ReportingLine, Workspace
 
@@ -104,6 +105,7 @@ def purge(session: Session, team_id: str) -> Contents | None:
     if held is None:
         return None
     session.execute(delete(_WORKSPACES).where(_WORKSPACES.c.team_id == team_id))
+    requests.forget_workspace(session, team_id)  # no foreign key: a request may come before its workspace row
     return held
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -45,6 +46,15 @@ def stop_serving(server: Any, thread: threading.Thread, sockets: dict[int, Any])
                 dispatcher.close()
     thread.join(timeout=5)
     server.task_dispatcher.shutdown(timeout=5)
+
+
+def let_listeners_finish(app: App) -> None:
+    """Wait for every listener still working after its ack; the app goes on taking requests (on a fresh pool of
+    listener threads, as many as Bolt's)."""
+    done = app.listener_runner.listener_executor
+    done.shutdown(wait=True)
+    workers = getattr(done, "_max_workers", 10)
+    app.listener_runner.listener_executor = ThreadPoolExecutor(max_workers=workers)
 
 
 def wait_for_listeners(app: App) -> None:

@@ -24,7 +24,7 @@ from bot.slack.app import create_app
 from storage import lines as line_store
 from storage.db import Database
 from storage.people import find_person_id
-from tests.botserver import serving, wait_for_listeners
+from tests.botserver import let_listeners_finish, serving, wait_for_listeners
 from tests.clock import Clock
 from tests.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slackhttp import HttpResult, SlackSender, block_action, view_submission
@@ -43,6 +43,12 @@ class Bot:
     db: Database
     clock: Clock
     url: str
+    app: App | None = None
+
+    def settle(self) -> None:
+        """Wait for the listeners still working after their ack, so that what they do shows (a DM, a file)."""
+        if self.app is not None:
+            let_listeners_finish(self.app)
 
     def open_wizard(self, user_id: str = EMPLOYEE) -> Modal:
         before = len(self.slack.calls_to("views.open"))

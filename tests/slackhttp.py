@@ -97,6 +97,7 @@ class SlackSender:
         self._host = parts.hostname
         self._port = parts.port or 80
         self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self._last: tuple[bytes, dict[str, str]] | None = None
 
     def post_raw(
         self,
@@ -118,6 +119,18 @@ class SlackSender:
             "Accept": "application/json,*/*",
             **(headers or {}),
         }
+        self._last = (body, request_headers)
+        return self._post(body, request_headers)
+
+    def replay(self, headers: Mapping[str, str] | None = None, *, via: SlackSender | None = None) -> HttpResult:
+        """Send the last request again, byte for byte with its signature and timestamp (as a replay attack, or
+        Slack retrying an event, would), with `headers` added (e.g. X-Slack-Retry-Num); `via`, to its URL."""
+        if self._last is None:
+            raise AssertionError("nothing was sent yet")
+        body, request_headers = self._last
+        return (via or self)._post(body, {**request_headers, **(headers or {})})
+
+    def _post(self, body: bytes, request_headers: dict[str, str]) -> HttpResult:
         conn = http.client.HTTPConnection(self._host, self._port, timeout=HTTP_TIMEOUT)
         started = time.perf_counter()
         try:
@@ -455,6 +468,13 @@ MESSAGE_BUTTON = "block_actions/block_actions_channel_message_button_real_captur
 SENT_TS = "1700000123.000100"
 
 
+def as_new_event(envelope: dict[str, Any]) -> dict[str, Any]:
+    """A captured envelope as another event: Slack gives each its own `event_id` (its retries keep it)."""
+    n = next(_seq)
+    envelope.update(event_id=f"Ev0FAKE{n:06d}", event_time=1700000000 + n)
+    return envelope
+
+
 def slack_people(payload: dict[str, Any], user: str, team: str) -> None:
     """Make a captured payload `user`'s, of `team`, sent to our app."""
     payload["team"] = {"id": team, "domain": "fake"}
@@ -475,6 +495,7 @@ def message_click(
     text, blocks = message
     payload: dict[str, Any] = copy.deepcopy(load_fixture(MESSAGE_BUTTON))
     slack_people(payload, user, team)
+    payload["trigger_id"] = _trigger_id(next(_seq))  # every click has its own (a replay repeats it)
     channel = "D" + user
     payload["container"].update(channel_id=channel, message_ts=ts)
     payload["channel"] = {"id": channel, "name": "directmessage"}

@@ -54,6 +54,7 @@ from storage import lines as line_store
 from storage import nudges as store
 from storage import people
 from storage import plans as plan_store
+from storage import requests as request_store
 from storage.db import Database
 
 log = logging.getLogger("careerplan.nudges")
@@ -254,6 +255,7 @@ class Sweep:
         self._deliver(now, zones, tally)
         with self.db.session() as session:  # abandoned wizards' drafts: their words go after two days
             plan_store.purge_old_drafts(session, now)
+            request_store.forget_old(session, now)  # handled requests' keys, once no replay can reuse them
         report = tally.report()
         if self.log_report and report != SweepReport():
             log.info("sweep: %s", report.line())

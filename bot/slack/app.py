@@ -20,6 +20,7 @@ from bot.usecases.own_data import OwnData
 from bot.usecases.people import People
 from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
+from bot.usecases.requests import Requests
 from bot.usecases.workspaces import Workspaces
 from storage.db import Database, hide_values, is_unavailable
 
@@ -75,6 +76,7 @@ def build_services(db: Database, settings: Settings, clock: Clock = utc_now) -> 
         people=People(db, clock),
         availability=Availability(db, settings, clock),
         workspaces=Workspaces(db, clock),
+        requests=Requests(db, clock),
         welcome=settings.welcome,
     )
 

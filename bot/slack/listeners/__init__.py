@@ -48,7 +48,8 @@ EVENTS: Table = [*events.EVENTS]
 
 
 def register(app: App, services: Services) -> None:
-    app.use(acting_person(services, app.listener_runner.listener_executor.submit))
+    # The executor is looked up when used: the one Bolt has then (a test may give it a fresh one).
+    app.use(acting_person(services, lambda work: app.listener_runner.listener_executor.submit(work)))
     kinds: list[tuple[Callable[[Any], Callable[[Callable[..., None]], Any]], Table]] = [
         (app.command, COMMANDS),
         (app.action, ACTIONS),

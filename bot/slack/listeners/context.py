@@ -1,12 +1,15 @@
 """What listeners share: the use cases, the middleware that says who is acting, and replying.
 
 `acting_person` runs before every listener: it reads who is acting from Slack's payload (never from a value a
-client sent), refuses a request that names no one, and refuses a modal submitted or clicked by someone it was
-not opened for. Listeners then receive `who` and `services` as Bolt keyword arguments. The workspace events
-(`app_uninstalled`, `tokens_revoked`) name no one: they alone pass without `who`, with `team_id` instead."""
+client sent), refuses a request that names no one, refuses a modal submitted or clicked by someone it was
+not opened for, and lets a request through only the first time (a replay or a retry is acknowledged, unseen).
+Listeners then receive `who` and `services` as Bolt keyword arguments. The workspace events (`app_uninstalled`,
+`tokens_revoked`) name no one: they alone pass without `who`, with `team_id` instead."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -33,6 +36,7 @@ from bot.usecases.own_data import OwnData
 from bot.usecases.people import People
 from bot.usecases.plans import Plans
 from bot.usecases.reflections import Reflections
+from bot.usecases.requests import Requests
 from bot.usecases.workspaces import Workspaces
 
 log = logging.getLogger("careerplan")
@@ -54,6 +58,7 @@ class Services:
     people: People
     availability: Availability
     workspaces: Workspaces
+    requests: Requests
     welcome: bool = False  # CAREERPLAN_WELCOME: joiners and first-time Home visitors get a welcome DM
 
 
@@ -94,6 +99,22 @@ def who_from(body: dict[str, Any]) -> Who | None:
     if isinstance(user_id, str) and user_id and isinstance(team_id, str) and team_id:
         return Who(team_id=team_id, user_id=user_id)
     return None
+
+
+def request_key(body: dict[str, Any]) -> str:
+    """What makes this request itself, the same in a replay or a retry of it and different for anything else a
+    person does: the event's id (Slack's retries keep it); the trigger_id Slack makes for each command, click and
+    submission (a form sent again after a failure has a new one); else the whole payload, which a replay must
+    repeat byte for byte for its signature to hold. Hashed, so the key says nothing of what was sent."""
+    event_id = body.get("event_id")
+    trigger_id = trigger_of(body)
+    if body.get("type") == "event_callback" and isinstance(event_id, str) and event_id:
+        identity = f"event:{event_id}"
+    elif trigger_id is not None:
+        identity = f"trigger:{trigger_id}"
+    else:
+        identity = "payload:" + json.dumps(body, sort_keys=True, default=str)
+    return hashlib.sha256(identity.encode()).hexdigest()
 
 
 def view_of(body: dict[str, Any]) -> dict[str, Any]:
@@ -273,6 +294,8 @@ def acting_person(services: Services, in_background: Callable[[Callable[[], None
     def identify(ack: Ack, body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
         team_id = workspace_event_team(body)
         if team_id is not None:
+            if not _first_time(services, team_id, body):
+                return ack()
             context["team_id"] = team_id
             context["services"] = services
             next()
@@ -283,6 +306,8 @@ def acting_person(services: Services, in_background: Callable[[Callable[[], None
             return _refuse_no_one(ack, body, view)
         if _is_modal(body, view) and not owned_by(view, who):
             return _refuse_not_theirs(ack, body, view, who)
+        if not _first_time(services, who.team_id, body):
+            return ack()
         # Slack sends a person's request only while the app is installed: a workspace marked inactive is back.
         in_background(lambda: _reactivate(services, who.team_id))
         context["who"] = who
@@ -291,6 +316,16 @@ def acting_person(services: Services, in_background: Callable[[Callable[[], None
         return None
 
     return identify
+
+
+def _first_time(services: Services, team_id: str, body: dict[str, Any]) -> bool:
+    """Whether the request is new; a replay or a retry is logged (ids only) and then only acknowledged: its
+    sender learns nothing, and nobody is sent anything again."""
+    if services.requests.first_time(team_id, request_key(body)):
+        return True
+    kind = body.get("type") or ("command" if "command" in body else "request")
+    log.info("%s for %s already handled: a replay or a retry, ignored", str(kind)[:30], team_id[:32])
+    return False
 
 
 def _reactivate(services: Services, team_id: str) -> None:

@@ -29,4 +29,4 @@ def bot(db: Database, clock: Clock, fake_slack: FakeSlack) -> Iterator[Bot]:
     )
     app = create_app(settings, db, clock=clock)
     with serving(app) as url:
-        yield Bot(fake_slack, SlackSender(url + "/slack/events", SECRET), db, clock, url)
+        yield Bot(fake_slack, SlackSender(url + "/slack/events", SECRET), db, clock, url, app)

@@ -68,8 +68,9 @@ def test_a_click_on_a_calendar_link_is_acknowledged_and_changes_nothing(
         result = running.send.interactive(click)
         assert (result.status, result.body) == (200, b"")
         # Without its listener, Bolt would have answered 404 and Slack shown the manager a warning.
-        click["actions"][0]["action_id"] = "careerplan.calendar.unknown"
-        assert running.send.interactive(click).status == 404
+        unknown = url_button_click(text, blocks, action_id, BOSS)
+        unknown["actions"][0]["action_id"] = "careerplan.calendar.unknown"
+        assert running.send.interactive(unknown).status == 404
         assert running.settle() == []
         assert [call.method for call in slack.calls] == started
     assert snapshot(db) == before

@@ -9,11 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from slack_bolt import App
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
@@ -23,7 +21,7 @@ from bot.slack.app import create_app
 from bot.slack.listeners.context import NOT_REACHED_DATABASE, SOMETHING_FAILED
 from bot.usecases.plans import Plans
 from storage.models import PlanVersion, ReportingLine
-from tests.botserver import serving, wait_for_listeners
+from tests.botserver import serving
 from tests.clock import Clock
 from tests.databases import BACKENDS
 from tests.fakeslack import Call, FakeSlack
@@ -43,26 +41,15 @@ def outage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     yield from outage_database(request.param, tmp_path_factory)
 
 
-@dataclass
-class Served(Bot):
-    """The bot on the outage's database (`db` reaches it directly, for the test's checks)."""
-
-    app: App
-
-    def settle(self) -> None:
-        """Wait for the listeners still working after their ack (no request is taken after this)."""
-        wait_for_listeners(self.app)
-
-
 @pytest.fixture
-def bot(outage: Outage, clock: Clock) -> Iterator[Served]:
+def bot(outage: Outage, clock: Clock) -> Iterator[Bot]:
     with FakeSlack() as slack:
         settings = Settings.from_env(
             {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.url}
         )
         app = create_app(settings, outage.db, clock=clock)
         with serving(app) as url:
-            yield Served(slack, SlackSender(url + "/slack/events", SECRET), outage.direct, clock, url, app)
+            yield Bot(slack, SlackSender(url + "/slack/events", SECRET), outage.direct, clock, url, app)
 
 
 def notes_to(slack: FakeSlack, user: str, channel: str | None = None) -> list[str]:
@@ -171,7 +158,7 @@ def test_people_are_told_when_the_database_is_unavailable_and_nothing_is_half_wr
 
 
 def test_a_read_while_postgresql_is_gone_is_answered_and_the_next_one_works(
-    bot: Served, outage: Outage, caplog: pytest.LogCaptureFixture
+    bot: Bot, outage: Outage, caplog: pytest.LogCaptureFixture
 ) -> None:
     if outage.plug is None:
         pytest.skip("SQLite readers are not blocked by a writer's lock (WAL)")

@@ -21,13 +21,15 @@ from tests import builders
 from tests.clock import Clock
 from tests.fakeslack import FakeSlack
 from tests.slackbot import Running, running_bot
-from tests.slackhttp import load_fixture
+from tests.slackhttp import as_new_event, load_fixture
 
 TEAM, PERSON = "T123ABC456", "U1234567"  # as in the fixture
 
 
 def user_change(tz: object, **user: Any) -> dict[str, Any]:
-    envelope: dict[str, Any] = copy.deepcopy(load_fixture("events/user_change_deactivated_slack_doc_shape.json"))
+    envelope: dict[str, Any] = as_new_event(
+        copy.deepcopy(load_fixture("events/user_change_deactivated_slack_doc_shape.json"))
+    )
     envelope["event"]["user"].update({"deleted": False, "tz": tz, **user})
     return envelope
 
@@ -215,7 +217,9 @@ def test_naming_someone_who_left_is_refused_with_the_reason(
 
 
 def status_changed(emoji: str, text: str, expiration: int) -> dict[str, Any]:
-    envelope: dict[str, Any] = copy.deepcopy(load_fixture("events/user_status_changed_vacation_slack_doc_shape.json"))
+    envelope: dict[str, Any] = as_new_event(
+        copy.deepcopy(load_fixture("events/user_status_changed_vacation_slack_doc_shape.json"))
+    )
     envelope["event"]["user"]["profile"].update(
         {"status_emoji": emoji, "status_text": text, "status_expiration": expiration}
     )
@@ -237,7 +241,7 @@ def test_a_vacation_status_holds_reminders_until_it_ends_and_clearing_it_release
     with db.session() as session:
         builders.person(session, PERSON, team=TEAM)
     with FakeSlack() as slack:
-        for _ in range(2):  # a replay keeps the same
+        for _ in range(2):  # the same status, sent again, keeps the same
             with running_bot(db, clock, slack) as bot:
                 send(bot, status_changed(":palm_tree:", "Vacationing", int(back.timestamp())))
             assert away_until_of(db) == back
