@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.career.lines import Line, RequestedBy
 from bot.slack import ids
@@ -37,6 +37,10 @@ MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 BARE_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 ANSWERS = re.compile(f"^({re.escape(ids.ACTION_LINE_CONFIRM)}|{re.escape(ids.ACTION_LINE_DECLINE)})$")
 SHARING = re.compile(f"^({re.escape(ids.ACTION_SHARE)}|{re.escape(ids.ACTION_STOP_SHARING)})$")
+SLACKBOT = "USLACKBOT"
+# users.info runs before the answer Slack waits 3 s for: if Slack is slower, the request goes ahead unchecked.
+PERSON_CHECK_SECONDS = 2
+ITS_ME = "That's me, careerplan: an app can't be anyone's manager or report. Name a person."
 
 
 def named_person(args: list[str]) -> str | None:
@@ -63,8 +67,9 @@ def _request(command: Command, asked_by: RequestedBy, subcommand: str) -> None:
     if other is None:
         command.reply(f"Name the person with an @-mention, like `{ids.COMMAND} {subcommand} @Ana`.")
         return
-    if other == command.bot_user_id:
-        command.reply("That's me, careerplan: an app can't be anyone's manager or report. Name a person.")
+    not_a_person = why_not_a_person(command.client, other, command.bot_user_id)
+    if not_a_person is not None:
+        command.reply(not_a_person)
         return
     outcome = command.services.lines.request(command.who, other, asked_by)
     if isinstance(outcome, Refused):
@@ -72,6 +77,30 @@ def _request(command: Command, asked_by: RequestedBy, subcommand: str) -> None:
         return
     command.reply(asked_text(other))
     deliver_request(command.client, command.services, command.who, outcome)
+
+
+def why_not_a_person(client: WebClient, user_id: str, own_bot: str | None) -> str | None:
+    """Why `user_id` can't be anyone's manager or report, if Slack says it is no person of this workspace: this
+    app, another app's bot, Slackbot, or nobody at all. None if it is a person, or if Slack did not answer in
+    time (a request to a bot then fails at its DM and is withdrawn, as any undeliverable one)."""
+    if user_id == own_bot:
+        return ITS_ME
+    if user_id == SLACKBOT:
+        return "That's Slackbot: only people can be managers or reports in careerplan. Name a person."
+    quick = WebClient(token=client.token, base_url=client.base_url, timeout=PERSON_CHECK_SECONDS)
+    try:
+        user = quick.users_info(user=user_id).get("user")
+    except SlackApiError as exc:
+        if exc.response.get("error") == "user_not_found":
+            return "I can't find that person in this workspace, so I asked no one. Name someone with an @-mention."
+        log.info("users.info for %s failed: %s; the request goes ahead", user_id, exc.response.get("error"))
+        return None
+    except (SlackClientError, OSError) as exc:
+        log.info("users.info for %s failed: %s; the request goes ahead", user_id, type(exc).__name__)
+        return None
+    if isinstance(user, dict) and (user.get("is_bot") is True or user.get("is_workflow_bot") is True):
+        return f"{blocks.m(user_id)} is an app, not a person: only people can be managers or reports. Name a person."
+    return None
 
 
 def asked_text(other: str) -> str:
@@ -98,11 +127,17 @@ def name_manager_clicked(ack: Ack, body: Payload, client: WebClient, who: Who) -
         open_modal(client, who, trigger_id, name_manager_view())
 
 
-def name_manager_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, services: Services) -> None:
+def name_manager_submitted(
+    ack: Ack, body: Payload, client: WebClient, context: BoltContext, who: Who, services: Services
+) -> None:
     """The manager chosen: the same request as `/careerplan manager @name` (they confirm by a DM button)."""
     manager = chosen_manager(state_values(view_of(body)))
     if manager is None:
         ack(response_action="errors", errors={ids.BLOCK_MANAGER: "Choose your manager."})
+        return
+    not_a_person = why_not_a_person(client, manager, context.bot_user_id)
+    if not_a_person is not None:
+        ack(response_action="errors", errors={ids.BLOCK_MANAGER: not_a_person})
         return
     outcome = services.lines.request(who, manager, RequestedBy.REPORT)
     if isinstance(outcome, Refused):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from sqlalchemy import select
 
 from bot.career.lines import Line, LineStatus
@@ -127,6 +130,35 @@ def test_the_bot_itself_cannot_be_named(bot: Bot) -> None:
     assert dms_to(bot, BOT_USER_ID) == []
     with bot.db.session() as session:
         assert session.scalars(select(ReportingLine)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("user", "slack_says", "refusal"),
+    [
+        ("U0OTHERAPP", {"is_bot": True}, "<@U0OTHERAPP> is an app, not a person"),
+        ("U0WORKFLOW", {"is_workflow_bot": True}, "<@U0WORKFLOW> is an app, not a person"),
+        ("USLACKBOT", {}, "That's Slackbot"),
+        ("U0NOBODY", {"__missing__": True}, "I can't find that person in this workspace"),
+    ],
+)
+def test_no_bot_and_no_one_slack_does_not_know_can_be_named(
+    bot: Bot, user: str, slack_says: dict[str, Any], refusal: str
+) -> None:
+    bot.slack.users[user] = slack_says
+    for command in (f"manager <@{user}|someone>", f"add <@{user}>"):
+        assert refusal in say(bot, command)
+    assert dms_to(bot, user) == []
+    with bot.db.session() as session:
+        assert session.scalars(select(ReportingLine)).all() == []
+
+
+def test_a_person_is_asked_even_when_slack_cannot_say_who_they_are_in_time(bot: Bot) -> None:
+    bot.slack.script(
+        "users.info",
+        FakeResponse(status=429, headers={"Retry-After": "30"}, body={"ok": False, "error": "ratelimited"}),
+    )
+    request = after(bot, BOSS, lambda: say(bot, f"manager <@{BOSS}>"))
+    assert ids.ACTION_LINE_CONFIRM in str(request.params["blocks"])
 
 
 def test_a_new_manager_ends_the_old_line_and_the_old_manager_loses_access_at_once(bot: Bot) -> None:

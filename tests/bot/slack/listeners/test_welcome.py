@@ -11,17 +11,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 
 from bot.settings import Settings
 from bot.slack import ids
 from bot.slack.app import create_app
 from bot.slack.blocks.welcome import chosen_manager, name_manager_view, welcome_message
+from bot.slack.listeners.lines import ITS_ME, why_not_a_person
 from storage import people
 from storage.db import Database
 from tests import builders
 from tests.botserver import serving, wait_for_listeners
 from tests.clock import Clock
-from tests.fakeslack import Call, FakeResponse, FakeSlack
+from tests.fakeslack import BOT_USER_ID, Call, FakeResponse, FakeSlack
 from tests.slackbot import SECRET, Bot, Modal, click, dms_to, line_of, next_dm
 from tests.slackhttp import SlackSender, app_home_opened, load_fixture
 from tests.slackstate import assert_slack_accepts, state_from_initial
@@ -188,6 +190,8 @@ def test_name_my_manager_asks_them_to_confirm_and_a_confirmation_makes_the_line(
     [
         ({}, "Choose your manager."),
         ({ids.BLOCK_MANAGER: {"selected_user": "U0NEWBIE"}}, "You can't be your own manager."),
+        ({ids.BLOCK_MANAGER: {"selected_user": BOT_USER_ID}}, ITS_ME),
+        ({ids.BLOCK_MANAGER: {"selected_user": "USLACKBOT"}}, why_not_a_person(WebClient(), "USLACKBOT", None)),
     ],
 )
 def test_name_my_manager_says_on_the_field_what_is_wrong(bot: Bot, typed: dict[str, Any], error: str) -> None:
