@@ -1,8 +1,9 @@
 """HTTP mode: Bolt behind waitress, with a /healthz for load balancers and start-up checks, and /metrics.
 
 /healthz is a readiness check: 200 `{"ok": true}` only while the database takes a unit of work, answered within
-HEALTH_TIMEOUT_SECONDS; 503 `{"ok": false}` otherwise. /metrics is Prometheus' (bot.metrics: counts only). Socket
-Mode serves the same /healthz and /metrics alone (`health_app`) on 127.0.0.1:HEALTH_PORT when that is set.
+HEALTH_TIMEOUT_SECONDS; 503 `{"ok": false}` otherwise. /metrics is Prometheus' (bot.metrics: counts only), unless
+CAREERPLAN_METRICS=off. Socket Mode serves the same /healthz and /metrics alone (`health_app`) on
+127.0.0.1:HEALTH_PORT when that is set.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def health_app(
 
 
 def _metrics_app(metrics: Metrics | None, expose: bool) -> WSGIApplication | None:
-    """/metrics' WSGI app, or None when it is not shown."""
+    """/metrics' WSGI app, or None when it is not shown (CAREERPLAN_METRICS=off)."""
     if not expose:
         return None
     return (metrics if metrics is not None else Metrics()).wsgi()

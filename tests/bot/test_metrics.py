@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import shutil
+import signal
 import threading
 import time
 import urllib.error
@@ -21,6 +22,8 @@ from typing import Any, cast
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.jobs.scheduler import run_sweep
 from bot.jobs.sweep import Sweep, SweepReport, queued
@@ -32,7 +35,9 @@ from bot.slack.client import build_web_client
 from bot.slack.server import MAX_BODY_BYTES, make_health_server
 from storage.db import Database
 from tests.bot.slack.listeners.test_server_limits import host_port, post_streamed
+from tests.bot.test_cli import free_port, run_until_ctrl_c
 from tests.botserver import serving, stop_serving, wait_for_listeners
+from tests.cli import InProcess, clean_env
 from tests.clock import Clock, utc
 from tests.databases import BACKENDS, migrated_database_url
 from tests.fakeslack import TEAM_ID, FakeResponse, FakeSlack, ratelimited, server_error
@@ -390,3 +395,75 @@ def test_metrics_hold_counts_only_never_anyones_words_or_ids(bot: Counted) -> No
                     float(value)
                 else:
                     assert value in allowed, (sample.name, label, value)
+
+
+# --- where /metrics is served by `careerplan run` ---------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> InProcess:
+    return InProcess(monkeypatch, capsys)
+
+
+def test_careerplan_run_over_http_serves_metrics_on_its_port_and_counts_there(cli: InProcess, tmp_path: Path) -> None:
+    def command_then_scrape(url: str) -> tuple[int, Scrape]:
+        answered = SlackSender(url + "/slack/events", SECRET).slash_command("help").status
+        return answered, scrape(url)
+
+    with FakeSlack() as slack:
+        env = clean_env(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.url)
+        done, (answered, shown) = run_until_ctrl_c(cli, env, tmp_path, command_then_scrape)
+    assert done.returncode == 0, done.stderr
+    assert answered == 200
+    assert shown.status == 200 and shown.value(REQUESTS, kind="command") == 1
+    assert shown.value(PASSES, outcome="completed") is not None
+    assert shown.value(QUEUED) == 0
+    assert "careerplan serves its metrics on http://127.0.0.1:" in done.stderr
+
+
+def test_careerplan_metrics_off_serves_no_metrics(cli: InProcess, tmp_path: Path) -> None:
+    with FakeSlack() as slack:
+        env = clean_env(
+            SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.url, CAREERPLAN_METRICS="off"
+        )
+        done, shown = run_until_ctrl_c(cli, env, tmp_path, scrape)
+    assert done.returncode == 0, done.stderr
+    assert shown.status == 404
+    assert "serves its metrics" not in done.stderr
+
+
+def test_socket_mode_serves_metrics_beside_healthz_on_health_port(
+    cli: InProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = free_port()
+    seen: list[tuple[int, Scrape]] = []
+
+    class ConnectedUntilCtrlC:
+        """Stands in for Bolt's SocketModeHandler: start() takes one /careerplan over the socket, as Bolt's handler
+        passes it to the app, and the admin presses Ctrl-C."""
+
+        def __init__(self, app: App, app_token: str | None = None) -> None:
+            self.app = app
+
+        def start(self) -> None:
+            command = {"command": "/careerplan", "text": "help", "user_id": EMPLOYEE, "team_id": TEAM_ID}
+            answer = run_bolt_app(self.app, SocketModeRequest("slash_commands", "envelope-1", command))
+            seen.append((answer.status, scrape(f"http://127.0.0.1:{port}")))
+            raise KeyboardInterrupt
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr("slack_bolt.adapter.socket_mode.SocketModeHandler", ConnectedUntilCtrlC)
+    with FakeSlack() as slack:
+        env = clean_env(
+            SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1-socket", SLACK_API_URL=slack.url, HEALTH_PORT=str(port)
+        )
+        done = cli(["run"], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    ((answered, shown),) = seen
+    assert answered == 200
+    assert shown.status == 200 and shown.content_type.startswith("text/plain")
+    assert shown.value(REQUESTS, kind="command") == 1  # counted over the socket too
+    assert f"metrics on http://127.0.0.1:{port}/metrics" in done.stderr
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
