@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.seed import MONDAY_10AM_NEW_YORK, bench_database, seed
-from bot.jobs.sweep import Sweep, SweepReport
+from bot.jobs.sweep import DELIVERY_BATCH, Sweep, SweepReport
 from bot.settings import Settings
 from bot.slack.client import build_web_client
 from storage import nudges as store
@@ -119,8 +119,8 @@ def bench(backend: str, size: int, postgres_url: str | None) -> list[str]:
             )
             client = build_web_client(settings)
 
-            def sweep(**options: int) -> Sweep:
-                return Sweep(db, client, settings, lambda: NOW, **options)
+            def sweep(delivery_batch: int = DELIVERY_BATCH) -> Sweep:
+                return Sweep(db, client, settings, lambda: NOW, delivery_batch=delivery_batch)
 
             def row(what: str, seconds: float, detail: str, baseline: float | None = None) -> None:
                 ratio = f"{seconds / baseline:>6.1f}×" if baseline else f"{'':>7}"

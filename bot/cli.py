@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     Server = BaseWSGIServer | MultiSocketServer
 
     from bot.jobs.sweep import Sweep
+    from bot.metrics import Metrics
     from bot.usecases.importer import Lookup
 
 _T = TypeVar("_T")
@@ -122,14 +124,18 @@ start; a PostgreSQL one must be upgraded first (`careerplan db upgrade`).
 
 Modes:
   Socket Mode  when SLACK_APP_TOKEN (xapp-…) is set: the bot connects out to Slack, no public URL needed;
-               HEALTH_PORT, if set, serves GET /healthz on 127.0.0.1:HEALTH_PORT
+               HEALTH_PORT, if set, serves GET /healthz and GET /metrics on 127.0.0.1:HEALTH_PORT
   HTTP         otherwise: Slack's requests on http://HOST:PORT/slack/events, signed with
-               SLACK_SIGNING_SECRET; GET /healthz there too (200 while the database answers, else 503)
+               SLACK_SIGNING_SECRET; GET /healthz there too (200 while the database answers, else 503),
+               and GET /metrics
+
+/metrics is for Prometheus: counts of requests, failures, sweep passes and reminders, never anyone's
+words or ids; CAREERPLAN_METRICS=off turns it off.
 
 Ctrl-C or SIGTERM stops it cleanly (requests and the reminder being sent finish first), exit status 0.
 
 Reads SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, HOST, PORT, HEALTH_PORT, DATABASE_URL,
-SLACK_API_URL, LOG_LEVEL, LOG_FORMAT and the CAREERPLAN_* settings (see README.md)."""
+SLACK_API_URL, LOG_LEVEL, LOG_FORMAT, CAREERPLAN_METRICS and the other CAREERPLAN_* settings (see README.md)."""
 
 DB_DESCRIPTION = """\
 Manage the database: `upgrade` applies the migrations this release needs (run it before starting a new
@@ -269,27 +275,34 @@ def _run(_args: argparse.Namespace) -> int:
 
 def _serve(settings: Settings, log: logging.Logger) -> int:
     from bot.jobs.scheduler import build_scheduler
-    from bot.jobs.sweep import Sweep
-    from bot.slack.server import EVENTS_PATH, Readiness, make_server
+    from bot.jobs.sweep import Sweep, queued
+    from bot.metrics import Metrics
+    from bot.slack.server import EVENTS_PATH, METRICS_PATH, Readiness, make_server
 
     created = _new_sqlite_file(settings.database_url)  # removed again if the start fails
     db: Database | None = None
     try:
         db = _open_database(settings.database_url)
         _prepare_schema(db)
-        app, client = _connect(settings, db)
+        # One Metrics for the app, its server and the sweep: what /metrics shows is what all three counted.
+        metrics = Metrics(queued=functools.partial(queued, db))
+        app, client = _connect(settings, db, metrics)
         _reactivate_own_workspace(client, db, settings)
         ready = Readiness(db)
         server = None
         if settings.socket_mode:
             if settings.health_port is not None:
-                server = _listen(settings, "127.0.0.1", settings.health_port, lambda: _health_server(ready, settings))
+                server = _listen(
+                    settings, "127.0.0.1", settings.health_port, lambda: _health_server(ready, settings, metrics)
+                )
         else:
             server = _listen(
                 settings,
                 settings.host,
                 settings.port,
-                lambda: make_server(app, settings.host, settings.port, ready=ready),
+                lambda: make_server(
+                    app, settings.host, settings.port, ready=ready, metrics=metrics, expose_metrics=settings.metrics
+                ),
             )
     except BaseException:
         if db is not None:
@@ -298,7 +311,7 @@ def _serve(settings: Settings, log: logging.Logger) -> int:
             _remove_database_files(created)
         raise
 
-    sweep = Sweep(db, client, settings)
+    sweep = Sweep(db, client, settings, metrics=metrics)
     scheduler = build_scheduler(sweep, settings)
     scheduler.start()  # type: ignore[no-untyped-call]
     try:
@@ -308,6 +321,8 @@ def _serve(settings: Settings, log: logging.Logger) -> int:
             assert server is not None
             port = getattr(server, "effective_port", settings.port)
             print(f"careerplan is listening on http://{settings.host}:{port}{EVENTS_PATH}", flush=True)
+            if settings.metrics:
+                log.info("careerplan serves its metrics on http://%s:%s%s", settings.host, port, METRICS_PATH)
             server.run()  # returns on Ctrl-C or SIGTERM, once the requests being answered are answered
     finally:
         if server is not None and not settings.socket_mode:
@@ -320,13 +335,13 @@ def _serve(settings: Settings, log: logging.Logger) -> int:
     return 0
 
 
-def _connect(settings: Settings, db: Database) -> tuple[App, WebClient]:
+def _connect(settings: Settings, db: Database, metrics: Metrics) -> tuple[App, WebClient]:
     from bot.slack.app import create_app  # imported late: `careerplan --help` stays fast
     from bot.slack.client import build_web_client
 
     client = build_web_client(settings)
     try:
-        return create_app(settings, db, client=client), client
+        return create_app(settings, db, client=client, metrics=metrics), client
     except BoltError as exc:
         cause = exc.__context__
         error = cause.response.get("error") if isinstance(cause, SlackApiError) else str(exc)
@@ -343,10 +358,10 @@ def _listen(settings: Settings, host: str, port: int, make: Callable[[], Server]
         raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another {what})") from None
 
 
-def _health_server(ready: Callable[[], bool], settings: Settings) -> Server:
+def _health_server(ready: Callable[[], bool], settings: Settings, metrics: Metrics) -> Server:
     from bot.slack.server import make_health_server
 
-    return make_health_server(ready, settings.health_port or 0)
+    return make_health_server(ready, settings.health_port or 0, metrics, expose_metrics=settings.metrics)
 
 
 def _socket_mode(app: App, settings: Settings, health: Server | None, log: logging.Logger) -> None:
@@ -358,6 +373,8 @@ def _socket_mode(app: App, settings: Settings, health: Server | None, log: loggi
         serving = threading.Thread(target=health.run, name="careerplan-healthz", daemon=True)
         serving.start()
         log.info("careerplan serves its health check on http://127.0.0.1:%s/healthz", port)
+        if settings.metrics:
+            log.info("careerplan serves its metrics on http://127.0.0.1:%s/metrics", port)
     log.info("careerplan is connecting to Slack in Socket Mode")
     handler = SocketModeHandler(app, settings.app_token)
     try:

@@ -57,6 +57,7 @@ class Settings:
     welcome: bool = False  # CAREERPLAN_WELCOME=on: a short welcome DM to joiners and first-time Home visitors
     health_port: int | None = None  # HEALTH_PORT: Socket Mode's /healthz on 127.0.0.1 (None: not served)
     log_format: str = "text"  # LOG_FORMAT: "text" lines, or "json", one object a line (for log collectors)
+    metrics: bool = True  # CAREERPLAN_METRICS=off: no GET /metrics (Prometheus' counts) on PORT or HEALTH_PORT
 
     @property
     def socket_mode(self) -> bool:
@@ -114,6 +115,7 @@ class Settings:
             holidays=_parsed(env, "CAREERPLAN_HOLIDAYS", parse_holidays, None),
             away_markers=_parsed(env, "CAREERPLAN_AWAY_STATUSES", parse_away_markers, DEFAULT_AWAY_MARKERS),
             welcome=_on_off(env, "CAREERPLAN_WELCOME", default=False),
+            metrics=_on_off(env, "CAREERPLAN_METRICS", default=True),
             health_port=_int(env, "HEALTH_PORT", 0, 0, 65535) if _optional(env, "HEALTH_PORT") else None,
         )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, literal_column, null, select, true, tuple_, update
+from sqlalchemy import Table, bindparam, func, literal_column, null, select, true, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome
@@ -553,6 +553,13 @@ def cancel(session: Session, nudge_ids: Sequence[int]) -> int:
         .values(status=NudgeStatus.CANCELLED.value, lease_until=None)
     )
     return _count(result)
+
+
+def count_unsent(session: Session, cap: int) -> int:
+    """How many nudges are still to be sent (pending, or being sent), counted up to `cap`: the count reads at most
+    `cap` entries of the status index, however long the queue."""
+    unsent = select(Nudge.id).where(Nudge.status.in_(OPEN_STATUSES)).limit(cap).subquery()
+    return int(session.scalar(select(func.count()).select_from(unsent)) or 0)
 
 
 def ended_experiments(session: Session, line_id: int, ends_on: date) -> list[ConversationExperiment]:

@@ -11,17 +11,19 @@ from typing import Any, cast
 from slack_bolt import App
 from waitress import wasyncore
 
+from bot.metrics import Metrics
 from bot.slack.server import make_server
 
 
 @contextmanager
-def serving(app: App) -> Iterator[str]:
-    """Yield the base URL (http://127.0.0.1:PORT) while the app is served; stop it cleanly after.
+def serving(app: App, metrics: Metrics | None = None) -> Iterator[str]:
+    """Yield the base URL (http://127.0.0.1:PORT) while the app is served; stop it cleanly after. `metrics`: the
+    app's (create_app's), shown at /metrics.
 
     Stopping waits for the listeners still working after their ack (Bolt runs them on its own threads), so
     none outlives the block: none calls a fake Slack or a database the caller has closed by then."""
     sockets: dict[int, Any] = {}
-    server = make_server(app, "127.0.0.1", 0, threads=4, map=sockets)
+    server = make_server(app, "127.0.0.1", 0, threads=4, map=sockets, metrics=metrics)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,6 +44,7 @@ from bot.career.cadence import (
 from bot.career.calendar import CALENDAR_KINDS, CalendarEvent, clean_name, conversation_event
 from bot.career.lines import Line, LineStatus, may_see_answers
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.app import build_services
 from bot.slack.blocks.nudges import experiments_ended, manager_nudge, report_invite, with_waited_note
@@ -65,6 +67,8 @@ TZ_MAX_AGE: Final = timedelta(days=7)  # people.tz is asked of Slack again when 
 # users.info is Tier 4 (100+ a minute): a first sweep over a large org learns time zones over a few passes.
 TZ_LOOKUPS_PER_PASS: Final = 300
 DELIVERY_BATCH: Final = 1000  # nudges looked at per pass; the rest wait for the next pass
+# At most this many waiting reminders are counted for /metrics, so a scrape stays cheap whatever the backlog.
+QUEUED_CAP: Final = 100_000
 ENQUEUE_BATCH: Final = 500  # lines per transaction
 # Slack errors that no retry can fix: the nudge fails for good.
 PERMANENT_ERRORS: Final = frozenset(
@@ -232,7 +236,10 @@ class Sweep:
         *,
         tz_lookups_per_pass: int = TZ_LOOKUPS_PER_PASS,
         delivery_batch: int = DELIVERY_BATCH,
+        metrics: Metrics | None = None,
     ) -> None:
+        """`metrics` counts each pass, its duration and the reminders its tally counts (careerplan run's, shown
+        at /metrics)."""
         self.db = db
         self.client = client
         self.settings = settings
@@ -242,20 +249,35 @@ class Sweep:
         self._stopping = threading.Event()
         self.log_report = True  # each pass's report in the log (`sweep --once` prints it instead)
         self._services: Services | None = None  # built the first time someone is found to have left
+        self.metrics = metrics if metrics is not None else Metrics()
 
     def stop(self) -> None:
         """Finish the nudge being sent and send no more (the bot is shutting down)."""
         self._stopping.set()
 
     def run_once(self) -> SweepReport:
-        now = self.clock()
+        started = time.monotonic()  # how long the pass takes is real time, whatever the injected clock says
         tally = _Tally()
-        zones = _Zones(self.client, self.settings, now, self.tz_lookups_per_pass)
-        self._enqueue(now, zones, tally)
-        self._deliver(now, zones, tally)
-        with self.db.session() as session:  # abandoned wizards' drafts: their words go after two days
-            plan_store.purge_old_drafts(session, now)
-            request_store.forget_old(session, now)  # handled requests' keys, once no replay can reuse them
+        completed = False
+        try:
+            now = self.clock()
+            zones = _Zones(self.client, self.settings, now, self.tz_lookups_per_pass)
+            self._enqueue(now, zones, tally)
+            self._deliver(now, zones, tally)
+            with self.db.session() as session:  # abandoned wizards' drafts: their words go after two days
+                plan_store.purge_old_drafts(session, now)
+                request_store.forget_old(session, now)  # handled requests' keys, once no replay can reuse them
+            completed = True
+        finally:
+            # A pass that failed (the database went away) still counts what it did before it stopped.
+            self.metrics.swept(
+                time.monotonic() - started,
+                completed=completed,
+                enqueued=tally.enqueued,
+                sent=tally.sent,
+                retried=tally.retried,
+                failed=tally.failed,
+            )
         report = tally.report()
         if self.log_report and report != SweepReport():
             log.info("sweep: %s", report.line())
@@ -530,6 +552,12 @@ class Sweep:
 
 
 STAGE_KINDS: Final = frozenset(kind for kind in NudgeKind if kind is not NudgeKind.EXPERIMENT_ENDED)
+
+
+def queued(db: Database) -> int:
+    """Reminders waiting to be sent (bot.metrics' careerplan_reminders_queued), counted up to QUEUED_CAP."""
+    with db.session() as session:
+        return store.count_unsent(session, QUEUED_CAP)
 
 
 def _error_code(exc: SlackApiError) -> str:

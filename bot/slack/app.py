@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
+from bot.metrics import REQUEST_KINDS, Metrics
 from bot.settings import Settings
 from bot.slack.client import build_web_client
 from bot.slack.listeners import register
@@ -33,8 +35,13 @@ def create_app(
     *,
     clock: Clock = utc_now,
     client: WebClient | None = None,
+    metrics: Metrics | None = None,
 ) -> App:
-    """Build the app. Bolt checks the bot token with auth.test here (raising BoltError if Slack refuses it)."""
+    """Build the app. Bolt checks the bot token with auth.test here (raising BoltError if Slack refuses it).
+
+    `metrics` counts the requests Bolt takes (once their signature is checked, over HTTP or Socket Mode) and the
+    listeners that fail; the servers that show them get the same one (careerplan run passes one to both)."""
+    counts = metrics if metrics is not None else Metrics()
     bolt_logger = logging.getLogger("slack_bolt")
     bolt_logger.addFilter(_same_token_notice)
     app = App(
@@ -44,6 +51,13 @@ def create_app(
         process_before_response=False,
         logger=bolt_logger,
     )
+
+    @app.use
+    def count_request(body: dict[str, Any], next_: Callable[[], BoltResponse]) -> BoltResponse:
+        # Global middleware run after Bolt's own (signature, url_verification, the bot's own events): Slack sent it.
+        counts.request(request_kind(body))
+        return next_()
+
     register(app, build_services(db, settings, clock))
 
     @app.error
@@ -59,10 +73,20 @@ def create_app(
         kind = body.get("type") or body.get("command")
         user = body.get("user_id") or (body.get("user") or {}).get("id")
         log.error("listener failed for %s from %s: %r", kind, user, error, exc_info=error)
+        counts.listener_failed(request_kind(body), database_unavailable=is_unavailable(error))
         tell_failure(client, body, database_unreachable=is_unavailable(error))
         return None
 
     return app
+
+
+def request_kind(body: Mapping[str, Any]) -> str:
+    """What Slack sent, in one of bot.metrics.REQUEST_KINDS' words: "command" for a slash command, else the
+    payload's type (block_actions, view_submission, view_closed, event_callback), else "other"."""
+    if "command" in body:
+        return "command"
+    kind = body.get("type")
+    return kind if isinstance(kind, str) and kind in REQUEST_KINDS else "other"
 
 
 def build_services(db: Database, settings: Settings, clock: Clock = utc_now) -> Services:

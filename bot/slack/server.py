@@ -1,8 +1,9 @@
-"""HTTP mode: Bolt behind waitress, with a /healthz for load balancers and start-up checks.
+"""HTTP mode: Bolt behind waitress, with a /healthz for load balancers and start-up checks, and /metrics.
 
 /healthz is a readiness check: 200 `{"ok": true}` only while the database takes a unit of work, answered within
-HEALTH_TIMEOUT_SECONDS; 503 `{"ok": false}` otherwise. Socket Mode serves the same /healthz alone
-(`health_app`) on 127.0.0.1:HEALTH_PORT when that is set.
+HEALTH_TIMEOUT_SECONDS; 503 `{"ok": false}` otherwise. /metrics is Prometheus' (bot.metrics: counts only), unless
+CAREERPLAN_METRICS=off. Socket Mode serves the same /healthz and /metrics alone (`health_app`) on
+127.0.0.1:HEALTH_PORT when that is set.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+from waitress.task import ErrorTask
+
+from bot.metrics import Metrics
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 HEALTH_TIMEOUT_SECONDS = 2.0
 
 
@@ -69,16 +74,33 @@ def _health(ready: Callable[[], bool], start_response: StartResponse) -> Iterabl
     return [body]
 
 
-def health_app(ready: Callable[[], bool]) -> WSGIApplication:
-    """Only /healthz (Socket Mode's HEALTH_PORT); anything else is a 404."""
+def health_app(
+    ready: Callable[[], bool], metrics: Metrics | None = None, *, expose_metrics: bool = True
+) -> WSGIApplication:
+    """Only /healthz and /metrics (Socket Mode's HEALTH_PORT); anything else is a 404."""
+    shown = _metrics_app(metrics, expose_metrics)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH:
+        path = environ.get("PATH_INFO")
+        if path == HEALTH_PATH:
             return _health(ready, start_response)
-        start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")])
-        return [b""]
+        if path == METRICS_PATH and shown is not None:
+            return shown(environ, start_response)
+        return _not_found(start_response)
 
     return application
+
+
+def _metrics_app(metrics: Metrics | None, expose: bool) -> WSGIApplication | None:
+    """/metrics' WSGI app, or None when it is not shown (CAREERPLAN_METRICS=off)."""
+    if not expose:
+        return None
+    return (metrics if metrics is not None else Metrics()).wsgi()
+
+
+def _not_found(start_response: StartResponse) -> list[bytes]:
+    start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")])
+    return [b""]
 
 
 # The server's limits, in one place (the README's "Run it" sums them up). Waitress reads every request whole on
@@ -117,20 +139,28 @@ SIGNATURE_MAX_AGE = 60 * 5
 log = logging.getLogger(__name__)
 
 
-def wsgi_app(app: App, ready: Callable[[], bool] = lambda: True) -> WSGIApplication:
+def wsgi_app(
+    app: App, ready: Callable[[], bool] = lambda: True, metrics: Metrics | None = None, *, expose_metrics: bool = True
+) -> WSGIApplication:
+    """Slack's requests to the app, /healthz, and /metrics (`metrics`: the app's own, see create_app)."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    counts = metrics if metrics is not None else Metrics()
+    shown = _metrics_app(counts, expose_metrics)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH:
+        path = environ.get("PATH_INFO")
+        if path == HEALTH_PATH:
             return _health(ready, start_response)
-        return _checked(slack, secret, environ, start_response)
+        if path == METRICS_PATH and shown is not None:
+            return shown(environ, start_response)
+        return _checked(slack, secret, counts, environ, start_response)
 
     secret = app._signing_secret  # the secret Bolt itself verifies with
     return application
 
 
 def _checked(
-    slack: WSGIApplication, secret: str, environ: WSGIEnvironment, start_response: StartResponse
+    slack: WSGIApplication, secret: str, metrics: Metrics, environ: WSGIEnvironment, start_response: StartResponse
 ) -> Iterable[bytes]:
     """Pass the request to Bolt once its body is known to be small and readable.
 
@@ -142,23 +172,34 @@ def _checked(
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return _refuse(start_response, "400 Bad Request", "bad Content-Length")
+        return _refuse(metrics, start_response, "400 Bad Request", "bad Content-Length")
     if length > MAX_BODY_BYTES:
-        return _refuse(start_response, "413 Content Too Large", f"body of {length} bytes, over {MAX_BODY_BYTES}")
+        return _refuse(
+            metrics, start_response, "413 Content Too Large", f"body of {length} bytes, over {MAX_BODY_BYTES}"
+        )
     body = environ["wsgi.input"].read(length) if length > 0 else b""
     problem = _unparseable(body, environ.get("CONTENT_TYPE"))
     if problem is not None:
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
         if not _signed(secret, timestamp, environ.get("HTTP_X_SLACK_SIGNATURE", ""), body):
-            return _refuse(start_response, "401 Unauthorized", f"unsigned body that cannot be parsed ({problem})")
-        return _refuse(start_response, "400 Bad Request", f"signed body that cannot be parsed ({problem})")
+            return _refuse(
+                metrics, start_response, "401 Unauthorized", f"unsigned body that cannot be parsed ({problem})"
+            )
+        return _refuse(metrics, start_response, "400 Bad Request", f"signed body that cannot be parsed ({problem})")
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
+
+    def answered(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        # Bolt found no valid signature (or the app's error handler refused one it could not check).
+        if status.startswith("401"):
+            metrics.refused(_REFUSED[401])
+        return start_response(status, headers, exc_info)
+
     try:
-        return slack(environ, start_response)
+        return slack(environ, answered)
     except (ValueError, AttributeError, RecursionError):
         # Parsed, but not in a shape Bolt reads before it checks the signature: a bad request all the same.
-        return _refuse(start_response, "400 Bad Request", "a body Bolt could not read")
+        return _refuse(metrics, start_response, "400 Bad Request", "a body Bolt could not read")
 
 
 def _signed(secret: str, timestamp: str, signature: str, body: bytes) -> bool:
@@ -196,8 +237,14 @@ def _unparseable(body: bytes, content_type: str | None) -> str | None:
     return None if isinstance(parsed, dict) else "JSON is not an object"
 
 
-def _refuse(start_response: StartResponse, status: str, reason: str) -> list[bytes]:
-    log.warning("refused a request: %s -> %s", reason, status.split(" ", 1)[0])
+# A refusal's status code, as bot.metrics counts it (waitress' own refusals too: malformed HTTP, headers over the cap).
+_REFUSED = {401: "unsigned", 400: "unreadable", 413: "too_large", 431: "too_large"}
+
+
+def _refuse(metrics: Metrics, start_response: StartResponse, status: str, reason: str) -> list[bytes]:
+    code = status.split(" ", 1)[0]
+    log.warning("refused a request: %s -> %s", reason, code)
+    metrics.refused(_REFUSED.get(int(code), "unreadable"))
     start_response(status, [("Content-Type", "text/plain"), ("Content-Length", "0")])
     return [b""]
 
@@ -212,6 +259,22 @@ class _TimedParser(HTTPRequestParser):
 
 class _TimedChannel(HTTPChannel):
     parser_class = _TimedParser
+
+
+def _counting_refusals(channel: type[HTTPChannel], metrics: Metrics) -> type[HTTPChannel]:
+    """`channel`, with the requests waitress itself refuses before the app sees them counted in `metrics`: a body or
+    headers over the caps (413, 431), a request that is not HTTP (400). Its 500s are not refusals."""
+
+    class CountedErrorTask(ErrorTask):
+        def execute(self) -> None:
+            # The request is waitress' parser (the stubs call it an Error); its error says what was wrong.
+            refusal = getattr(self.request, "error", None)
+            reason = _REFUSED.get(getattr(refusal, "code", 500))
+            if reason is not None:
+                metrics.refused(reason)
+            super().execute()
+
+    return type("CountingChannel", (channel,), {"error_task_class": CountedErrorTask})
 
 
 def _close_slow_requests(server: BaseWSGIServer, read_timeout: float) -> None:
@@ -240,10 +303,16 @@ def make_server(
     read_timeout: float = READ_TIMEOUT,
     map: dict[int, Any] | None = None,  # waitress' own name for its socket map
     ready: Callable[[], bool] = lambda: True,
+    metrics: Metrics | None = None,
+    expose_metrics: bool = True,
 ) -> BaseWSGIServer | MultiSocketServer:
-    """A waitress server for the app with the limits above; port 0 picks a free port (see `.effective_port`)."""
+    """A waitress server for the app with the limits above; port 0 picks a free port (see `.effective_port`).
+
+    `metrics`: the app's (create_app's), which counts the requests refused here too and is shown at /metrics unless
+    `expose_metrics` is False."""
+    counts = metrics if metrics is not None else Metrics()
     server = create_server(
-        wsgi_app(app, ready),
+        wsgi_app(app, ready, counts, expose_metrics=expose_metrics),
         map=map,
         host=host,
         port=port,
@@ -260,9 +329,18 @@ def make_server(
     servers = [s for s in getattr(server, "map", {}).values() if isinstance(s, BaseWSGIServer)]
     for each in servers if isinstance(server, MultiSocketServer) else [server]:
         _close_slow_requests(each, read_timeout)
+        each.channel_class = _counting_refusals(each.channel_class, counts)
     return server
 
 
-def make_health_server(ready: Callable[[], bool], port: int) -> BaseWSGIServer | MultiSocketServer:
-    """Socket Mode's /healthz alone, on 127.0.0.1:`port` (0 picks a free one)."""
-    return create_server(health_app(ready), host="127.0.0.1", port=port, threads=2, ident="careerplan")
+def make_health_server(
+    ready: Callable[[], bool], port: int, metrics: Metrics | None = None, *, expose_metrics: bool = True
+) -> BaseWSGIServer | MultiSocketServer:
+    """Socket Mode's /healthz and /metrics (`metrics`: the app's) alone, on 127.0.0.1:`port` (0 picks a free one)."""
+    return create_server(
+        health_app(ready, metrics, expose_metrics=expose_metrics),
+        host="127.0.0.1",
+        port=port,
+        threads=2,
+        ident="careerplan",
+    )

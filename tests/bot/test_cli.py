@@ -168,6 +168,8 @@ def test_version_is_the_installed_release(cli: InProcess, tmp_path: Path) -> Non
                 "DATABASE_URL",
                 "SLACK_API_URL",
                 "LOG_LEVEL",
+                "LOG_FORMAT",
+                "CAREERPLAN_METRICS",
                 "CAREERPLAN_*",
             ],
         ),
@@ -194,7 +196,14 @@ def test_every_command_says_what_it_does_and_what_it_reads(
 
 def test_run_help_explains_both_modes_and_how_it_stops(cli: InProcess, tmp_path: Path) -> None:
     text = " ".join(cli(["run", "--help"], clean_env(), tmp_path).stdout.split())
-    for words in ("Socket Mode when SLACK_APP_TOKEN", "HTTP otherwise", "/healthz", "SIGTERM stops it cleanly"):
+    for words in (
+        "Socket Mode when SLACK_APP_TOKEN",
+        "HTTP otherwise",
+        "/healthz",
+        "GET /metrics",
+        "CAREERPLAN_METRICS=off",
+        "SIGTERM stops it cleanly",
+    ):
         assert words in text
 
 

@@ -34,6 +34,7 @@ EVERY_INTERFACE = "0.0.0.0"  # noqa: S104  (the default: Slack must reach the bo
         ("holidays", None),
         ("away_markers", DEFAULT_AWAY_MARKERS),
         ("welcome", False),
+        ("metrics", True),
     ],
 )
 def test_what_is_not_set_takes_its_default(field: str, default: object) -> None:
@@ -67,6 +68,7 @@ DEFAULTS = [
     ("CAREERPLAN_WORK_DAYS", "work_days", MONDAY_TO_FRIDAY),
     ("CAREERPLAN_HOLIDAYS", "holidays", None),
     ("CAREERPLAN_AWAY_STATUSES", "away_markers", DEFAULT_AWAY_MARKERS),
+    ("CAREERPLAN_METRICS", "metrics", True),
 ]
 
 
@@ -108,6 +110,9 @@ def test_a_blank_database_url_is_the_default_file(blank: str, tmp_path: Path, mo
         ("CAREERPLAN_WELCOME", "on", "welcome", True),
         ("CAREERPLAN_WELCOME", " ON ", "welcome", True),
         ("CAREERPLAN_WELCOME", "off", "welcome", False),
+        ("CAREERPLAN_METRICS", "off", "metrics", False),
+        ("CAREERPLAN_METRICS", " OFF ", "metrics", False),
+        ("CAREERPLAN_METRICS", "on", "metrics", True),
         ("LOG_LEVEL", "debug", "log_level", "DEBUG"),
         ("LOG_LEVEL", " Warning ", "log_level", "WARNING"),
         ("LOG_LEVEL", "ERROR", "log_level", "ERROR"),
@@ -226,6 +231,7 @@ def test_a_missing_or_wrong_token_gets_one_line_that_names_it(env: dict[str, str
         ("CAREERPLAN_WORKING_HOURS", "09:00-09:00", HOURS + "'09:00-09:00' (the start must come before the end)"),
         ("CAREERPLAN_WELCOME", "yes", "CAREERPLAN_WELCOME must be on or off, not 'yes'"),
         ("CAREERPLAN_WELCOME", "1", "CAREERPLAN_WELCOME must be on or off, not '1'"),
+        ("CAREERPLAN_METRICS", "false", "CAREERPLAN_METRICS must be on or off, not 'false'"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT must be text or json, not 'xml'"),
         ("LOG_LEVEL", "verbose", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'VERBOSE'"),
         ("LOG_LEVEL", "CRITICAL", "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'CRITICAL'"),

@@ -295,3 +295,19 @@ def test_a_persons_time_zone_is_cached_with_when_it_was_checked(db: Database) ->
     with db.session() as session:
         assert people.get_tz(session, report) == people.CachedTz("Pacific/Auckland", NOW)
         assert people.get_tz(session, 10_000) is None
+
+
+def test_the_nudges_still_to_be_sent_are_counted_up_to_a_cap(db: Database) -> None:
+    with db.session() as session:
+        assert store.count_unsent(session, 100) == 0
+        line = builders.active_line(session, "UREPORT", "UBOSS", started_on=STARTED, team=TEAM, now=NOW)
+        other = builders.active_line(session, "UREPORT2", "UBOSS", started_on=STARTED, team=TEAM, now=NOW)
+        builders.nudge(session, line, NudgeKind.FIRST_MONTH, NudgeStatus.SENT)
+        builders.nudge(session, line, NudgeKind.FIRST_MONTH, NudgeStatus.FAILED, audience=Audience.REPORT)
+        builders.nudge(session, line, NudgeKind.DUE_SOON, NudgeStatus.CANCELLED, audience=Audience.REPORT)
+        builders.nudge(session, line, NudgeKind.DUE_SOON, NudgeStatus.SENDING)  # claimed, not sent yet
+        builders.nudge(session, other, NudgeKind.FIRST_MONTH, NudgeStatus.PENDING)
+        builders.nudge(session, other, NudgeKind.FIRST_MONTH, NudgeStatus.PENDING, audience=Audience.REPORT)
+    with db.session() as session:
+        assert store.count_unsent(session, 100) == 3
+        assert store.count_unsent(session, 2) == 2  # however long the queue, a scrape reads at most the cap
