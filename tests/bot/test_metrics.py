@@ -14,7 +14,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -36,7 +36,7 @@ from bot.slack.server import MAX_BODY_BYTES, make_health_server
 from storage.db import Database
 from tests.bot.slack.listeners.test_server_limits import host_port, post_streamed
 from tests.bot.test_cli import free_port, run_until_ctrl_c
-from tests.botserver import serving, stop_serving, wait_for_listeners
+from tests.botserver import serving, stop_serving
 from tests.cli import InProcess, clean_env
 from tests.clock import Clock, utc
 from tests.databases import BACKENDS, migrated_database_url
@@ -113,8 +113,7 @@ def settings_for(slack: FakeSlack, **env: str) -> Settings:
 class Counted(Bot):
     """The bot served over HTTP with one Metrics for its app and its server (as `careerplan run` wires them)."""
 
-    app: App
-    metrics: Metrics
+    metrics: Metrics = field(default_factory=Metrics)
 
     def scrape(self) -> Scrape:
         return scrape(self.url)
@@ -206,7 +205,7 @@ def test_a_listener_failing_is_counted_with_its_kind_and_cause(outage: Outage, c
             eventually(
                 lambda: bot.scrape().value(FAILURES, kind="command", cause="database_unavailable") == 1, "a count"
             )
-        wait_for_listeners(bot.app)
+        bot.settle()
         after = bot.scrape()
     failures = {
         (kind, cause): after.value(FAILURES, kind=kind, cause=cause)
@@ -379,7 +378,7 @@ def test_metrics_hold_counts_only_never_anyones_words_or_ids(bot: Counted) -> No
     bot.send.event(app_home_opened(user_id=BOSS))
     settings = settings_for(bot.slack)
     Sweep(bot.db, build_web_client(settings), settings, bot.clock, metrics=bot.metrics).run_once()
-    wait_for_listeners(bot.app)
+    bot.settle()
     shown = bot.scrape()
 
     assert shown.value(REQUESTS, kind="command") and shown.value(REQUESTS, kind="view_submission")
