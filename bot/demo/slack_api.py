@@ -401,6 +401,12 @@ class SlackStandIn:
                 stack.pop()
         return None
 
+    def show_note(self, user_id: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        """An ephemeral note in `user_id`'s DM: what the bot's answer to their command said (only they see it)."""
+        with self._lock:
+            ts = self._next_ts()
+            self._screen(user_id).dm.append({"ts": ts, "text": text, "blocks": blocks, "ephemeral": True, "files": []})
+
     def close_view(self, user_id: str) -> dict[str, Any] | None:
         """The person closes their top modal (its X or Cancel); returns the view closed, if any."""
         with self._lock:
