@@ -53,6 +53,7 @@
   function angle(inner, people) {
     const [target, label] = inner.split("|", 2);
     if (target.startsWith("@")) return el("span", "mention", "@" + personName(people, target.slice(1)));
+    if (target.startsWith("!date^")) return document.createTextNode(unescapeSlack(label || ""));
     if (target.startsWith("!")) return el("span", "mention", "@" + (label || target.slice(1).split("^")[0]));
     if (target.startsWith("#")) return el("span", "mention", "#" + (label || target.slice(1)));
     const url = safeUrl(unescapeSlack(target));
