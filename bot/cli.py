@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     Server = BaseWSGIServer | MultiSocketServer
 
+    from bot.demo.slack_api import SlackStandIn
     from bot.jobs.sweep import Sweep
     from bot.metrics import Metrics
     from bot.usecases.importer import Lookup
@@ -176,6 +177,7 @@ DEMO_PORT = 8765
 DEMO_DATA = "careerplan-demo"
 DEMO_DATABASE = "careerplan-demo.db"
 DEMO_CLOCK = "clock.json"
+DEMO_SLACK = "slack.json"  # what the demo people's Slack showed (Home, DMs, files), kept between runs
 
 
 class StartupError(Exception):
@@ -388,7 +390,7 @@ def _demo(args: argparse.Namespace) -> int:
     data: Path = args.data
     try:
         if args.fresh:
-            for name in (DEMO_CLOCK, DEMO_DATABASE):
+            for name in (DEMO_CLOCK, DEMO_SLACK, DEMO_DATABASE):
                 _remove_database_files(data / name)
         data.mkdir(mode=0o700, parents=True, exist_ok=True)
         data.chmod(0o700)
@@ -414,6 +416,7 @@ def _serve_demo(data: Path, port: int) -> int:
     slack.max_calls = 1000
     for person in org.PEOPLE:
         slack.users[person.user_id] = org.users_info(person)
+    _restore_demo_slack(slack, data / DEMO_SLACK)
     slack.start()
     settings = Settings(
         bot_token="xoxb-careerplan-demo",  # noqa: S106  (the stand-in takes any xoxb- token)
@@ -468,10 +471,32 @@ def _serve_demo(data: Path, port: int) -> int:
         if server is not None:
             server.close()
         listeners.shutdown(wait=True)
+        _save_demo_slack(slack, data / DEMO_SLACK)
         slack.stop()
         db.dispose()
     print("careerplan demo: stopped", flush=True)
     return 0
+
+
+def _restore_demo_slack(slack: SlackStandIn, path: Path) -> None:
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        logging.getLogger("careerplan").warning("the demo's Slack starts empty: %s is unreadable (%s)", path, exc)
+        return
+    if isinstance(saved, dict):
+        slack.restore(saved)
+
+
+def _save_demo_slack(slack: SlackStandIn, path: Path) -> None:
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(slack.saved(), file)
+    except OSError as exc:
+        logging.getLogger("careerplan").warning("could not keep the demo's Slack in %s: %s", path, exc)
 
 
 def _connect(settings: Settings, db: Database, metrics: Metrics) -> tuple[App, WebClient]:

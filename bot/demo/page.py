@@ -273,11 +273,11 @@ class Demo:
         return {"report": report, **self.people_and_time()}
 
     def _next_reminder(self) -> str:
-        before = len(self.slack.messages)
+        before = self.slack.posted
         for _ in range(NEXT_REMINDER_DAYS):
             self.clock.advance(timedelta(days=1))
             report = self.bot.sweep()
-            if len(self.slack.messages) > before:
+            if self.slack.posted > before:
                 return report
         return f"no reminder in the next {NEXT_REMINDER_DAYS} days"
 

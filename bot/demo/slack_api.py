@@ -25,6 +25,7 @@ Defaults are modelled on Slack's documented/captured answers (see ``tests/fixtur
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import json
@@ -291,6 +292,7 @@ class SlackStandIn:
         self.files: dict[str, SharedFile] = {}  # file id -> how files.completeUploadExternal shared it
         # chat.postMessage calls the fake accepted (posted), in order; scripted answers (429, 500, slow) are not.
         self.messages: list[Call] = []
+        self.posted = 0  # how many messages were ever posted (``messages`` may be trimmed, see max_calls)
         self._hash_seq = 0
         self._ts_seq = 0
         self._screens: dict[str, Screen] = {}
@@ -413,6 +415,44 @@ class SlackStandIn:
             stack = self._screen(user_id).modals
             return stack.pop() if stack else None
 
+    def saved(self) -> dict[str, Any]:
+        """What people's Slack shows (Home, DMs, shared files; open modals are closed), as JSON, for `restore`."""
+        with self._lock:
+            return {
+                "screens": {user: {"home": screen.home, "dm": screen.dm} for user, screen in self._screens.items()},
+                "home_views": self._home_views,
+                "hashes": {
+                    view_id: record.hash
+                    for view_id, record in self._views.items()
+                    if view_id in self._home_views.values()
+                },
+                "files": {
+                    file_id: {
+                        "filename": f.filename,
+                        "title": f.title,
+                        "bytes": base64.b64encode(self.uploads[file_id]).decode(),
+                    }
+                    for file_id, f in self.files.items()
+                    if file_id in self.uploads
+                },
+                "seq": [self._view_seq, self._file_seq, self._hash_seq, self._ts_seq],
+            }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Show again what `saved()` gave (a demo started anew where it was left)."""
+        with self._lock:
+            for user, screen in saved.get("screens", {}).items():
+                self._screens[user] = Screen(home=screen.get("home"), dm=list(screen.get("dm", [])))
+            self._home_views.update(saved.get("home_views", {}))
+            for view_id, hash in saved.get("hashes", {}).items():
+                self._views[view_id] = _ViewRecord(hash=hash, root_view_id=view_id)
+            for file_id, f in saved.get("files", {}).items():
+                raw = base64.b64decode(f["bytes"])
+                self._upload_slots[file_id] = (f["filename"], len(raw))
+                self.uploads[file_id] = raw
+                self.files[file_id] = SharedFile(file_id, f["filename"], f["title"], None, None)
+            self._view_seq, self._file_seq, self._hash_seq, self._ts_seq = saved.get("seq", [0, 0, 0, 0])
+
     def _screen(self, user_id: str) -> Screen:
         return self._screens.setdefault(user_id, Screen())
 
@@ -477,6 +517,7 @@ class SlackStandIn:
                 answer = self._chat_post_message(p)
                 if isinstance(answer.body, dict) and answer.body.get("ok"):
                     self.messages.append(call)
+                    self.posted += 1
                 return answer
             case "chat.update":
                 return self._chat_update(p)

@@ -189,3 +189,41 @@ def test_the_clock_moves_the_bots_time_and_sweeps(demo: RunningDemo) -> None:
     assert refused[0] == 404
     nxt = demo.api("/api/clock", {"move": "next"})
     assert nxt["date"] > moved["date"]
+
+
+def test_the_demo_is_kept_between_runs_unless_fresh(tmp_path: Path) -> None:
+    data = tmp_path / "kept"
+    with running_demo(data) as first:
+        moved = first.api("/api/clock", {"move": "week"})["date"]
+        first.api("/api/command", {"user": EVE, "text": "/careerplan reflect"})
+        first.api("/api/close", {"user": EVE})
+    with running_demo(data) as again:
+        assert again.api("/api/people")["date"] == moved, "the demo's clock is where it was left"
+        ben = again.api("/api/home", {"user": BEN})
+        assert any("is new to your team" in m["text"] for m in ben["dm"]), "the DMs are kept too"
+        home = again.api("/api/home", {"user": "U0DEMOANA"})["home"]
+        assert "Lead a small platform team" in blocks_text(home), "seeded once, still there"
+    with running_demo(data, "--fresh") as fresh:
+        assert fresh.api("/api/people")["date"] < moved, "--fresh starts the clock over"
+
+
+def test_a_port_in_use_is_one_line_naming_the_fix(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+
+    from tests.cli import careerplan, clean_env
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            careerplan("demo", "--port", str(port), "--data", str(tmp_path / "d")),
+            capture_output=True,
+            text=True,
+            env=clean_env(),
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
