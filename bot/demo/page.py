@@ -329,7 +329,17 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("page: " + format, *args)
 
+    def _foreign_host(self) -> bool:
+        """A request whose Host is not this page's (a site that rebinds its name to 127.0.0.1) is refused."""
+        port = self.server.server_address[1]
+        if self.headers.get("Host", "") in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            return False
+        self._json({"error": "this page answers on 127.0.0.1 only"}, 403)
+        return True
+
     def do_GET(self) -> None:
+        if self._foreign_host():
+            return
         split = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(split.query))
         demo = self.server.demo
@@ -354,6 +364,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json({"error": str(exc)}, exc.status)
 
     def do_POST(self) -> None:
+        if self._foreign_host():
+            return
         demo = self.server.demo
         try:
             body = self._body()

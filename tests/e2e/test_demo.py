@@ -3,9 +3,12 @@ only, and is the real bot: what the page's API is asked goes to the bot as Slack
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import socket
 import stat
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.slack import ids
+from tests.cli import careerplan, clean_env
 from tests.demo import BEN, EVE, RunningDemo, running_demo
 from tests.slackstate import state_from_initial
 
@@ -89,6 +93,12 @@ def test_it_prints_its_url_and_serves_the_page_on_loopback_only(demo: RunningDem
     for asset in ("/static/blockkit.js", "/static/demo.js", "/static/slack.css"):
         assert demo.get(asset)[0] == 200, asset
     assert demo.get("/static/../org.py")[0] == 404
+    # A site that points its own name at 127.0.0.1 (DNS rebinding) gets nothing from the page or its API.
+    port = int(demo.url.rsplit(":", 1)[1].strip("/"))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/api/people", headers={"Host": f"evil.example:{port}"})
+    assert conn.getresponse().status == 403
+    conn.close()
     # The page, the bot and the Slack stand-in: all on loopback, nothing reachable from elsewhere.
     assert _listening_addresses(demo.process.pid) == {"127.0.0.1"}
 
@@ -208,11 +218,6 @@ def test_the_demo_is_kept_between_runs_unless_fresh(tmp_path: Path) -> None:
 
 
 def test_a_port_in_use_is_one_line_naming_the_fix(tmp_path: Path) -> None:
-    import socket
-    import subprocess
-
-    from tests.cli import careerplan, clean_env
-
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
