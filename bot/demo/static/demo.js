@@ -288,5 +288,6 @@
     document.body.dataset.ready = "true";
   }
 
+  window.CareerplanDemo = { askConfirm };  // the page's confirmation dialog, for the renderer's tests
   start().catch((e) => toast(e.message, true));
 })();

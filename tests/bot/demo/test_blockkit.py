@@ -184,3 +184,76 @@ def test_mrkdwn_is_shown_as_slack_shows_it(page: Page) -> None:
     assert "<script" not in html and "javascript:" not in html.replace("&lt;javascript:", "")
     assert not page.all_css("#render-test a[href^='javascript']")
     assert shown["text"].count("•") == 2
+
+
+CLICKABLE = """
+const [blocks] = arguments;
+window.clicked = [];
+const form = [];
+const ctx = {people: [], form, errors: {}, confirm: window.CareerplanDemo.askConfirm,
+             onAction: (action) => window.clicked.push(action)};
+document.getElementById('render-test')?.remove();
+const box = document.createElement('div');
+box.id = 'render-test';
+box.appendChild(window.BlockKit.renderBlocks(blocks, ctx));
+document.body.prepend(box);
+window.readForm = () => window.BlockKit.stateValues(form);
+"""
+
+
+def test_a_button_with_a_confirm_dialog_acts_only_once_confirmed(page: Page) -> None:
+    def plain(text: str) -> dict[str, str]:
+        return {"type": "plain_text", "text": text}
+
+    confirm = {"title": plain("Delete it?"), "text": {"type": "mrkdwn", "text": "*Really*"}, "confirm": plain("Yes")}
+    danger = {"type": "button", "action_id": "go", "value": "7", "text": plain("Delete"), "style": "danger"}
+    page.driver.execute_script(
+        CLICKABLE,
+        [{"type": "actions", "block_id": "b", "elements": [{**danger, "confirm": {**confirm, "deny": plain("No")}}]}],
+    )
+    page.by_css('#render-test button[data-action-id="go"]').click()
+    assert page.by_css("#confirm-layer .modal-title").text == "Delete it?"
+    page.by_css("#confirm-deny").click()
+    assert page.driver.execute_script("return window.clicked") == []
+    page.by_css('#render-test button[data-action-id="go"]').click()
+    page.by_css("#confirm-yes").click()
+    (clicked,) = page.driver.execute_script("return window.clicked")
+    assert clicked["action_id"] == "go" and clicked["value"] == "7" and clicked["block_id"] == "b"
+
+
+def test_what_a_form_holds_is_read_back_in_slacks_shapes(page: Page) -> None:
+    def plain(text: str) -> dict[str, str]:
+        return {"type": "plain_text", "text": text}
+
+    option = {"text": plain("Three"), "value": "3"}
+
+    def field(block_id: str, element: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "label": plain(block_id),
+            "element": {"action_id": "e", **element},
+        }
+
+    blocks = [
+        field("text", {"type": "plain_text_input", "initial_value": "typed"}),
+        field("empty", {"type": "plain_text_input", "multiline": True}),
+        field("day", {"type": "datepicker", "initial_date": "2027-01-31"}),
+        field("radio", {"type": "radio_buttons", "options": [option], "initial_option": option}),
+        field("boxes", {"type": "checkboxes", "options": [option]}),
+        field("menu", {"type": "static_select", "options": [option], "initial_option": option}),
+        field("who", {"type": "users_select", "initial_user": ANA}),
+        field("count", {"type": "number_input", "is_decimal_allowed": False, "initial_value": "4"}),
+    ]
+    page.driver.execute_script(CLICKABLE.replace("people: []", f"people: [{{id: '{ANA}', name: 'Ana'}}]"), blocks)
+    values = page.driver.execute_script("return window.readForm()")
+    assert values == {
+        "text": {"e": {"type": "plain_text_input", "value": "typed"}},
+        "empty": {"e": {"type": "plain_text_input", "value": None}},
+        "day": {"e": {"type": "datepicker", "selected_date": "2027-01-31"}},
+        "radio": {"e": {"type": "radio_buttons", "selected_option": option}},
+        "boxes": {"e": {"type": "checkboxes", "selected_options": []}},
+        "menu": {"e": {"type": "static_select", "selected_option": option}},
+        "who": {"e": {"type": "users_select", "selected_user": ANA}},
+        "count": {"e": {"type": "number_input", "value": "4"}},
+    }
