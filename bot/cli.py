@@ -433,10 +433,11 @@ def _serve_demo(data: Path, port: int) -> int:
         log_level="WARNING",
     )
     clock = DemoClock(data / DEMO_CLOCK, demo_start(datetime.now(UTC).date()))
-    db = _open_database(settings.database_url)
+    db: Database | None = None
     page = server = None
     listeners = IdleTracker()
     try:
+        db = _open_database(settings.database_url)
         _prepare_schema(db)
         org.seed(db, TEAM_ID, clock())
         client = build_web_client(settings)
@@ -473,7 +474,8 @@ def _serve_demo(data: Path, port: int) -> int:
         listeners.shutdown(wait=True)
         _save_demo_slack(slack, data / DEMO_SLACK)
         slack.stop()
-        db.dispose()
+        if db is not None:
+            db.dispose()
     print("careerplan demo: stopped", flush=True)
     return 0
 
@@ -486,8 +488,11 @@ def _restore_demo_slack(slack: SlackStandIn, path: Path) -> None:
     except (OSError, ValueError) as exc:
         logging.getLogger("careerplan").warning("the demo's Slack starts empty: %s is unreadable (%s)", path, exc)
         return
-    if isinstance(saved, dict):
-        slack.restore(saved)
+    try:
+        if isinstance(saved, dict):
+            slack.restore(saved)
+    except (KeyError, TypeError, ValueError) as exc:
+        logging.getLogger("careerplan").warning("the demo's Slack starts empty: %s is not as kept (%r)", path, exc)
 
 
 def _save_demo_slack(slack: SlackStandIn, path: Path) -> None:

@@ -85,7 +85,8 @@ class Demo:
         self.people = {p.user_id: p for p in people}
         self.send = payloads.SlackSender(bot.events_url, bot.signing_secret)
         self._lock = threading.Lock()  # one person's action at a time, as one person at one keyboard
-        self._errors: dict[str, dict[str, str]] = {}  # per user: the top modal's field errors
+        # Per user: the field errors of their last submission, and the view (id, hash) they were for.
+        self._errors: dict[str, tuple[tuple[str, str] | None, dict[str, str]]] = {}
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -111,7 +112,12 @@ class Demo:
     def state(self, user_id: str) -> dict[str, Any]:
         self._person(user_id)
         screen = self.slack.screen(user_id)
-        return {**asdict(screen), "errors": self._errors.get(user_id, {}), **self.people_and_time()}
+        top = screen.modals[-1] if screen.modals else None
+        shown_on, errors = self._errors.get(user_id, (None, {}))
+        # Errors belong to the view they were answered for: gone once it is updated, pushed over or closed.
+        if top is None or shown_on != (top["id"], top["hash"]):
+            errors = {}
+        return {**asdict(screen), "errors": errors, **self.people_and_time()}
 
     def file(self, user_id: str, file_id: str) -> tuple[str, bytes]:
         self._person(user_id)
@@ -223,7 +229,7 @@ class Demo:
             answer = self.send.interactive(payload)
             self._expect_ok(answer)
             errors = self.slack.apply_view_answer(user_id, _json_or_none(answer.body))
-            self._errors[user_id] = errors or {}
+            self._errors[user_id] = ((top["id"], top["hash"]), errors or {})
             self.bot.settle()
         return self.state(user_id)
 

@@ -139,6 +139,7 @@ def test_a_plan_goes_through_the_wizard_then_a_manager_confirms_and_sees_it(demo
         {"user": EVE, "where": "modal", "action": {"action_id": ids.ACTION_BACK}, "values": values},
     )
     assert top(back)["callback_id"] == ids.VIEW_GOAL
+    assert back["errors"] == {}, "errors go with the view they were answered for"
     assert "Run the design team" in blocks_text(top(back))
     submit(demo, EVE)
     gaps = submit(demo, EVE, {"step_title_0": value("Senior designer"), "step_words_0": value("in 9 months")})

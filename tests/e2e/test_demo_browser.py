@@ -76,6 +76,7 @@ def test_a_visitor_walks_the_whole_product(page: Page) -> None:
     page.submit()
     page.until(lambda: page.all_css('#modal-layer [data-block-id="step_title_0"]'), "the steps page again")
     assert page.field("step_title_0").get_attribute("value") == "Senior designer", "Back kept the step too"
+    assert page.error_on("step_words_0") == "", "the error went with the view it was for"
     page.type_into("step_words_0", "in 9 months")
     page.submit()
     page.until(lambda: page.all_css('#modal-layer [data-block-id="gap_0"]'), "the gaps page")
