@@ -82,7 +82,7 @@ class Page:
             return WebDriverWait(self.driver, WAIT_SECONDS, poll_frequency=0.05).until(settled)
         except Exception as exc:
             self.screenshot("failed")
-            raise AssertionError(f"the page never showed {what}: {self.text('main')[:2000]}") from exc
+            raise AssertionError(f"the page never showed {what}: …{self.text('main')[-2500:]}") from exc
 
     def by_css(self, css: str) -> Any:
         return self.driver.find_element("css selector", css)

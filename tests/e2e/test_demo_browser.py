@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from bot.career.cadence import Outcome
 from bot.slack import ids
 from bot.slack.blocks.conversations import LOG_TITLE
 from bot.slack.blocks.own_data import DELETE_TITLE
@@ -43,6 +44,13 @@ def jump_to(page: Page, day: date) -> None:
     page.driver.execute_script("arguments[0].value = arguments[1]", field, day.isoformat())
     page.by_css("#jump").click()
     page.until(lambda: demo_date(page) == day, f"the demo date {day}")
+
+
+def working_day(day: date) -> date:
+    """`day`, or the Monday after it if it is a weekend: the demo's people get reminders on working days only."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
 
 def due_date_of(page: Page, user: str) -> date:
@@ -109,7 +117,7 @@ def test_a_visitor_walks_the_whole_product(page: Page) -> None:
 
     # -- the clock: the due date, the reminder, the log with an experiment ------------------------------------
     due = due_date_of(page, EVE)
-    jump_to(page, due)
+    jump_to(page, working_day(due))
     page.tab("messages")
     page.until(lambda: re.search(r"@Eve.*due", page.text("#dm")), "the reminder about Eve")
     page.click_action_in_message(ids.ACTION_LOG, "@Eve")
@@ -118,23 +126,26 @@ def test_a_visitor_walks_the_whole_product(page: Page) -> None:
     page.type_into(ids.BLOCK_NOTES, "Eve wants to lead; she will try running the design critique.")
     page.choose(ids.BLOCK_EXPERIMENT_KIND.format(0), "Stretch assignment")
     page.type_into(ids.BLOCK_EXPERIMENT_WHAT.format(0), "Run the weekly design critique")
-    ends = due + timedelta(days=21)
+    asked_on = working_day(due + timedelta(days=22))  # the experiment is asked about the working day it ended
+    ends = asked_on - timedelta(days=1)
     page.set_date(ids.BLOCK_EXPERIMENT_ENDS.format(0), ends.isoformat())
     page.screenshot("modal-log-conversation")
     page.submit()
     page.until(lambda: "Run the weekly design critique" in page.text("#modal-layer"), "the logged conversation")
     page.by_css("#modal-close").click()
 
-    jump_to(page, ends + timedelta(days=1))
-    page.until(lambda: page.all_css(f'#dm button[data-action-id^="{ids.ACTION_OUTCOME_PREFIX}"]'), "what it taught?")
-    page.click_button("Keep going", "#dm")
-    page.until(
-        lambda: (
-            "Keep going" in page.text("#dm")
-            and not page.all_css(f'#dm button[data-action-id^="{ids.ACTION_OUTCOME_PREFIX}"]')
-        ),
-        "the answer in place of the buttons",
-    )
+    jump_to(page, asked_on)
+    keep_going = ids.ACTION_OUTCOME_PREFIX + Outcome.KEEP_GOING.value
+    page.click_action_in_message(keep_going, "Run the weekly design critique")
+
+    def answered() -> bool:
+        asked = [m for m in page.all_css("#dm .message") if "What did it teach?" in m.text]
+        message = asked[-1]
+        shown = str(message.text)
+        buttons = message.find_elements("css selector", "button")
+        return "Run the weekly design critique" in shown and "recorded “Keep going”" in shown and not buttons
+
+    page.until(answered, "the answer in place of the buttons")
 
     # -- Eve exports, then deletes ------------------------------------------------------------------------------
     page.be(EVE)
