@@ -315,7 +315,12 @@ def _days(raw: str) -> int:
 
 
 def _run(_args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        if "SLACK_BOT_TOKEN is not set" in str(exc):  # most likely no Slack app yet: say how to try it without one
+            raise SettingsError(f"{exc} (no Slack app yet? `careerplan demo` runs it without Slack)") from None
+        raise
     _configure_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("careerplan")
     with _sigterm_as_ctrl_c(log):

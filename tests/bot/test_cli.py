@@ -270,6 +270,12 @@ def test_run_with_a_missing_or_bad_setting_says_which_in_one_line(
     assert "Traceback" not in done.stderr
 
 
+def test_run_without_a_slack_app_points_to_the_demo(cli: InProcess, tmp_path: Path) -> None:
+    done = cli(["run"], clean_env(), tmp_path)
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("careerplan: SLACK_BOT_TOKEN is not set") and "`careerplan demo`" in line
+
+
 def test_run_says_when_slack_refuses_the_token(cli: InProcess, tmp_path: Path) -> None:
     with FakeSlack() as slack:
         env = clean_env(SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET="s", SLACK_API_URL=slack.url, PORT="0")
