@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.settings import Settings, SettingsError, database_url
+from bot.settings import NINE_TO_FIVE, Settings, SettingsError, database_url
 from storage.db import Database, head_revision, is_sqlite
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     Server = BaseWSGIServer | MultiSocketServer
 
+    from bot.demo.slack_api import SlackStandIn
     from bot.jobs.sweep import Sweep
     from bot.metrics import Metrics
     from bot.usecases.importer import Lookup
@@ -137,6 +138,20 @@ Ctrl-C or SIGTERM stops it cleanly (requests and the reminder being sent finish 
 Reads SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET, HOST, PORT, HEALTH_PORT, DATABASE_URL,
 SLACK_API_URL, LOG_LEVEL, LOG_FORMAT, CAREERPLAN_METRICS and the other CAREERPLAN_* settings (see README.md)."""
 
+DEMO_DESCRIPTION = """\
+Try careerplan without Slack: the real bot, with a built-in stand-in for Slack's Web API and a local web page
+that looks like Slack (the app's Home tab, the DM with the bot, modals, a box for /careerplan commands, and a
+clock to jump ahead), on a demo organisation of fictional people you can switch between. Nothing leaves this
+machine: everything listens on 127.0.0.1 only.
+
+The demo's SQLite database and clock are kept in --data (made readable by you only) between runs; --fresh starts
+over. Every click on the page reaches the bot as Slack would send it: a signed request to /slack/events.
+
+Ctrl-C or SIGTERM stops it.
+
+Reads nothing from the environment: it needs no SLACK_* token or secret and no DATABASE_URL (a signing secret
+is made for each run), so it works before anyone has created a Slack app."""
+
 DB_DESCRIPTION = """\
 Manage the database: `upgrade` applies the migrations this release needs (run it before starting a new
 release on PostgreSQL; `careerplan run` does it by itself on SQLite), `current` shows where it is.
@@ -156,6 +171,13 @@ online backup: the copy is consistent even while `careerplan run` serves and swe
 For PostgreSQL, use pg_dump. Restore by stopping the bot and putting the copy in place of the database file.
 
 Reads DATABASE_URL."""
+
+
+DEMO_PORT = 8765
+DEMO_DATA = "careerplan-demo"
+DEMO_DATABASE = "careerplan-demo.db"
+DEMO_CLOCK = "clock.json"
+DEMO_SLACK = "slack.json"  # what the demo people's Slack showed (Home, DMs, files), kept between runs
 
 
 class StartupError(Exception):
@@ -193,6 +215,27 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=raw,
     )
     run.set_defaults(handler=_run)
+    demo = commands.add_parser(
+        "demo",
+        help="try it without Slack: the real bot behind a local page that looks like Slack (no tokens needed)",
+        description=DEMO_DESCRIPTION,
+        formatter_class=raw,
+    )
+    demo.add_argument(
+        "--port",
+        type=_port,
+        default=DEMO_PORT,
+        help=f"the page's port on 127.0.0.1 (default {DEMO_PORT}; 0: any free one)",
+    )
+    demo.add_argument(
+        "--data",
+        type=Path,
+        default=Path(DEMO_DATA),
+        metavar="DIR",
+        help=f"where the demo keeps its database and clock (default ./{DEMO_DATA})",
+    )
+    demo.add_argument("--fresh", action="store_true", help="forget the demo's data in DIR and start over")
+    demo.set_defaults(handler=_demo)
     db = commands.add_parser("db", help="manage the database", description=DB_DESCRIPTION, formatter_class=raw)
     db_commands = db.add_subparsers(title="database commands", metavar="DB_COMMAND", required=True)
     db_commands.add_parser(
@@ -259,6 +302,12 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, not {raw!r}")
+    return int(raw)
+
+
 def _days(raw: str) -> int:
     if not raw.isdigit() or not 0 <= int(raw) <= 36500:
         raise argparse.ArgumentTypeError(f"must be a whole number of days from 0 to 36500, not {raw!r}")
@@ -266,7 +315,12 @@ def _days(raw: str) -> int:
 
 
 def _run(_args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        if "SLACK_BOT_TOKEN is not set" in str(exc):  # most likely no Slack app yet: say how to try it without one
+            raise SettingsError(f"{exc} (no Slack app yet? `careerplan demo` runs it without Slack)") from None
+        raise
     _configure_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("careerplan")
     with _sigterm_as_ctrl_c(log):
@@ -333,6 +387,126 @@ def _serve(settings: Settings, log: logging.Logger) -> int:
         db.dispose()
         log.info("careerplan stopped cleanly: no request or reminder cut short, scheduler stopped, database closed")
     return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    _configure_logging("WARNING")
+    log = logging.getLogger("careerplan")
+    data: Path = args.data
+    try:
+        if args.fresh:
+            for name in (DEMO_CLOCK, DEMO_SLACK, DEMO_DATABASE):
+                _remove_database_files(data / name)
+        data.mkdir(mode=0o700, parents=True, exist_ok=True)
+        data.chmod(0o700)
+    except OSError as exc:
+        raise StartupError(f"cannot use {data} for the demo's data: {exc.strerror or exc}") from None
+    with _sigterm_as_ctrl_c(log):
+        return _serve_demo(data, args.port)
+
+
+def _serve_demo(data: Path, port: int) -> int:
+    import secrets
+
+    from bot.demo import org
+    from bot.demo.clock import DemoClock, IdleTracker, demo_start
+    from bot.demo.page import Bot, Demo, PageServer
+    from bot.demo.slack_api import TEAM_ID, SlackStandIn
+    from bot.jobs.sweep import Sweep
+    from bot.slack.app import create_app
+    from bot.slack.client import build_web_client
+    from bot.slack.server import EVENTS_PATH, make_server
+
+    slack = SlackStandIn()
+    slack.max_calls = 1000
+    for person in org.PEOPLE:
+        slack.users[person.user_id] = org.users_info(person)
+    _restore_demo_slack(slack, data / DEMO_SLACK)
+    slack.start()
+    settings = Settings(
+        bot_token="xoxb-careerplan-demo",  # noqa: S106  (the stand-in takes any xoxb- token)
+        signing_secret=secrets.token_hex(32),  # a new one each run: only this process's page can sign
+        app_token=None,
+        database_url=f"sqlite:///{(data / DEMO_DATABASE).resolve()}",
+        slack_api_url=slack.url,
+        host="127.0.0.1",
+        port=0,
+        cadence_months=3,
+        lead_days=3,
+        work_start=NINE_TO_FIVE[0],
+        work_end=NINE_TO_FIVE[1],
+        log_level="WARNING",
+    )
+    clock = DemoClock(data / DEMO_CLOCK, demo_start(datetime.now(UTC).date()))
+    db: Database | None = None
+    page = server = None
+    listeners = IdleTracker()
+    try:
+        db = _open_database(settings.database_url)
+        _prepare_schema(db)
+        org.seed(db, TEAM_ID, clock())
+        client = build_web_client(settings)
+        app = create_app(settings, db, clock=clock, client=client, listener_executor=listeners)
+        server = make_server(app, "127.0.0.1", 0, threads=4)
+        events_url = f"http://127.0.0.1:{getattr(server, 'effective_port', 0)}{EVENTS_PATH}"
+        sweep = Sweep(db, client, settings, clock)
+        sweep.log_report = False
+
+        def settle() -> None:
+            listeners.wait_idle()
+
+        def sweep_once() -> str:
+            return sweep.run_once().line()
+
+        sweep_once()  # what was owed by the demo's date is in the DMs before the page opens
+        demo = Demo(slack, Bot(events_url, settings.signing_secret, settle, sweep_once), clock)
+        try:
+            page = PageServer(demo, port).start()
+        except OSError as exc:
+            raise StartupError(
+                f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (choose another --port)"
+            ) from None
+        print(f"careerplan demo: its data is in {data.resolve()} (--fresh starts over)", flush=True)
+        print(f"careerplan demo: open {page.url} in your browser (Ctrl-C stops it)", flush=True)
+        server.run()  # returns on Ctrl-C or SIGTERM
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if page is not None:
+            page.stop()
+        if server is not None:
+            server.close()
+        listeners.shutdown(wait=True)
+        _save_demo_slack(slack, data / DEMO_SLACK)
+        slack.stop()
+        if db is not None:
+            db.dispose()
+    print("careerplan demo: stopped", flush=True)
+    return 0
+
+
+def _restore_demo_slack(slack: SlackStandIn, path: Path) -> None:
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        logging.getLogger("careerplan").warning("the demo's Slack starts empty: %s is unreadable (%s)", path, exc)
+        return
+    try:
+        if isinstance(saved, dict):
+            slack.restore(saved)
+    except (KeyError, TypeError, ValueError) as exc:
+        logging.getLogger("careerplan").warning("the demo's Slack starts empty: %s is not as kept (%r)", path, exc)
+
+
+def _save_demo_slack(slack: SlackStandIn, path: Path) -> None:
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(slack.saved(), file)
+    except OSError as exc:
+        logging.getLogger("careerplan").warning("could not keep the demo's Slack in %s: %s", path, exc)
 
 
 def _connect(settings: Settings, db: Database, metrics: Metrics) -> tuple[App, WebClient]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -36,11 +37,14 @@ def create_app(
     clock: Clock = utc_now,
     client: WebClient | None = None,
     metrics: Metrics | None = None,
+    listener_executor: Executor | None = None,
 ) -> App:
     """Build the app. Bolt checks the bot token with auth.test here (raising BoltError if Slack refuses it).
 
     `metrics` counts the requests Bolt takes (once their signature is checked, over HTTP or Socket Mode) and the
-    listeners that fail; the servers that show them get the same one (careerplan run passes one to both)."""
+    listeners that fail; the servers that show them get the same one (careerplan run passes one to both).
+    `listener_executor` runs the listeners' work after their ack (default: Bolt's own pool); `careerplan demo`
+    passes one that can tell when that work is done."""
     counts = metrics if metrics is not None else Metrics()
     bolt_logger = logging.getLogger("slack_bolt")
     bolt_logger.addFilter(_same_token_notice)
@@ -50,6 +54,7 @@ def create_app(
         # Listeners ack first and work after, so Slack's 3 s deadline never waits on the database.
         process_before_response=False,
         logger=bolt_logger,
+        listener_executor=listener_executor,
     )
 
     @app.use

@@ -136,6 +136,17 @@ def test_help_lists_the_commands(cli: InProcess, tmp_path: Path) -> None:
         (["db", "--help"], ["upgrade", "apply the migrations", "current", "migration revision"]),
         (["sweep", "--help"], ["--once", "cron", "never send a nudge twice", "CAREERPLAN_WORKING_HOURS"]),
         (["run", "--help"], ["usage: careerplan run"]),
+        (
+            ["demo", "--help"],
+            [
+                "--port",
+                "(default 8765; 0: any free one)",
+                "--data DIR",
+                "--fresh",
+                "127.0.0.1 only",
+                "needs no SLACK_*",
+            ],
+        ),
     ],
 )
 def test_each_command_explains_itself(cli: InProcess, tmp_path: Path, argv: list[str], says: list[str]) -> None:
@@ -180,6 +191,7 @@ def test_version_is_the_installed_release(cli: InProcess, tmp_path: Path) -> Non
         (["sweep"], "send the nudges owed", [*SWEEP_SETTINGS, "CAREERPLAN_*"]),
         (["purge-departed"], "Erase every answer", ["DATABASE_URL"]),
         (["purge-workspace"], "Erase a workspace", list(PURGE_SETTINGS)),
+        (["demo"], "Try careerplan without Slack", []),
     ],
 )
 def test_every_command_says_what_it_does_and_what_it_reads(
@@ -256,6 +268,12 @@ def test_run_with_a_missing_or_bad_setting_says_which_in_one_line(
     assert lines[0].startswith("careerplan: ")
     assert names in lines[0]
     assert "Traceback" not in done.stderr
+
+
+def test_run_without_a_slack_app_points_to_the_demo(cli: InProcess, tmp_path: Path) -> None:
+    done = cli(["run"], clean_env(), tmp_path)
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("careerplan: SLACK_BOT_TOKEN is not set") and "`careerplan demo`" in line
 
 
 def test_run_says_when_slack_refuses_the_token(cli: InProcess, tmp_path: Path) -> None:
