@@ -34,6 +34,7 @@ __all__ = [
     "app_home_opened",
     "block_action",
     "load_fixture",
+    "new_trigger_id",
     "slack_signature",
     "view_submission",
 ]
@@ -78,6 +79,12 @@ class HttpResult:
 def _trigger_id(n: int) -> str:
     # Shape of a real trigger_id: "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
     return f"{1700000000000 + n}.4744562912.{n:032x}"
+
+
+def new_trigger_id() -> str:
+    """A trigger_id of its own, as Slack makes one for each command, click and submission (e.g. to pass to
+    `SlackSender.slash_command` and find the views.open it leads to)."""
+    return _trigger_id(next(_seq))
 
 
 def _user_name(user_id: str) -> str:
