@@ -33,63 +33,41 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.seed import SECRET, SPAN, Org, bench_database, bot_env, seed
+from bench.common import (
+    EDIT_PLAN_PAGES,
+    NEW_PLAN_PAGES,
+    POSTGRES_ENV,
+    BenchError,
+    Server,
+    machine,
+    percentile,
+    running,
+    saved,
+    submit_page,
+    updated_to,
+    wait_until_idle,
+)
+from bench.seed import SPAN, Org, bench_database, bot_env, seed
 from bot.slack import ids
 from tests.fakeslack import Call, FakeResponse, FakeSlack
-from tests.slackhttp import HttpResult, SlackSender, app_home_opened, view_submission
-from tests.slackstate import state_from_initial
+from tests.slackhttp import HttpResult, app_home_opened
 
-POSTGRES_ENV = "CAREERPLAN_TEST_POSTGRES_URL"
 WARM_UP = 20  # unmeasured requests to each server before the figures start
 SLACK_CALL_TIMEOUT = 10.0  # seconds to wait for the Slack call a request causes
-START_TIMEOUT = 60.0
-IDLE_CPU_SECONDS = 0.02  # the bot is idle when it used less CPU than this in an IDLE_WINDOW
-IDLE_WINDOW = 0.5
-
-# What a person without a plan types into the wizard (as tests/slackbot.py walk_wizard does).
-NEW_PLAN_PAGES: dict[str, dict[str, dict[str, Any]]] = {
-    ids.VIEW_GOAL: {
-        ids.BLOCK_GOAL_KIND: {"selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": "own"}},
-        ids.BLOCK_GOAL_TEXT: {"value": "Lead a platform team"},
-        ids.BLOCK_GOAL_WORDS: {"value": "June 2029"},
-    },
-    ids.VIEW_STEPS: {
-        "step_title_0": {"value": "Senior engineer"},
-        "step_words_0": {"value": "Q3 2027"},
-        "step_title_1": {"value": "Staff engineer"},
-        "step_date_1": {"selected_date": "2028-12-31"},
-    },
-    ids.VIEW_GAPS: {"gap_0": {"value": "Leading design reviews"}, "gap_1": {"value": "Mentoring"}},
-}
-# Someone with a plan opens it filled in, keeps the goal and steps, and rewrites the first gap.
-EDIT_PLAN_PAGES: dict[str, dict[str, dict[str, Any]]] = {
-    ids.VIEW_GOAL: {},
-    ids.VIEW_STEPS: {},
-    ids.VIEW_GAPS: {"gap_0": {"value": "Running a design review on my own"}},
-}
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 class TimedSlack(FakeSlack):
@@ -115,87 +93,6 @@ class TimedSlack(FakeSlack):
             if not self._cond.wait_for(lambda: len(self.arrived.get(method, ())) >= number, timeout=SLACK_CALL_TIMEOUT):
                 raise BenchError(f"no {method} reached the fake Slack within {SLACK_CALL_TIMEOUT:g} s")
             return self.arrived[method][number - 1]
-
-
-class BenchError(Exception):
-    pass
-
-
-@dataclass
-class Server:
-    """A server under test, in its own process; its log goes to a file shown if something goes wrong."""
-
-    name: str
-    process: subprocess.Popen[str]
-    log: Path
-    send: SlackSender = field(init=False)
-
-    def tail(self, lines: int = 30) -> str:
-        text = self.log.read_text(errors="replace").splitlines()
-        return "\n".join(text[-lines:])
-
-
-@contextmanager
-def running(name: str, argv: list[str], env: dict[str, str], log: Path) -> Iterator[Server]:
-    with log.open("w") as log_file:
-        process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=log_file, text=True)
-    server = Server(name, process, log)
-    try:
-        assert process.stdout is not None
-        line = _read_line(process.stdout, START_TIMEOUT)
-        if " is listening on " not in line:
-            raise BenchError(f"{name} did not start: {line!r}\n{server.tail()}")
-        server.send = SlackSender(line.split(" is listening on ", 1)[1].strip(), SECRET)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _read_line(stream: IO[str], timeout: float) -> str:
-    got: list[str] = []
-    reader = threading.Thread(target=lambda: got.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(timeout)
-    return got[0] if got else ""
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process, from /proc (None where there is no /proc)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_until_idle(server: Server, slack: TimedSlack, limit: float = 300.0) -> tuple[float, str]:
-    """Wait for the start-up sweep to be over: the bot's CPU use stays near zero for two windows in a row
-    (or, without /proc, the fake Slack hears nothing from it for 3 s). Returns seconds waited and how."""
-    started = time.perf_counter()
-    quiet = 0
-    last = cpu_seconds(server.process.pid)
-    calls = len(slack.calls)
-    while time.perf_counter() - started < limit:
-        time.sleep(IDLE_WINDOW)
-        if server.process.poll() is not None:
-            raise BenchError(f"{server.name} exited during its start-up sweep\n{server.tail()}")
-        now = cpu_seconds(server.process.pid)
-        seen = len(slack.calls)
-        if last is not None and now is not None:
-            quiet = quiet + 1 if now - last < IDLE_CPU_SECONDS else 0
-            needed, how = 2, "the bot's CPU use fell to zero"
-        else:
-            quiet = quiet + 1 if seen == calls else 0
-            needed, how = round(3 / IDLE_WINDOW), "no Slack call from the bot for 3 s"
-        last, calls = now, seen
-        if quiet >= needed:
-            return time.perf_counter() - started, how
-    raise BenchError(f"{server.name} was still busy after {limit:g} s\n{server.tail()}")
 
 
 @dataclass
@@ -230,26 +127,6 @@ def _empty(result: HttpResult) -> bool:
     return result.body == b""
 
 
-def submit(server: Server, user_id: str, view: dict[str, Any], view_id: str, pages: dict[str, Any]) -> HttpResult:
-    values = state_from_initial(view, pages[view["callback_id"]])
-    payload = view_submission(view, values, user_id=user_id, view_id=view_id, root_view_id=view_id)
-    return server.send.interactive(payload)
-
-
-def updated_to(page: str) -> Callable[[HttpResult], bool]:
-    def check(result: HttpResult) -> bool:
-        answer = result.json() if result.body else {}
-        view = answer.get("view") or {}
-        return bool(answer.get("response_action") == "update" and view.get("callback_id") == page)
-
-    return check
-
-
-def _saved(result: HttpResult) -> bool:
-    answer = result.json() if result.body else {}
-    return bool(answer.get("response_action") == "update" and "*Saved.*" in result.text)
-
-
 def wizard_walk(
     slack: TimedSlack, bot: Server, user_id: str, number: int, pages: dict[str, Any]
 ) -> tuple[float, float]:
@@ -260,11 +137,12 @@ def wizard_walk(
     for page, following in ((ids.VIEW_GOAL, ids.VIEW_STEPS), (ids.VIEW_STEPS, ids.VIEW_GAPS)):
         if view.get("callback_id") != page:
             raise BenchError(f"the wizard showed {view.get('callback_id')!r} where {page!r} was expected")
-        result = submit(bot, user_id, view, view_id, pages)
+        result = submit_page(bot.send, user_id, view, view_id, pages)
         if not updated_to(following)(result):
             raise BenchError(f"the {page} page was not accepted: {result.text[:300]}")
         view = result.json()["view"]
-    ack, published, _ = timed(slack, "views.publish", lambda: submit(bot, user_id, view, view_id, pages), _saved)
+    last_page = partial(submit_page, bot.send, user_id, view, view_id, pages)
+    ack, published, _ = timed(slack, "views.publish", last_page, saved)
     return ack, published
 
 
@@ -424,10 +302,7 @@ def print_report(
         f"                  {args.submissions} wizard walks (last page timed); "
         f"{args.homes} App Home opens ({f.managers} by managers)"
     )
-    print(
-        f"  machine         {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}"
-    )
+    print(f"  machine         {machine()}")
     print()
     print(f"{'milliseconds':44}{'n':>6}{'p50':>10}{'p99':>10}{'max':>10}")
     print(row("/careerplan, careerplan  → HTTP ack", f.bot.ack))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.command_latency import percentile
+from bench.common import percentile
 from bot.settings import Settings
 from bot.slack.app import create_app
 from storage.db import Database

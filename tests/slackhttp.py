@@ -20,6 +20,7 @@ from bot.demo.payloads import (
     _trigger_id,
     app_home_opened,
     block_action,
+    new_trigger_id,
     slack_signature,
     view_submission,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "app_home_opened",
     "block_action",
     "load_fixture",
+    "new_trigger_id",
     "slack_signature",
     "view_submission",
 ]

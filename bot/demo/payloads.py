@@ -74,6 +74,12 @@ def _trigger_id(n: int) -> str:
     return f"{1700000000000 + n}.4744562912.{n:032x}"
 
 
+def new_trigger_id() -> str:
+    """A trigger_id of its own, as Slack makes one for each command, click and submission (e.g. to pass to
+    `SlackSender.slash_command` and find the views.open it leads to)."""
+    return _trigger_id(next(_seq))
+
+
 def _user_name(user_id: str) -> str:
     return user_id.lower()
 
