@@ -69,10 +69,11 @@ from bench.common import (
     wait_until_idle,
 )
 from bench.seed import SPAN, Org, bench_database, bot_env, seed
+from bot.demo.payloads import HTTP_TIMEOUT
 from bot.slack import ids
 from storage.db import Database
 from tests.fakeslack import Call, FakeResponse, FakeSlack
-from tests.slackhttp import HTTP_TIMEOUT, HttpResult, app_home_opened, block_action, new_trigger_id
+from tests.slackhttp import HttpResult, app_home_opened, block_action, new_trigger_id
 
 RATES = (20, 30, 40, 50, 60, 70, 80, 100, 120, 150, 200)
 P99_LIMIT_MS = 3000.0  # Slack gives up on an answer after 3 s
