@@ -73,7 +73,7 @@ def goal_view(form: PlanForm) -> View:
             placeholder="e.g. Lead a platform team",
             hint="Needed for a goal of your own; optional for the two defaults.",
         ),
-        _date_input(ids.BLOCK_GOAL_DATE, "Target date (optional)", form.goal_picked),
+        _date_input(ids.BLOCK_GOAL_DATE, "Target date", form.goal_picked),
         _text_input(
             ids.BLOCK_GOAL_WORDS,
             "…or the target in words",

@@ -162,3 +162,13 @@ def test_saved_view_names_the_version_and_focus_escaped() -> None:
     text = view["blocks"][0]["text"]["text"]
     assert "version 3" in text
     assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+
+
+@pytest.mark.parametrize("page", list(WizardPage))
+def test_an_optional_field_does_not_say_optional_itself_as_slack_adds_it(page: WizardPage) -> None:
+    labels = [
+        (block["label"]["text"], block.get("optional", False))
+        for block in build_page(page, PlanForm())["blocks"]
+        if block["type"] == "input"
+    ]
+    assert labels and not [label for label, optional in labels if optional and "(optional)" in label.lower()]
