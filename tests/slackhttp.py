@@ -16,9 +16,8 @@ from bot.demo.payloads import (
     DEFAULT_USER_ID,
     HttpResult,
     SlackSender,
-    _seq,
-    _trigger_id,
     app_home_opened,
+    as_new_event,
     block_action,
     new_trigger_id,
     slack_signature,
@@ -32,6 +31,7 @@ __all__ = [
     "HttpResult",
     "SlackSender",
     "app_home_opened",
+    "as_new_event",
     "block_action",
     "load_fixture",
     "new_trigger_id",
@@ -57,13 +57,6 @@ MESSAGE_BUTTON = "block_actions/block_actions_channel_message_button_real_captur
 SENT_TS = "1700000123.000100"
 
 
-def as_new_event(envelope: dict[str, Any]) -> dict[str, Any]:
-    """A captured envelope as another event: Slack gives each its own `event_id` (its retries keep it)."""
-    n = next(_seq)
-    envelope.update(event_id=f"Ev0FAKE{n:06d}", event_time=1700000000 + n)
-    return envelope
-
-
 def slack_people(payload: dict[str, Any], user: str, team: str) -> None:
     """Make a captured payload `user`'s, of `team`, sent to our app."""
     payload["team"] = {"id": team, "domain": "fake"}
@@ -84,7 +77,7 @@ def message_click(
     text, blocks = message
     payload: dict[str, Any] = copy.deepcopy(load_fixture(MESSAGE_BUTTON))
     slack_people(payload, user, team)
-    payload["trigger_id"] = _trigger_id(next(_seq))  # every click has its own (a replay repeats it)
+    payload["trigger_id"] = new_trigger_id()  # every click has its own (a replay repeats it)
     channel = "D" + user
     payload["container"].update(channel_id=channel, message_ts=ts)
     payload["channel"] = {"id": channel, "name": "directmessage"}

@@ -74,6 +74,14 @@ def _trigger_id(n: int) -> str:
     return f"{1700000000000 + n}.4744562912.{n:032x}"
 
 
+def as_new_event(envelope: dict[str, Any]) -> dict[str, Any]:
+    """An Events API envelope (a captured one, say) as another event: Slack gives each its own `event_id` (its
+    retries keep it, and the bot does each event once)."""
+    n = next(_seq)
+    envelope.update(event_id=f"Ev0FAKE{n:06d}", event_time=1700000000 + n)
+    return envelope
+
+
 def new_trigger_id() -> str:
     """A trigger_id of its own, as Slack makes one for each command, click and submission (e.g. to pass to
     `SlackSender.slash_command` and find the views.open it leads to)."""
