@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -53,6 +53,7 @@ class ShowPage:
 @dataclass(frozen=True)
 class Saved:
     saved: SavedPlan
+    today: date  # the person's, for what the plan's targets suggest
 
 
 class Plans:
@@ -105,7 +106,7 @@ class Plans:
                 return Invalid(exc.errors, form)
             saved = store.add_plan_version(session, person_id, plan, now)
             store.delete_draft(session, person_id, draft_key)
-            return Saved(saved)
+            return Saved(saved, today)
 
     def move(self, who: Who, draft_key: str, page: WizardPage, fill: FillForm, move: WizardMove) -> ShowPage:
         """Back, or one more step/gap row: keep what was typed, show the page asked for."""

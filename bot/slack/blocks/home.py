@@ -14,6 +14,7 @@ from bot.career.plan import GoalKind, SavedPlan, human_date
 from bot.slack import ids
 from bot.slack.blocks.reflections import reflection_summary
 from bot.slack.blocks.sharing import who_can_see
+from bot.slack.blocks.targets import target_note_blocks
 from bot.slack.blocks.text import button, context, escape, fit, header, mrkdwn, section
 
 View = dict[str, Any]
@@ -126,6 +127,7 @@ def _plan_blocks(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
     return [
         header("Your career plan"),
         *plan_summary(saved, today),
+        *target_note_blocks(saved.plan, today),
         {
             "type": "actions",
             "block_id": "home_actions",

@@ -35,6 +35,7 @@ from bot.career.plan import (
 )
 from bot.slack import ids
 from bot.slack.blocks.sharing import who_can_see
+from bot.slack.blocks.targets import target_note_blocks
 from bot.slack.blocks.text import button, context, cut, fit, input_block, plain, section
 
 TITLE = "Your career plan"
@@ -184,8 +185,9 @@ def gaps_view(form: PlanForm, next_step: str | None) -> View:
     return _modal(ids.VIEW_GAPS, "Save plan", blocks)
 
 
-def saved_view(saved: SavedPlan, line: Line | None) -> View:
-    """The wizard's last word: saved, the focus now, and who can see the plan (with Share / Stop sharing)."""
+def saved_view(saved: SavedPlan, line: Line | None, today: date) -> View:
+    """The wizard's last word: saved, the focus now, what its targets suggest (only notes), and who can see the
+    plan (with Share / Stop sharing)."""
     plan = saved.plan
     lines = [f"*Saved.* This is version {saved.version} of your plan."]
     if plan.focus_gap is not None:
@@ -196,6 +198,7 @@ def saved_view(saved: SavedPlan, line: Line | None) -> View:
         "close": plain("Done"),
         "blocks": [
             section("\n".join(lines)),
+            *target_note_blocks(plan, today),
             {"type": "divider"},
             *who_can_see(line),
         ],

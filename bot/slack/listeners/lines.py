@@ -234,7 +234,7 @@ def _refresh_saved_view(client: WebClient, services: Services, body: Payload, wh
     if data.saved is None:
         return
     try:
-        client.views_update(view_id=view_id, view=for_owner(saved_view(data.saved, data.manager_line), who))
+        client.views_update(view_id=view_id, view=for_owner(saved_view(data.saved, data.manager_line, data.today), who))
     except SlackApiError as exc:
         log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
 

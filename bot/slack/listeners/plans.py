@@ -61,7 +61,7 @@ def page_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, service
         ack(response_action="update", view=for_owner(build_page(outcome.page, outcome.form), who))
     else:
         line = services.lines.manager_line(who)
-        ack(response_action="update", view=for_owner(saved_view(outcome.saved, line), who))
+        ack(response_action="update", view=for_owner(saved_view(outcome.saved, line, outcome.today), who))
         log.info("plan saved for %s/%s (version %d)", who.team_id, who.user_id, outcome.saved.version)
         publish_home(client, services, who)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -157,7 +158,7 @@ def test_saved_view_names_the_version_and_focus_escaped() -> None:
         version=3,
         saved_at=datetime(2026, 11, 21, tzinfo=UTC),
     )
-    view = saved_view(saved, None)
+    view = saved_view(saved, None, date(2026, 11, 21))
     assert_slack_accepts(view)
     text = view["blocks"][0]["text"]["text"]
     assert "version 3" in text
@@ -172,3 +173,23 @@ def test_an_optional_field_does_not_say_optional_itself_as_slack_adds_it(page: W
         if block["type"] == "input"
     ]
     assert labels and not [label for label, optional in labels if optional and "(optional)" in label.lower()]
+
+
+def test_the_saved_view_and_home_say_what_the_targets_suggest_and_that_the_plan_may_stay() -> None:
+    from datetime import UTC, date, datetime
+
+    from bot.career.home import HomeData
+    from bot.slack.blocks.home import home_view
+
+    today = date(2026, 12, 2)
+    steps = (Step("Senior", date(2027, 6, 1)), Step("Staff", date(2029, 1, 1)))
+    late = Plan(Goal(GoalKind.OWN, "Lead <a> team", target=date(2028, 6, 1)), steps, ("A gap",))
+    saved = SavedPlan(late, version=1, saved_at=datetime(2026, 12, 2, tzinfo=UTC))
+    for view in (saved_view(saved, None, today), home_view(HomeData(today=today, saved=saved))):
+        assert_slack_accepts(view)
+        shown = str(view["blocks"])
+        assert "A word on your targets" in shown and "keep it as it is" in shown
+        assert "Step 2 (1 Jan 2029) comes after your goal (1 Jun 2028)" in shown
+    sound = SavedPlan(replace(late, goal=replace(late.goal, target=date(2030, 1, 1))), 1, saved.saved_at)
+    assert "A word on your targets" not in str(saved_view(sound, None, today)["blocks"])
+    assert "A word on your targets" not in str(home_view(HomeData(today=today, saved=sound))["blocks"])
