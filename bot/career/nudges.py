@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Final
 
-from bot.career.cadence import NudgeKind
+from bot.career.cadence import OVERDUE_KINDS, NudgeKind
 from bot.career.calendar import CalendarEvent
 from bot.career.conversation import Experiment
 
@@ -46,3 +47,25 @@ class ExperimentsEnded:
     to_manager: bool
     ended_on: date
     experiments: list[Experiment] = field(default_factory=list)
+
+
+# --- the manager's reminders to themselves (issue 15: the article's honesty and "normalize ambition") -------
+
+# "Career Conversations Matter": make it safe to share ambitious goals, even ones that may mean leaving the
+# team one day; and be honest when a goal doesn't fit the person's strengths, then help find a path that does.
+# Said to the manager only: never in a report's DM, nor in the calendar invite the report may see.
+AMBITION_PROMPT: Final = (
+    "Make it safe to aim high: ask where they want to be, even if that is beyond this team one day."
+)
+HONESTY_PROMPT: Final = "If the goal doesn't fit their strengths, say so and help find a path that does."
+
+# The manager's reminders that invite a career conversation (not the ended-experiments question).
+CONVERSATION_NUDGE_KINDS: Final = frozenset({NudgeKind.FIRST_MONTH, NudgeKind.DUE_SOON, *OVERDUE_KINDS})
+
+
+def manager_reminders(kind: NudgeKind) -> list[str]:
+    """What the manager is reminded of beside the questions: on the first month also to normalize ambition
+    (once, not again when due or late), and on every conversation reminder to be honest about fit."""
+    if kind not in CONVERSATION_NUDGE_KINDS:
+        return []
+    return [AMBITION_PROMPT, HONESTY_PROMPT] if kind is NudgeKind.FIRST_MONTH else [HONESTY_PROMPT]

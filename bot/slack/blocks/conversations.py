@@ -27,6 +27,7 @@ from bot.career.conversation import (
     LogField,
 )
 from bot.career.lines import CADENCE_MAX_MONTHS, CADENCE_MIN_MONTHS
+from bot.career.nudges import HONESTY_PROMPT
 from bot.career.plan import clean_text, human_date
 from bot.slack import ids
 from bot.slack.blocks.text import (
@@ -89,6 +90,7 @@ def log_view(report: str, today: date, form: ConversationForm, default_months: i
             _datepicker(form.held_on or today),
             optional=False,
         ),
+        context(escape(HONESTY_PROMPT)),  # the article's honesty prompt, for the manager (not an input)
         input_block(
             ids.BLOCK_NOTES,
             "Notes",

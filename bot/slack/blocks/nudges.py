@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, NudgeKind, Outcome
 from bot.career.calendar import CALENDAR_KINDS, CalendarEvent, google_calendar_url, outlook_calendar_url
-from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
+from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite, manager_reminders
 from bot.slack import ids
 from bot.slack.blocks.text import SECTION_TEXT_MAX, Blocks, Message, button, context, escape, fit, plain, section
 
@@ -74,6 +74,9 @@ def manager_nudge(n: ManagerNudge) -> Message:
     if n.prompts:
         bullets = "\n".join(f"• {escape(prompt)}" for prompt in n.prompts)
         blocks.append(section(f"*Questions to start with*\n{bullets}"[:SECTION_TEXT_MAX]))
+    if reminders := manager_reminders(n.kind):
+        # The manager's own reminders (bot.career.nudges): in the DM only, never in the calendar link.
+        blocks.append(context("\n".join(escape(reminder) for reminder in reminders)))
     blocks.append(
         {
             "type": "actions",

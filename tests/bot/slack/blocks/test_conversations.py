@@ -24,6 +24,7 @@ from bot.career.conversation import (
     check_conversation,
     check_skip_reason,
 )
+from bot.career.nudges import HONESTY_PROMPT
 from bot.slack import ids
 from bot.slack.blocks.conversations import (
     escaped_pieces,
@@ -395,3 +396,24 @@ def test_escaped_pieces_fit_and_never_split_an_entity(text: str) -> None:
     assert all(len(piece) <= 2900 for piece in pieces)
     # Each piece unescapes on its own: no entity is cut in two.
     assert "".join(unescape(piece) for piece in pieces) == text
+
+
+# --- The article's honesty prompt, for the manager logging a talk -------------------------------------------
+
+
+def test_the_log_form_reminds_the_manager_to_be_honest_about_fit_beside_the_notes() -> None:
+    for form in (ConversationForm(), filled(), hostile()):
+        view = log_view(REPORT, TODAY, form, 3)
+        blocks = view["blocks"]
+        prompts = [b for b in blocks if b["type"] == "context" and HONESTY_PROMPT in mrkdwn_of([b])]
+        assert len(prompts) == 1  # one quiet line, not an input: the form reads back as before
+        at = blocks.index(prompts[0])
+        assert blocks[at + 1]["block_id"] == ids.BLOCK_NOTES  # right above the notes
+        assert "block_id" not in prompts[0] and "strengths" not in str(inputs(view))
+        assert_slack_accepts(view)
+
+
+def test_the_report_is_never_shown_the_managers_honesty_prompt() -> None:
+    for shared in (True, False):
+        text, blocks = report_logged_dm(MANAGER, conversation(shared=shared))
+        assert "strengths" not in text + str(blocks)

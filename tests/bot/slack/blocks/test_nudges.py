@@ -14,7 +14,7 @@ from bot.career.availability import WorkingTime
 from bot.career.cadence import ExperimentKind, NudgeKind, Outcome, prompts_for
 from bot.career.calendar import CalendarEvent, conversation_event
 from bot.career.conversation import Experiment
-from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
+from bot.career.nudges import AMBITION_PROMPT, HONESTY_PROMPT, ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.slack import ids
 from bot.slack.blocks.nudges import MESSAGE_BLOCKS_MAX, days_phrase, experiments_ended, manager_nudge, report_invite
 
@@ -210,3 +210,53 @@ def test_the_links_never_carry_the_plan() -> None:
     assert "Secret goal" in everything(blocks)  # shown in the DM, where it is shared...
     for button in link_buttons(blocks).values():
         assert "Secret" not in unquote(button["url"])  # ...never in a link that leaves Slack
+
+
+# --- the manager's own reminders: be honest about fit; on the first month, make it safe to aim high -------
+
+
+@pytest.mark.parametrize(
+    "kind", [NudgeKind.FIRST_MONTH, NudgeKind.DUE_SOON, NudgeKind.OVERDUE_1, NudgeKind.OVERDUE_2, NudgeKind.OVERDUE_3]
+)
+def test_every_conversation_reminder_carries_the_honesty_prompt(kind: NudgeKind) -> None:
+    text, blocks = manager_nudge(nudge(kind=kind, calendar=calendar_event()))
+    reminders = [b for b in blocks if b["type"] == "context" and HONESTY_PROMPT in b["elements"][0]["text"]]
+    assert len(reminders) == 1  # a quiet context line, once
+    # Below the questions, above the buttons.
+    at = blocks.index(reminders[0])
+    questions = next(i for i, b in enumerate(blocks) if "Questions to start with" in str(b))
+    assert questions < at < [b["type"] for b in blocks].index("actions")
+    # Said to the manager, not pushed into the notification, nor into a calendar invite the report may see.
+    assert HONESTY_PROMPT not in text
+    assert "strengths" not in unquote(str(link_buttons(blocks))).replace("+", " ")
+    for block in blocks:
+        assert Block.parse(block) is not None and Block.parse(block).to_dict() == block  # type: ignore[union-attr]
+
+
+def test_only_the_first_month_reminder_normalizes_ambition() -> None:
+    _, first = manager_nudge(nudge(kind=NudgeKind.FIRST_MONTH, due_on=date(2027, 1, 1)))
+    assert AMBITION_PROMPT in everything(first)
+    reminder = next(b for b in first if b["type"] == "context" and HONESTY_PROMPT in b["elements"][0]["text"])
+    assert reminder["elements"][0]["text"] == f"{AMBITION_PROMPT}\n{HONESTY_PROMPT}"
+    for kind in (NudgeKind.DUE_SOON, NudgeKind.OVERDUE_1, NudgeKind.OVERDUE_2, NudgeKind.OVERDUE_3):
+        _, later = manager_nudge(nudge(kind=kind))
+        assert AMBITION_PROMPT not in everything(later) and "aim high" not in everything(later)
+
+
+def test_the_reminders_hold_even_without_questions_and_stay_within_slacks_limits() -> None:
+    hostile = "<!channel> &" + "x" * 5000
+    _, blocks = manager_nudge(nudge(kind=NudgeKind.FIRST_MONTH, prompts=[], goal=hostile, focus_gap=hostile))
+    assert HONESTY_PROMPT in everything(blocks) and AMBITION_PROMPT in everything(blocks)
+    assert len(blocks) <= MESSAGE_BLOCKS_MAX
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+    assert all(len(e["text"]) <= 3000 for b in blocks if b["type"] == "context" for e in b["elements"])
+
+
+def test_the_reports_dms_never_carry_the_managers_reminders() -> None:
+    experiment = Experiment(id=3, kind=ExperimentKind.SHADOWING, what="Shadow the on-call", ends_on=TODAY)
+    for first in (True, False):
+        text, blocks = report_invite(ReportInvite(manager="U0BOSS", due_on=date(2026, 12, 5), first=first))
+        assert "strengths" not in text + everything(blocks) and "aim high" not in text + everything(blocks)
+    for to_manager in (True, False):  # the ended-experiments question, to either side
+        text, blocks = experiments_ended(ExperimentsEnded("U0BOSS", to_manager, TODAY, [experiment]))
+        assert "strengths" not in text + everything(blocks) and "aim high" not in text + everything(blocks)
