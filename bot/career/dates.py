@@ -5,6 +5,25 @@ or a whole year) the target is the LAST day of that period.  A year is required 
 absolute dates: "June" or "15 June" could mean this year or next, so we ask instead of
 guessing.
 
+Words people type, and what they mean (``today`` is the day the form is checked):
+
+- "in six months", "in 2 years", "three weeks": counted from today; the number is in
+  figures or a word from one to twenty ("a"/"an" is one).  Vaguer counts ("a couple of",
+  "a few", "umpteen") are refused with the list of what works.  Month ends are kept:
+  31 January + 1 month is 28 (or 29) February.
+- "this year" / "next year": 31 December of this year / of next year.
+- "this month" / "next month": the last day of this month / of next month.
+- "this quarter" / "next quarter" (also "end of next quarter"): the last day of this /
+  the next calendar quarter (Q1 ends 31 March, Q2 30 June, Q3 30 September, Q4 31 December).
+- "early 2027" is 31 March 2027, "mid 2027" 30 June 2027, "late 2027" 31 December 2027;
+  "by" or "in" in front changes nothing ("by mid 2027", "in early 2027").
+- Seasons are the northern-hemisphere meteorological ones and mean their last day:
+  "spring 2027" is 31 May 2027, "summer 2027" 31 August 2027, "autumn 2027" or
+  "fall 2027" 30 November 2027, and "winter 2027" (also "winter 2027/28") is the winter
+  that starts in December 2027, so it ends on the last day of February 2028.
+
+A result in the past is returned as it is: the plan rules decide what to say about it.
+
 Pure functions only: no Slack, no database.  Every failure, however hostile the input,
 comes out as :class:`DateNotUnderstood` whose message can be shown to the person as is
 (it never echoes their text back, so nothing they typed can turn into a Slack mention).
@@ -22,7 +41,7 @@ from dateutil.relativedelta import relativedelta
 
 __all__ = ["ACCEPTED_FORMS", "DateNotUnderstood", "read_target"]
 
-ACCEPTED_FORMS: Final[str] = '2027-06-30, 2027-06, June 2027, Q3 2027, H2 2027, 2027 or "in 6 months"'
+ACCEPTED_FORMS: Final[str] = '2027-06-30, June 2027, Q3 2027, mid 2027, summer 2027, next year or "in six months"'
 
 MAX_TEXT_LENGTH: Final[int] = 100
 MAX_YEARS_AHEAD: Final[int] = 50
@@ -37,7 +56,48 @@ _DEFAULT_A: Final = datetime.datetime(2000, 1, 1)
 _DEFAULT_B: Final = datetime.datetime(2004, 2, 28)
 
 _PREFIX = re.compile(r"^(?:(?:by|before)\s+)?(?:the\s+)?(?:end\s+of\s+)?", re.ASCII)
-_RELATIVE = re.compile(r"^(?:in\s+)?(a|an|one|\d{1,6})\s+(day|week|month|year)s?$", re.ASCII)
+_NUMBER_WORDS: Final[dict[str, int]] = {
+    word: number
+    for number, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+    if number
+} | {"a": 1, "an": 1}
+_RELATIVE = re.compile(r"^(?:in\s+)?(" + "|".join(_NUMBER_WORDS) + r"|\d{1,6})\s+(day|week|month|year)s?$", re.ASCII)
+# "in umpteen months", "in a couple of years": a count we do not read.
+_RELATIVE_UNKNOWN_COUNT = re.compile(
+    r"^(?:in\s+[a-z][a-z\s-]{0,40}\s(?:day|week|month|year)s?|[a-z][a-z\s-]{0,40}\s(?:day|week|month|year)s)$", re.ASCII
+)
+_THIS_OR_NEXT = re.compile(r"^(?:the\s+)?(this|next)\s+(year|month|quarter)$", re.ASCII)
+_YEAR_PART = re.compile(r"^(?:in\s+)?(?:the\s+)?(early|mid|late)[\s-]*(\d{4})$", re.ASCII)
+_SEASON = re.compile(
+    r"^(?:in\s+)?(?:the\s+)?(spring|summer|autumn|fall|winter)(?:\s+of)?[\s-]*(\d{4})(?:\s*/\s*(\d{2}|\d{4}))?$",
+    re.ASCII,
+)
+_YEAR_PART_MONTH: Final[dict[str, int]] = {"early": 3, "mid": 6, "late": 12}
+_SEASON_LAST_MONTH: Final[dict[str, int]] = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11}
 _PERIOD_FIRST = re.compile(r"^([qh])(\d{1,3})[\s/-]*(\d{4})$", re.ASCII)
 _YEAR_FIRST = re.compile(r"^(\d{4})[\s/-]*([qh])(\d{1,3})$", re.ASCII)
 _YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$", re.ASCII)
@@ -81,7 +141,7 @@ def _period_end(kind: str, number: int, year: int) -> datetime.date:
 
 
 def _relative(count_word: str, unit: str, today: datetime.date) -> datetime.date:
-    count = 1 if count_word in ("a", "an", "one") else int(count_word)
+    count = _NUMBER_WORDS[count_word] if count_word in _NUMBER_WORDS else int(count_word)
     if unit == "day":
         step = relativedelta(days=count)
     elif unit == "week":
@@ -95,6 +155,32 @@ def _relative(count_word: str, unit: str, today: datetime.date) -> datetime.date
     except _PARSE_ERRORS:
         raise _too_far() from None
     return result
+
+
+def _this_or_next(which: str, unit: str, today: datetime.date) -> datetime.date:
+    ahead = 1 if which == "next" else 0
+    if unit == "year":
+        year, month = today.year + ahead, 12
+    else:
+        month = today.month if unit == "month" else (today.month - 1) // 3 * 3 + 3
+        month += ahead * (1 if unit == "month" else 3)
+        year = today.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+    if year > 9999:
+        raise _too_far()
+    return _month_end(year, month)
+
+
+def _season_end(season: str, year: int, second_year: str | None) -> datetime.date:
+    if season != "winter":
+        if second_year is not None:
+            raise _generic()
+        return _month_end(year, _SEASON_LAST_MONTH[season])
+    if second_year is not None and int(second_year) not in (year + 1, (year + 1) % 100):
+        raise _not_understood("A winter runs from December into the next year, as in winter 2027/28.")
+    if year + 1 > 9999:
+        raise _too_far()
+    return _month_end(year + 1, 2)
 
 
 def _too_far() -> DateNotUnderstood:
@@ -152,6 +238,14 @@ def _read(text: str, today: datetime.date) -> datetime.date:
 
     if match := _RELATIVE.match(body):
         return _relative(match.group(1), match.group(2), today)
+    if match := _THIS_OR_NEXT.match(body):
+        return _this_or_next(match.group(1), match.group(2), today)
+    if match := _YEAR_PART.match(body):
+        return _month_end(int(match.group(2)), _YEAR_PART_MONTH[match.group(1)])
+    if match := _SEASON.match(body):
+        return _season_end(match.group(1), int(match.group(2)), match.group(3))
+    if _RELATIVE_UNKNOWN_COUNT.match(body):
+        raise _not_understood("Write how many in figures or as a word from one to twenty.")
     if match := _PERIOD_FIRST.match(body):
         return _period_end(match.group(1), int(match.group(2)), int(match.group(3)))
     if match := _YEAR_FIRST.match(body):
@@ -167,7 +261,9 @@ def read_target(text: str, today: datetime.date) -> datetime.date:
     """Read a target date typed by a person. Surrounding whitespace and case do not matter.
 
     Periods mean their last day ("June 2027" is 2027-06-30, "Q3 2027" is 2027-09-30,
-    "2027" is 2027-12-31); "in 6 months" counts from ``today``.  Raises
+    "2027" is 2027-12-31, "mid 2027" is 2027-06-30, "summer 2027" is 2027-08-31);
+    "in six months", "next quarter" and the like count from ``today`` (see the module
+    docstring for every form).  Raises
     :class:`DateNotUnderstood` with a message for the person on anything else.
     """
     if not isinstance(text, str):
