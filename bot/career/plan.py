@@ -39,6 +39,12 @@ GOAL_KIND_LABELS: dict[GoalKind, str] = {
 }
 
 
+def default_goal(is_senior: bool) -> GoalKind:
+    """The article's default for someone with no goal of their own: reach the senior level, or, if already
+    senior, keep improving oneself and the value one delivers."""
+    return GoalKind.KEEP_IMPROVING if is_senior else GoalKind.REACH_SENIOR
+
+
 @dataclass(frozen=True)
 class Step:
     title: str
@@ -104,6 +110,8 @@ class PlanForm:
     is_own_want: bool = False
     fits_values: bool = False
     year_from_now: str = ""
+    # "Are you at the senior level already?": None until answered; picks the default goal when none is chosen.
+    is_senior: bool | None = None
     steps: list[StepForm] = field(default_factory=lambda: [StepForm() for _ in range(MAX_STEPS)])
     gaps: list[str] = field(default_factory=lambda: [""] * MAX_GAPS)
     # How many step and gap rows the wizard shows; "Add a step" / "Add a gap" raise them.
@@ -114,6 +122,11 @@ class PlanForm:
         if self.goal_text.strip():
             return self.goal_text.strip()
         return next((label for kind, label in GOAL_KIND_LABELS.items() if kind.value == self.goal_kind), "")
+
+    def pick_default_goal(self) -> None:
+        """With no goal chosen, the senior answer picks the default; it stays editable, like any choice."""
+        if self.goal_kind is None and self.is_senior is not None:
+            self.goal_kind = default_goal(self.is_senior).value
 
     def next_step_title(self) -> str | None:
         return next((s.title.strip() for s in self.steps if s.title.strip() and not s.done), None)
@@ -147,6 +160,7 @@ class PlanForm:
             is_own_want=goal.is_own_want,
             fits_values=goal.fits_values,
             year_from_now=goal.year_from_now,
+            is_senior=_senior_answer(goal.kind),
             steps=_padded(steps, MAX_STEPS, StepForm),
             gaps=_padded(list(plan.gaps), MAX_GAPS, str),
             step_rows=min(MAX_STEPS, max(2, len(steps) + 1)),
@@ -167,6 +181,11 @@ class PlanForm:
         return form
 
 
+def _senior_answer(kind: GoalKind) -> bool | None:
+    """What a saved default goal says about the senior question (a goal of one's own says nothing)."""
+    return next((senior for senior in (False, True) if default_goal(senior) is kind), None)
+
+
 T = TypeVar("T")
 
 
@@ -181,6 +200,7 @@ class Field(StrEnum):
     """The form's fields, for pointing errors at the right input."""
 
     GOAL_KIND = "goal_kind"
+    IS_SENIOR = "is_senior"
     GOAL_TEXT = "goal_text"
     GOAL_PICKED = "goal_picked"
     GOAL_WORDS = "goal_words"
@@ -220,6 +240,7 @@ class WizardMove(StrEnum):
 
 _FIELD_PAGE: dict[StrEnum, WizardPage] = {
     Field.GOAL_KIND: WizardPage.GOAL,
+    Field.IS_SENIOR: WizardPage.GOAL,
     Field.GOAL_TEXT: WizardPage.GOAL,
     Field.GOAL_PICKED: WizardPage.GOAL,
     Field.GOAL_WORDS: WizardPage.GOAL,
@@ -255,7 +276,16 @@ def check_goal(form: PlanForm, today: date) -> Goal:
     try:
         kind = GoalKind(form.goal_kind or "")
     except ValueError:
-        errors.append(FieldError(Field.GOAL_KIND, "Choose a goal: your own, or one of the two defaults."))
+        errors.append(
+            FieldError(
+                Field.GOAL_KIND,
+                "Choose a goal: your own, or one of the two defaults (or say whether you are senior already).",
+            )
+        )
+    if kind not in (None, GoalKind.OWN) and form.is_senior is not None and kind is not default_goal(form.is_senior):
+        fitting = GOAL_KIND_LABELS[default_goal(form.is_senior)]
+        said = "you are at the senior level already" if form.is_senior else "you are not at the senior level yet"
+        errors.append(FieldError(Field.IS_SENIOR, f'You said {said}: the default for you is "{fitting}".'))
     text = form.goal_text.strip()
     if kind is GoalKind.OWN and not text:
         errors.append(FieldError(Field.GOAL_TEXT, "Write your goal in a few words."))

@@ -74,6 +74,7 @@ ACTION_OUTCOME_PREFIX: Final = "careerplan.outcome."
 
 # Goal view.
 BLOCK_GOAL_KIND: Final = "goal_kind"
+BLOCK_IS_SENIOR: Final = "is_senior"
 BLOCK_GOAL_TEXT: Final = "goal_text"
 BLOCK_GOAL_DATE: Final = "goal_date"
 BLOCK_GOAL_WORDS: Final = "goal_words"

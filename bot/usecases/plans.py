@@ -86,6 +86,7 @@ class Plans:
             today = today_of(session, person_id, now)
             try:
                 if page is WizardPage.GOAL:
+                    form.pick_default_goal()
                     check_goal(form, today)
                 elif page is WizardPage.STEPS:
                     check_steps(form, today)

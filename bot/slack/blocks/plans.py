@@ -41,6 +41,9 @@ from bot.slack.blocks.text import button, context, cut, fit, input_block, plain,
 TITLE = "Your career plan"
 CHECK_OWN_WANT = "own_want"
 CHECK_FITS_VALUES = "fits_values"
+SENIOR_YES = "yes"
+SENIOR_NO = "no"
+SENIOR_LABELS = {SENIOR_NO: "Not yet", SENIOR_YES: "Yes, I'm at the senior level already"}
 
 View = dict[str, Any]
 Values = dict[str, Any]
@@ -53,8 +56,9 @@ def goal_view(form: PlanForm) -> View:
     blocks: list[dict[str, Any]] = [
         context("Question 1 of 3"),
         section(
-            "*What career goal do you have?*\nIf you have none yet, the default goal is to reach the "
-            "senior level; if you are already senior, to keep improving yourself and the value you deliver."
+            "*What career goal do you have?*\nIf you have none yet, say whether you are at the senior level "
+            "already and the default is picked for you: reach the senior level, or, if you are already senior, "
+            "keep improving yourself and the value you deliver."
         ),
         input_block(
             ids.BLOCK_GOAL_KIND,
@@ -64,6 +68,16 @@ def goal_view(form: PlanForm) -> View:
                 "options": [_option(label, kind.value) for kind, label in GOAL_KIND_LABELS.items()],
                 **_initial_option(form.goal_kind, GOAL_KIND_LABELS),
             },
+        ),
+        input_block(
+            ids.BLOCK_IS_SENIOR,
+            "Are you at the senior level already?",
+            {
+                "type": "radio_buttons",
+                "options": [_option(label, value) for value, label in SENIOR_LABELS.items()],
+                **_initial_senior(form.is_senior),
+            },
+            hint="With no goal chosen above, this picks your default goal; you can change it.",
         ),
         _text_input(
             ids.BLOCK_GOAL_TEXT,
@@ -211,6 +225,8 @@ def saved_view(saved: SavedPlan, line: Line | None, today: date) -> View:
 def read_goal(values: Values, form: PlanForm) -> None:
     kind = _selected(values, ids.BLOCK_GOAL_KIND, form.goal_kind)
     form.goal_kind = kind if kind in {k.value for k in GoalKind} else None
+    senior = _selected(values, ids.BLOCK_IS_SENIOR, _senior_value(form.is_senior))
+    form.is_senior = {SENIOR_YES: True, SENIOR_NO: False}.get(senior or "")
     form.goal_text = _text(values, ids.BLOCK_GOAL_TEXT, form.goal_text)
     form.goal_picked = _date(values, ids.BLOCK_GOAL_DATE, form.goal_picked)
     form.goal_words = _text(values, ids.BLOCK_GOAL_WORDS, form.goal_words)
@@ -219,6 +235,10 @@ def read_goal(values: Values, form: PlanForm) -> None:
         form.is_own_want = CHECK_OWN_WANT in checks
         form.fits_values = CHECK_FITS_VALUES in checks
     form.year_from_now = _text(values, ids.BLOCK_YEAR_FROM_NOW, form.year_from_now)
+
+
+def _senior_value(is_senior: bool | None) -> str | None:
+    return None if is_senior is None else (SENIOR_YES if is_senior else SENIOR_NO)
 
 
 def read_steps(values: Values, form: PlanForm) -> None:
@@ -260,6 +280,7 @@ MOVES: dict[str, WizardMove] = {
 
 _FIELD_BLOCK: dict[StrEnum, str] = {
     Field.GOAL_KIND: ids.BLOCK_GOAL_KIND,
+    Field.IS_SENIOR: ids.BLOCK_IS_SENIOR,
     Field.GOAL_TEXT: ids.BLOCK_GOAL_TEXT,
     Field.GOAL_PICKED: ids.BLOCK_GOAL_DATE,
     Field.GOAL_WORDS: ids.BLOCK_GOAL_WORDS,
@@ -339,6 +360,13 @@ def _initial_option(selected: str | None, labels: dict[GoalKind, str]) -> dict[s
         if kind.value == selected:
             return {"initial_option": _option(label, kind.value)}
     return {}
+
+
+def _initial_senior(is_senior: bool | None) -> dict[str, Any]:
+    if is_senior is None:
+        return {}
+    value = SENIOR_YES if is_senior else SENIOR_NO
+    return {"initial_option": _option(SENIOR_LABELS[value], value)}
 
 
 def _initial_options(options: list[tuple[bool, str, str]]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from enum import StrEnum
 
@@ -13,7 +14,9 @@ from bot.career.plan import (
     STEP_TITLE_MAX,
     Field,
     FormInvalid,
+    Goal,
     GoalKind,
+    Plan,
     PlanForm,
     StepForm,
     check_gaps,
@@ -44,10 +47,36 @@ def test_the_two_default_goals_need_no_words() -> None:
         assert goal.title  # named after the default
 
 
+@pytest.mark.parametrize(("is_senior", "kind"), [(False, GoalKind.REACH_SENIOR), (True, GoalKind.KEEP_IMPROVING)])
+def test_with_no_goal_chosen_the_senior_answer_picks_the_default(is_senior: bool, kind: GoalKind) -> None:
+    form = PlanForm(is_senior=is_senior)
+    form.pick_default_goal()
+    assert check_goal(form, TODAY).kind is kind
+    # Still editable: a goal chosen afterwards is kept, and an own goal is never replaced.
+    own = PlanForm(goal_kind="own", goal_text="Found a studio", is_senior=is_senior)
+    own.pick_default_goal()
+    assert check_goal(own, TODAY).kind is GoalKind.OWN
+
+
+@pytest.mark.parametrize("kind", [GoalKind.OWN, GoalKind.REACH_SENIOR, GoalKind.KEEP_IMPROVING])
+def test_a_saved_plan_reopens_with_the_senior_answer_its_goal_implies(kind: GoalKind) -> None:
+    plan = Plan(goal=Goal(kind=kind, text="x" if kind is GoalKind.OWN else ""), steps=(), gaps=())
+    expected = {GoalKind.OWN: None, GoalKind.REACH_SENIOR: False, GoalKind.KEEP_IMPROVING: True}[kind]
+    assert PlanForm.from_plan(plan).is_senior is expected
+
+
+def test_a_draft_from_before_the_senior_question_still_opens() -> None:
+    data = json.loads(PlanForm(goal_kind="own").to_json())
+    del data["is_senior"]
+    assert PlanForm.from_json(json.dumps(data)).is_senior is None
+
+
 @pytest.mark.parametrize(
     ("form", "field", "words"),
     [
         (PlanForm(), Field.GOAL_KIND, "Choose a goal"),
+        (PlanForm(goal_kind="reach_senior", is_senior=True), Field.IS_SENIOR, "Keep improving"),
+        (PlanForm(goal_kind="keep_improving", is_senior=False), Field.IS_SENIOR, "Reach the senior level"),
         (PlanForm(goal_kind="ceo"), Field.GOAL_KIND, "Choose a goal"),
         (PlanForm(goal_kind="own", goal_text="   "), Field.GOAL_TEXT, "Write your goal"),
         (PlanForm(goal_kind="own", goal_text="x" * (GOAL_TEXT_MAX + 1)), Field.GOAL_TEXT, "Keep this to 600"),

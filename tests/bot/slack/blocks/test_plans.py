@@ -39,6 +39,7 @@ def full_form() -> PlanForm:
         is_own_want=True,
         fits_values=False,
         year_from_now="Owning deploys",
+        is_senior=False,
         steps=[
             StepForm(title="Tech lead", picked="2027-03-31", words="", done=True),
             StepForm(title="Senior engineer", picked=None, words="Q3 2027"),
@@ -61,7 +62,16 @@ def test_each_page_reads_back_exactly_what_it_shows(page: str) -> None:
     # Start from a blank form: everything on the page must come from state.values.
     PAGES[page].read(state_from_initial(view), read_back)
     if page == ids.VIEW_GOAL:
-        shown = ("goal_kind", "goal_text", "goal_picked", "goal_words", "is_own_want", "fits_values", "year_from_now")
+        shown = (
+            "goal_kind",
+            "goal_text",
+            "goal_picked",
+            "goal_words",
+            "is_own_want",
+            "fits_values",
+            "year_from_now",
+            "is_senior",
+        )
         assert {k: getattr(read_back, k) for k in shown} == {k: getattr(form, k) for k in shown}
     elif page == ids.VIEW_STEPS:
         assert read_back.steps[: form.step_rows] == form.steps[: form.step_rows]

@@ -116,6 +116,35 @@ def test_a_missing_goal_is_an_inline_error(bot: Bot) -> None:
     assert answer == {"response_action": "errors", "errors": {ids.BLOCK_GOAL_TEXT: "Write your goal in a few words."}}
 
 
+def test_with_no_goal_chosen_saying_you_are_senior_picks_keep_improving_and_back_shows_it(bot: Bot) -> None:
+    modal = bot.open_wizard()
+    senior = next(b for b in modal.view["blocks"] if b.get("block_id") == ids.BLOCK_IS_SENIOR)
+    assert senior["label"]["text"] == "Are you at the senior level already?"
+    modal.submit(
+        {ids.BLOCK_GOAL_KIND: {"selected_option": None}, ids.BLOCK_IS_SENIOR: {"selected_option": {"value": "yes"}}}
+    )
+    assert modal.page == ids.VIEW_STEPS
+    modal.click(ids.ACTION_BACK)
+    goal = next(b for b in modal.view["blocks"] if b.get("block_id") == ids.BLOCK_GOAL_KIND)
+    assert goal["element"]["initial_option"]["value"] == "keep_improving"  # picked, and still editable
+
+
+def test_a_default_goal_that_contradicts_the_senior_answer_is_an_inline_error(bot: Bot) -> None:
+    answer = (
+        bot.open_wizard()
+        .submit(
+            {
+                ids.BLOCK_GOAL_KIND: {"selected_option": {"value": "reach_senior"}},
+                ids.BLOCK_IS_SENIOR: {"selected_option": {"value": "yes"}},
+            }
+        )
+        .json()
+    )
+    assert answer["response_action"] == "errors"
+    assert "Keep improving" in answer["errors"][ids.BLOCK_IS_SENIOR]
+    assert versions(bot) == 0
+
+
 def test_a_goal_over_the_limit_is_refused_on_the_server_too(bot: Bot) -> None:
     modal = bot.open_wizard()
     answer = modal.submit(
