@@ -557,13 +557,14 @@ def _socket_mode(app: App, settings: Settings, health: Server | None, log: loggi
         with contextlib.suppress(Exception):
             handler.close()  # type: ignore[no-untyped-call]
         if health is not None and serving is not None:
+            # Let its handler threads finish first: one still answering after close writes to a closed trigger.
+            health.task_dispatcher.shutdown(timeout=5)
             trigger: Any = getattr(health, "trigger", None)
             try:  # closed from its own loop: waitress's loop is not thread-safe
                 trigger.pull_trigger(health.close)
             except (AttributeError, OSError):
                 health.close()
             serving.join(timeout=5)
-            health.task_dispatcher.shutdown(timeout=5)
 
 
 @contextlib.contextmanager
