@@ -121,7 +121,7 @@ def add_plan_version(session: Session, person_id: int, plan: Plan, now: datetime
     )
     session.add(row)
     session.flush()
-    return SavedPlan(plan=plan, version=row.version, saved_at=now)
+    return SavedPlan(plan=plan, version=row.version, saved_at=now, id=row.id)
 
 
 def get_draft(session: Session, person_id: int, root_view_id: str) -> PlanForm | None:
@@ -186,4 +186,4 @@ def _saved_plan(version: Any, steps: Iterable[Any], gaps: Iterable[Any]) -> Save
         # A version saved before focus dates were kept: its focus counts from the day it was saved.
         focus_since=(version.focus_since or saved_at.date()) if open_gaps else None,
     )
-    return SavedPlan(plan=plan, version=version.version, saved_at=saved_at)
+    return SavedPlan(plan=plan, version=version.version, saved_at=saved_at, id=version.id)

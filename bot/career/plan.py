@@ -99,7 +99,7 @@ class GapsUnchanged(Exception):
 
 
 def close_focus(plan: Plan, today: date, note: str = "") -> Plan:
-    """"One gap at a time": the focus gap moves to the closed gaps (today, with the word on how), and the next
+    """One gap at a time: the focus gap moves to the closed gaps (today, with the word on how), and the next
     open gap becomes the focus, from today."""
     focus = plan.focus_gap
     if focus is None:
@@ -177,6 +177,7 @@ class SavedPlan:
     plan: Plan
     version: int
     saved_at: datetime
+    id: int = 0  # the stored version's own id: what Home's gap buttons name, re-checked when clicked
 
 
 # --- The wizard's form: exactly what was typed, valid or not ---------------------------------
