@@ -164,14 +164,12 @@ class Plans:
         """What "Closed it" on Home is about: the focus gap of the clicker's own latest plan, while it is the
         version the button was shown with."""
         with self.db.session() as session:
-            saved = store.latest_plan_of(session, who.team_id, who.user_id)
-        refused = _not_current(saved, row_id(version_value))
-        if refused is not None:
-            return refused
-        assert saved is not None
-        if saved.plan.focus_gap is None:
+            current = _current(store.latest_plan_of(session, who.team_id, who.user_id), row_id(version_value))
+        if isinstance(current, Refused):
+            return current
+        if current.plan.focus_gap is None:
             return Refused("Your plan has no open gap to close. Nothing changed.")
-        return Closing(saved.plan.focus_gap, saved.id)
+        return Closing(current.plan.focus_gap, current.id)
 
     def close_gap(self, who: Who, version_value: object, note: str) -> Saved | NoteTooLong | Refused:
         """The focus gap is closed today, with the person's word on how: a new version, the next gap the focus."""
@@ -203,13 +201,14 @@ class Plans:
         now = self.clock()
         with self.db.session() as session:
             person_id = people.find_person_id(session, who.team_id, who.user_id)
-            saved = None if person_id is None else store.latest_plan(session, person_id)
-            refused = _not_current(saved, version_id)
-            if refused is not None or person_id is None or saved is None:
-                return refused or Refused(NO_PLAN)
+            if person_id is None:
+                return Refused(NO_PLAN)
+            current = _current(store.latest_plan(session, person_id), version_id)
+            if isinstance(current, Refused):
+                return current
             today = today_of(session, person_id, now)
             try:
-                plan = change(saved.plan, today)
+                plan = change(current.plan, today)
             except GapsUnchanged as exc:
                 return Refused(f"{exc} Nothing changed.")
             return Saved(store.add_plan_version(session, person_id, plan, now), today)
@@ -249,10 +248,10 @@ class Plans:
         return person_id, form
 
 
-def _not_current(saved: SavedPlan | None, version_id: int | None) -> Refused | None:
-    """Why a gap button cannot act on the clicker's plan (None: it may): no plan, or not the version it showed."""
-    if saved is None:
+def _current(latest: SavedPlan | None, version_id: int | None) -> SavedPlan | Refused:
+    """The clicker's latest plan if it is the version a gap button was shown with; else why it may not act."""
+    if latest is None:
         return Refused(NO_PLAN)
-    if version_id is None or version_id != saved.id:
+    if version_id is None or version_id != latest.id:
         return Refused(STALE)
-    return None
+    return latest
