@@ -85,6 +85,8 @@ class PlanVersion(Base):
     goal_is_own_want: Mapped[bool] = mapped_column(Boolean)
     goal_fits_values: Mapped[bool] = mapped_column(Boolean)
     year_from_now: Mapped[str] = mapped_column(Text)
+    # The day the focus gap became the focus; NULL (versions saved before 0006): the version's own date.
+    focus_since: Mapped[date | None] = mapped_column(Date)
 
     steps: Mapped[list[PlanStep]] = relationship(
         order_by="PlanStep.position", cascade="all, delete-orphan", passive_deletes=True
@@ -108,7 +110,8 @@ class PlanStep(Base):
 
 
 class PlanGap(Base):
-    """A gap between now and the next step; position 0 is the most significant (the focus)."""
+    """A gap between now and the next step. The open gaps come first, position 0 the most significant (the
+    focus); the closed ones (with `closed_on`) follow, latest closed first."""
 
     __tablename__ = "plan_gaps"
     __table_args__ = (UniqueConstraint("plan_version_id", "position"),)
@@ -117,6 +120,8 @@ class PlanGap(Base):
     plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date)  # NULL: an open gap
+    note: Mapped[str | None] = mapped_column(Text)  # how it was closed, in the person's words (optional)
 
 
 class HandledRequest(Base):

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.career.plan import Goal, GoalKind, Plan, PlanForm, SavedPlan, Step
+from bot.career.plan import ClosedGap, Goal, GoalKind, Plan, PlanForm, SavedPlan, Step
 from storage.db import as_utc
 from storage.models import Person, PlanDraft, PlanGap, PlanStep, PlanVersion
 
@@ -33,6 +33,7 @@ _VERSION_COLUMNS = (
     PlanVersion.goal_is_own_want,
     PlanVersion.goal_fits_values,
     PlanVersion.year_from_now,
+    PlanVersion.focus_since,
 )
 _LATEST_VERSION = (
     select(*_VERSION_COLUMNS)
@@ -56,7 +57,11 @@ _STEPS = (
     .where(PlanStep.plan_version_id == bindparam("version"))
     .order_by(PlanStep.position)
 )
-_GAPS = select(PlanGap.description).where(PlanGap.plan_version_id == bindparam("version")).order_by(PlanGap.position)
+_GAPS = (
+    select(PlanGap.description, PlanGap.closed_on, PlanGap.note)
+    .where(PlanGap.plan_version_id == bindparam("version"))
+    .order_by(PlanGap.position)
+)
 
 
 def latest_plan(session: Session, person_id: int) -> SavedPlan | None:
@@ -72,7 +77,7 @@ def _latest_plan(session: Session, version: Any) -> SavedPlan | None:
     if version is None:
         return None
     steps = session.execute(_STEPS, {"version": version.id})
-    gaps = session.scalars(_GAPS, {"version": version.id})
+    gaps = session.execute(_GAPS, {"version": version.id})
     return _saved_plan(version, steps, gaps)
 
 
@@ -83,7 +88,7 @@ def plan_history(session: Session, person_id: int) -> list[SavedPlan]:
         .order_by(PlanVersion.version)
         .options(selectinload(PlanVersion.steps), selectinload(PlanVersion.gaps))
     )
-    return [_saved_plan(row, row.steps, (gap.description for gap in row.gaps)) for row in rows]
+    return [_saved_plan(row, row.steps, row.gaps) for row in rows]
 
 
 def add_plan_version(session: Session, person_id: int, plan: Plan, now: datetime) -> SavedPlan:
@@ -101,15 +106,22 @@ def add_plan_version(session: Session, person_id: int, plan: Plan, now: datetime
         goal_is_own_want=goal.is_own_want,
         goal_fits_values=goal.fits_values,
         year_from_now=goal.year_from_now,
+        focus_since=plan.focus_since,
         steps=[
             PlanStep(position=i, title=s.title, target=s.target, target_text=s.target_text, done=s.done)
             for i, s in enumerate(plan.steps)
         ],
-        gaps=[PlanGap(position=i, description=text) for i, text in enumerate(plan.gaps)],
+        gaps=[
+            *(PlanGap(position=i, description=text) for i, text in enumerate(plan.gaps)),
+            *(
+                PlanGap(position=i, description=gap.description, closed_on=gap.closed_on, note=gap.note)
+                for i, gap in enumerate(plan.closed_gaps, start=len(plan.gaps))
+            ),
+        ],
     )
     session.add(row)
     session.flush()
-    return SavedPlan(plan=plan, version=row.version, saved_at=now)
+    return SavedPlan(plan=plan, version=row.version, saved_at=now, id=row.id)
 
 
 def get_draft(session: Session, person_id: int, root_view_id: str) -> PlanForm | None:
@@ -150,8 +162,8 @@ def delete_draft(session: Session, person_id: int, root_view_id: str) -> None:
     session.execute(delete(PlanDraft).where(PlanDraft.person_id == person_id, PlanDraft.root_view_id == root_view_id))
 
 
-def _saved_plan(version: Any, steps: Iterable[Any], gaps: Iterable[str]) -> SavedPlan:
-    """From a plan_versions row (ORM object or plain row) and its steps' rows, in order, and gap texts."""
+def _saved_plan(version: Any, steps: Iterable[Any], gaps: Iterable[Any]) -> SavedPlan:
+    """From a plan_versions row (ORM object or plain row) and its steps' and gaps' rows, in order."""
     goal = Goal(
         kind=GoalKind(version.goal_kind),
         text=version.goal_text,
@@ -161,9 +173,17 @@ def _saved_plan(version: Any, steps: Iterable[Any], gaps: Iterable[str]) -> Save
         fits_values=version.goal_fits_values,
         year_from_now=version.year_from_now,
     )
+    saved_at = as_utc(version.created_at)
+    gap_rows = list(gaps)
+    open_gaps = tuple(gap.description for gap in gap_rows if gap.closed_on is None)
     plan = Plan(
         goal=goal,
         steps=tuple(Step(title=s.title, target=s.target, target_text=s.target_text, done=s.done) for s in steps),
-        gaps=tuple(gaps),
+        gaps=open_gaps,
+        closed_gaps=tuple(
+            ClosedGap(gap.description, gap.closed_on, gap.note or "") for gap in gap_rows if gap.closed_on is not None
+        ),
+        # A version saved before focus dates were kept: its focus counts from the day it was saved.
+        focus_since=(version.focus_since or saved_at.date()) if open_gaps else None,
     )
-    return SavedPlan(plan=plan, version=version.version, saved_at=as_utc(version.created_at))
+    return SavedPlan(plan=plan, version=version.version, saved_at=saved_at, id=version.id)

@@ -10,6 +10,7 @@ start), a three-month cadence. Builders return what the storage functions return
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.career.cadence import Audience, ConversationKind, Cycle, NudgeKind, NudgeStatus, due_after, first_nudge_on
 from bot.career.conversation import Conversation
 from bot.career.lines import EndReason, Line, RequestedBy
-from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step
+from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step, close_focus
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
 from storage import conversations as conversation_store
 from storage import lines as line_store
@@ -160,7 +161,13 @@ def a_plan(goal: str = "Lead a platform team") -> Plan:
             Step("Staff engineer", date(2028, 12, 31), "", done=False),
         ),
         gaps=("Leading design reviews", "Mentoring"),
+        focus_since=NOW.date(),
     )
+
+
+def a_plan_with_closed_gaps(goal: str = "Lead a platform team", note: str = "Ran three reviews") -> Plan:
+    """`a_plan()` after one gap was closed, with a word on how: "Mentoring" is the focus now."""
+    return close_focus(replace(a_plan(goal), focus_since=date(2026, 9, 1)), date(2026, 11, 1), note)
 
 
 def plan_version(

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 
 from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, ConversationKind
 from bot.career.conversation import Conversation
-from bot.career.plan import GOAL_KIND_LABELS, GoalKind, Plan, SavedPlan, human_date
+from bot.career.plan import GOAL_KIND_LABELS, ClosedGap, GoalKind, Plan, SavedPlan, human_date
 from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, SavedReflection
 
 TITLE = "# My career plan"
@@ -25,6 +25,7 @@ STEPS_QUESTION = "2. What are your steps to get there?"
 GAPS_QUESTION = "3. What are the gaps between now and the next step?"
 REFLECTIONS_HEADING = "## Reflections"
 HISTORY_HEADING = "## History"
+CLOSED_GAPS_HEADING = "**Closed gaps**,"
 CONVERSATIONS_HEADING = "## Career conversations"
 NOTHING_SAVED = "Nothing is saved: you have no plan and no reflections."
 
@@ -108,11 +109,23 @@ def _plan(plan: Plan, level: int) -> list[str]:
     if plan.gaps:
         lines.append("Most significant first; work on the focus until it no longer is, then the next.")
         lines.append("")
+        since = "" if plan.focus_since is None else f" (the focus since {human_date(plan.focus_since)})"
         for n, gap in enumerate(plan.gaps, start=1):
-            lines.append(f"{n}. **Focus:** {own(gap)}" if n == 1 else f"{n}. {own(gap)}")
+            lines.append(f"{n}. **Focus:** {own(gap)}{since}" if n == 1 else f"{n}. {own(gap)}")
     else:
-        lines.append("No gaps.")
+        lines.append("No open gaps." if plan.closed_gaps else "No gaps.")
+    if plan.closed_gaps:
+        lines += ["", f"{CLOSED_GAPS_HEADING} latest first:", ""]
+        lines += [_closed_gap(gap) for gap in plan.closed_gaps]
     return lines
+
+
+def _closed_gap(gap: ClosedGap) -> str:
+    """A closed gap as a list item: its day, and the word on how (further lines indented, so they stay in it)."""
+    line = f"- {own(gap.description)} (closed {human_date(gap.closed_on)})"
+    if gap.note:
+        line += f": {own(gap.note)}"
+    return line.replace("\n", "\n  ")
 
 
 def _reflection(saved: SavedReflection) -> list[str]:

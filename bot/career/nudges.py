@@ -26,6 +26,7 @@ class ManagerNudge:
     prompts: list[str]
     goal: str | None = None  # only when the report shares their plan with this manager
     focus_gap: str | None = None  # likewise
+    focus_since: date | None = None  # likewise: the day the focus gap became the focus
     # Add to calendar (due soon and overdue only): the report's name, a suggested slot, the opening questions.
     calendar: CalendarEvent | None = None
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
+
+from dateutil.relativedelta import relativedelta
 
 from bot.career.dates import ACCEPTED_FORMS, DateNotUnderstood, read_target
 
@@ -24,6 +26,7 @@ YEAR_FROM_NOW_MAX = 1000
 STEP_TITLE_MAX = 150
 DATE_WORDS_MAX = 60
 GAP_MAX = 400
+CLOSED_NOTE_MAX = 300  # the optional word on how a gap was closed
 
 
 class GoalKind(StrEnum):
@@ -70,14 +73,103 @@ class Goal:
 
 
 @dataclass(frozen=True)
+class ClosedGap:
+    """A gap worked on until it no longer was one: closed on a day, with an optional word on how."""
+
+    description: str
+    closed_on: date
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Plan:
     goal: Goal
     steps: tuple[Step, ...]
-    gaps: tuple[str, ...]  # most significant first
+    gaps: tuple[str, ...]  # the open gaps, most significant first
+    closed_gaps: tuple[ClosedGap, ...] = ()  # latest closed first
+    focus_since: date | None = None  # the day the focus gap became the focus
 
     @property
     def focus_gap(self) -> str | None:
         return self.gaps[0] if self.gaps else None
+
+
+class GapsUnchanged(Exception):
+    """Closing or reopening a gap would not do: the message says why, and the plan stays as it was."""
+
+
+def close_focus(plan: Plan, today: date, note: str = "") -> Plan:
+    """One gap at a time: the focus gap moves to the closed gaps (today, with the word on how), and the next
+    open gap becomes the focus, from today."""
+    focus = plan.focus_gap
+    if focus is None:
+        raise GapsUnchanged("Your plan has no open gap to close.")
+    word = clean_text(note).strip()
+    if len(word) > CLOSED_NOTE_MAX:
+        raise GapsUnchanged(f"Keep the word on how to {CLOSED_NOTE_MAX} characters (it has {len(word)}).")
+    rest = plan.gaps[1:]
+    return replace(
+        plan,
+        gaps=rest,
+        closed_gaps=(ClosedGap(focus, today, word), *plan.closed_gaps),
+        focus_since=today if rest else None,
+    )
+
+
+def reopen(plan: Plan, index: int, today: date) -> Plan:
+    """A closed gap (by its place in `closed_gaps`) is a gap again: back on top, as the focus from today."""
+    if not 0 <= index < len(plan.closed_gaps):
+        raise GapsUnchanged("That closed gap is no longer in your plan.")
+    if len(plan.gaps) >= MAX_GAPS:
+        raise GapsUnchanged(
+            f"Your plan already has {MAX_GAPS} open gaps, the most it holds: close one, or edit your plan "
+            "to drop one, before reopening this."
+        )
+    gap = plan.closed_gaps[index]
+    return replace(
+        plan,
+        gaps=(gap.description, *plan.gaps),
+        closed_gaps=plan.closed_gaps[:index] + plan.closed_gaps[index + 1 :],
+        focus_since=today,
+    )
+
+
+def revision(previous: Plan | None, edited: Plan, today: date) -> Plan:
+    """The wizard's plan as the next version: the closed gaps kept (the wizard edits open gaps only), and the
+    focus dated from today unless the focus gap is the same text as before."""
+    if previous is None:
+        return replace(edited, closed_gaps=(), focus_since=today if edited.gaps else None)
+    return replace(edited, closed_gaps=previous.closed_gaps, focus_since=focus_date(previous, edited.gaps, today))
+
+
+def focus_date(previous: Plan, gaps: tuple[str, ...], today: date) -> date | None:
+    """Since when the first of `gaps` is the focus, given the plan before: kept if it was the focus already."""
+    if not gaps:
+        return None
+    if gaps[0] == previous.focus_gap and previous.focus_since is not None:
+        return previous.focus_since
+    return today
+
+
+def focus_age(since: date, today: date) -> str:
+    """How long a gap has been the focus, as people say it: "since today", "for 5 days", "for 3 weeks",
+    "for 2 months", "for 1 year"."""
+    days = (today - since).days
+    if days <= 0:
+        return "since today"
+    if days < 14:
+        return f"for {_counted(days, 'day')}"
+    months = relativedelta(today, since)
+    total_months = months.years * 12 + months.months
+    if total_months < 2:
+        return f"for {_counted(days // 7, 'week')}"
+    if total_months < 24:
+        return f"for {_counted(total_months, 'month')}"
+    return f"for {_counted(months.years, 'year')}"
+
+
+def _counted(number: int, unit: str) -> str:
+    return f"{number} {unit}{'' if number == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -85,6 +177,7 @@ class SavedPlan:
     plan: Plan
     version: int
     saved_at: datetime
+    id: int = 0  # the stored version's own id: what Home's gap buttons name, re-checked when clicked
 
 
 # --- The wizard's form: exactly what was typed, valid or not ---------------------------------

@@ -491,12 +491,12 @@ class Sweep:
             return None  # a conversation was logged or skipped: this due date is gone
         if nudge.audience is Audience.REPORT:
             return report_invite(ReportInvite(line.manager, nudge.due_on, first=line.last_held_on is None))
-        goal = focus_gap = None
+        goal = focus_gap = focus_since = None
         if may_see_answers(line.manager, line.report, line):
             report_id = people.find_person_id(session, line.team_id, line.report)
             saved = None if report_id is None else plan_store.latest_plan(session, report_id)
             if saved is not None:
-                goal, focus_gap = saved.plan.goal.title, saved.plan.focus_gap
+                goal, focus_gap, focus_since = saved.plan.goal.title, saved.plan.focus_gap, saved.plan.focus_since
         prompts = prompts_for(line.id, nudge.due_on)
         calendar = self._calendar(session, line, nudge, when, now, prompts) if nudge.kind in CALENDAR_KINDS else None
         return manager_nudge(
@@ -512,6 +512,7 @@ class Sweep:
                 prompts=prompts,
                 goal=goal,
                 focus_gap=focus_gap,
+                focus_since=focus_since,
                 calendar=calendar,
             )
         )

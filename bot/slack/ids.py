@@ -48,6 +48,7 @@ VIEW_LOG: Final = "careerplan.log"  # F5; private_metadata: owner and the line's
 VIEW_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # working days, hours, holiday calendar
 VIEW_SKIP: Final = "careerplan.skip"  # the reason for skipping a cycle; private_metadata: owner and line id
 VIEW_NAME_MANAGER: Final = "careerplan.name_manager"  # choose your manager (from the welcome DM)
+VIEW_CLOSE_GAP: Final = "careerplan.close_gap"  # "How did you close it?"; private_metadata: owner and version id
 
 # Actions.
 ACTION_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # Home: open the Reminder settings modal
@@ -65,6 +66,8 @@ ACTION_NAME_MANAGER: Final = "careerplan.name_manager"  # opens VIEW_NAME_MANAGE
 ACTION_LOG: Final = "careerplan.log"  # value: the reporting line's id (nudge DM, Home)
 ACTION_SNOOZE: Final = "careerplan.snooze"  # value: the nudge's id
 ACTION_SKIP: Final = "careerplan.skip"  # value: the reporting line's id
+ACTION_CLOSE_GAP: Final = "careerplan.close_gap"  # Home: close the focus gap; value: the plan version's id
+ACTION_REOPEN_GAP: Final = "careerplan.reopen_gap"  # Home: value "VERSION_ID:INDEX" of a closed gap
 # Url buttons of a reminder that open a calendar's new-event form. Slack still sends a block_actions for a click;
 # it is acknowledged and changes nothing.
 ACTION_CALENDAR_GOOGLE: Final = "careerplan.calendar.google"
@@ -108,6 +111,9 @@ BLOCK_EXPERIMENT_ENDS: Final = "experiment_ends_{}"
 
 # Skip view.
 BLOCK_SKIP_REASON: Final = "skip_reason"
+
+# Close-a-gap view: the optional word on how.
+BLOCK_CLOSED_NOTE: Final = "closed_note"
 
 # Name-your-manager view: one users_select.
 BLOCK_MANAGER: Final = "manager"

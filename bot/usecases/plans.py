@@ -4,6 +4,7 @@ A wizard's draft is kept under `draft_key`, an opaque string the caller picks (o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -13,8 +14,11 @@ from sqlalchemy.orm import Session
 
 from bot.career.home import HomeData, TeamMember
 from bot.career.plan import (
+    CLOSED_NOTE_MAX,
     FieldError,
     FormInvalid,
+    GapsUnchanged,
+    Plan,
     PlanForm,
     SavedPlan,
     WizardMove,
@@ -23,8 +27,12 @@ from bot.career.plan import (
     check_goal,
     check_plan,
     check_steps,
+    clean_text,
+    close_focus,
+    reopen,
+    revision,
 )
-from bot.usecases.common import Clock, Who, today_of, utc_now
+from bot.usecases.common import Clock, Refused, Who, row_id, today_of, utc_now
 from storage import conversations as conversation_store
 from storage import lines as line_store
 from storage import people
@@ -33,6 +41,7 @@ from storage import reflections as reflection_store
 from storage.db import Database
 
 FillForm = Callable[[PlanForm], None]
+GapChange = Callable[[Plan, date], Plan]  # raises GapsUnchanged when it would not do
 
 # Reports shown on a manager's Home, next due first; /careerplan team lists them all.
 TEAM_PAGE = 15
@@ -54,6 +63,29 @@ class ShowPage:
 class Saved:
     saved: SavedPlan
     today: date  # the person's, for what the plan's targets suggest
+
+
+@dataclass(frozen=True)
+class Closing:
+    """The focus gap about to be closed, for the "Closed it" modal; `version_id` is re-checked on submission."""
+
+    gap: str
+    version_id: int
+
+
+@dataclass(frozen=True)
+class NoteTooLong:
+    message: str
+
+
+# Home's gap buttons name the plan version they were shown with; a click is acted on only while that version is
+# still the clicker's own latest (a stale Home, a forwarded or tampered value change nothing).
+STALE = (
+    "Your plan has changed since this was shown, so nothing changed. "
+    "Your Home tab shows your plan as it is now: try again there."
+)
+CLOSED_GAP_INDEX = re.compile("[0-9]{1,4}")
+NO_PLAN = "You have no career plan yet, so there is no gap to close or reopen. Nothing changed."
 
 
 class Plans:
@@ -105,6 +137,9 @@ class Plans:
                 # An earlier page no longer holds (a target passed since it was checked): go back there.
                 store.put_draft(session, person_id, draft_key, form, now)
                 return Invalid(exc.errors, form)
+            latest = store.latest_plan(session, person_id)
+            # The wizard edits the open gaps only: the closed ones carry over, and the focus keeps its date.
+            plan = revision(None if latest is None else latest.plan, plan, today)
             saved = store.add_plan_version(session, person_id, plan, now)
             store.delete_draft(session, person_id, draft_key)
             return Saved(saved, today)
@@ -124,6 +159,59 @@ class Plans:
                 form.add_gap_row()
             store.put_draft(session, person_id, draft_key, form, now)
             return ShowPage(target, form)
+
+    def closing(self, who: Who, version_value: object) -> Closing | Refused:
+        """What "Closed it" on Home is about: the focus gap of the clicker's own latest plan, while it is the
+        version the button was shown with."""
+        with self.db.session() as session:
+            current = _current(store.latest_plan_of(session, who.team_id, who.user_id), row_id(version_value))
+        if isinstance(current, Refused):
+            return current
+        if current.plan.focus_gap is None:
+            return Refused("Your plan has no open gap to close. Nothing changed.")
+        return Closing(current.plan.focus_gap, current.id)
+
+    def close_gap(self, who: Who, version_value: object, note: str) -> Saved | NoteTooLong | Refused:
+        """The focus gap is closed today, with the person's word on how: a new version, the next gap the focus."""
+        word = clean_text(note).strip()
+        if len(word) > CLOSED_NOTE_MAX:
+            return NoteTooLong(f"Keep this to {CLOSED_NOTE_MAX} characters (it has {len(word)}).")
+        return self._change_gaps(who, version_value, lambda plan, today: close_focus(plan, today, word))
+
+    def reopen_gap(self, who: Who, value: object) -> Saved | Refused:
+        """A closed gap (value "VERSION_ID:INDEX", as Home showed it) becomes the focus again: a new version."""
+        text = value if isinstance(value, str) else ""
+        version_text, _, index_text = text.partition(":")
+        if not CLOSED_GAP_INDEX.fullmatch(index_text):
+            return Refused(STALE)
+        index = int(index_text)
+        return self._change_gaps(who, version_text, lambda plan, today: reopen(plan, index, today))
+
+    def _change_gaps(self, who: Who, version_value: object, change: GapChange) -> Saved | Refused:
+        for attempt in range(2):
+            try:
+                return self._changed_gaps(who, row_id(version_value), change)
+            except IntegrityError:
+                # A save of the same plan raced for the version number: the retry finds the version stale.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _changed_gaps(self, who: Who, version_id: int | None, change: GapChange) -> Saved | Refused:
+        now = self.clock()
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            if person_id is None:
+                return Refused(NO_PLAN)
+            current = _current(store.latest_plan(session, person_id), version_id)
+            if isinstance(current, Refused):
+                return current
+            today = today_of(session, person_id, now)
+            try:
+                plan = change(current.plan, today)
+            except GapsUnchanged as exc:
+                return Refused(f"{exc} Nothing changed.")
+            return Saved(store.add_plan_version(session, person_id, plan, now), today)
 
     def discard_draft(self, who: Who, draft_key: str) -> None:
         with self.db.session() as session:
@@ -158,3 +246,12 @@ class Plans:
             saved = store.latest_plan(session, person_id)
             form = PlanForm.from_plan(None if saved is None else saved.plan)
         return person_id, form
+
+
+def _current(latest: SavedPlan | None, version_id: int | None) -> SavedPlan | Refused:
+    """The clicker's latest plan if it is the version a gap button was shown with; else why it may not act."""
+    if latest is None:
+        return Refused(NO_PLAN)
+    if version_id is None or version_id != latest.id:
+        return Refused(STALE)
+    return latest

@@ -179,3 +179,14 @@ def test_a_failed_transaction_erases_nothing(db: Database) -> None:
         pass
     with db.session() as session:
         assert answer_rows(session, ana, version_ids(session, ana))["plan_versions"] == 2
+
+
+def test_closed_gaps_and_their_words_go_with_the_plan(db: Database) -> None:
+    with db.session() as session:
+        ana = builders.person(session, "U0ANA", team=TEAM)
+        builders.plan_version(session, "U0ANA", builders.a_plan_with_closed_gaps(note=f"how {HOSTILE}"), team=TEAM)
+    with db.session() as session:
+        assert erase_answers(session, ana)["plan_gaps"] == 2  # the open one and the closed one
+    with db.session() as session:
+        left = session.scalars(select(PlanGap.note).where(PlanGap.note.is_not(None))).all()
+        assert left == [] and store.latest_plan(session, ana) is None

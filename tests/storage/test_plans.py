@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.career.plan import PlanForm, StepForm
+from bot.career.plan import ClosedGap, PlanForm, StepForm, close_focus, reopen
 from storage import people
 from storage import plans as store
 from storage.db import Database
 from storage.models import PlanDraft, PlanVersion
-from tests.builders import a_plan
+from tests.builders import a_plan, a_plan_with_closed_gaps
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 HOSTILE = "<!channel> <@U0BOSS> <http://evil.example|click me> & &amp; 🚀 “quotes” \\ ' \" \n second line"
@@ -103,3 +104,42 @@ def test_a_plan_version_is_written_in_one_transaction(db: Database) -> None:
         pass
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(PlanVersion)) == 0
+
+
+def test_closed_gaps_and_the_focus_date_round_trip_and_stay_in_history(db: Database) -> None:
+    plan = a_plan_with_closed_gaps(note=HOSTILE)
+    reopened = reopen(plan, 0, NOW.date())
+    with db.session() as session:
+        person = people.ensure_person(session, "T1", "U1", NOW)
+        store.add_plan_version(session, person, plan, NOW)
+        store.add_plan_version(session, person, reopened, NOW + timedelta(days=1))
+    with db.session() as session:
+        latest = store.latest_plan(session, person)
+        history = store.plan_history(session, person)
+    assert latest is not None and latest.plan == reopened
+    assert [saved.plan for saved in history] == [plan, reopened]
+    assert history[0].plan.closed_gaps == (ClosedGap("Leading design reviews", date(2026, 11, 1), HOSTILE),)
+    assert history[0].plan.gaps == ("Mentoring",) and history[0].plan.focus_since == date(2026, 11, 1)
+
+
+def test_a_version_saved_before_focus_dates_has_its_focus_from_the_day_it_was_saved(db: Database) -> None:
+    with db.session() as session:
+        person = people.ensure_person(session, "T1", "U1", NOW)
+        store.add_plan_version(session, person, replace(a_plan(), focus_since=None), NOW - timedelta(days=30))
+    with db.session() as session:
+        latest = store.latest_plan(session, person)
+        (only,) = store.plan_history(session, person)
+    assert latest is not None and latest.plan.focus_since == (NOW - timedelta(days=30)).date()
+    assert only.plan.focus_since == latest.plan.focus_since
+    assert latest.plan.closed_gaps == ()
+
+
+def test_a_plan_with_every_gap_closed_has_no_focus(db: Database) -> None:
+    plan = close_focus(a_plan_with_closed_gaps(), NOW.date())
+    with db.session() as session:
+        person = people.ensure_person(session, "T1", "U1", NOW)
+        store.add_plan_version(session, person, plan, NOW)
+    with db.session() as session:
+        latest = store.latest_plan(session, person)
+    assert latest is not None and latest.plan == plan
+    assert latest.plan.focus_gap is None and latest.plan.focus_since is None

@@ -12,6 +12,7 @@ from bot.career.cadence import EXPERIMENT_LABELS
 from bot.career.home import HomeData, TeamMember
 from bot.career.plan import GoalKind, SavedPlan, human_date
 from bot.slack import ids
+from bot.slack.blocks.gaps import gap_blocks
 from bot.slack.blocks.reflections import reflection_summary
 from bot.slack.blocks.sharing import who_can_see
 from bot.slack.blocks.targets import target_note_blocks
@@ -126,7 +127,7 @@ def _empty_state() -> list[dict[str, Any]]:
 def _plan_blocks(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
     return [
         header("Your career plan"),
-        *plan_summary(saved, today),
+        *plan_summary(saved, today, gap_buttons=True),
         *target_note_blocks(saved.plan, today),
         {
             "type": "actions",
@@ -145,8 +146,9 @@ def revised(saved: SavedPlan) -> dict[str, Any]:
     return context(f"Version {saved.version}, last revised {when}.")
 
 
-def plan_summary(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
-    """The three answers at a glance: goal, steps with their targets, gaps by significance (no buttons)."""
+def plan_summary(saved: SavedPlan, today: date, *, gap_buttons: bool = False) -> list[dict[str, Any]]:
+    """The three answers at a glance: goal, steps with their targets, gaps by significance and the closed ones
+    (with Closed it / Reopen only where `gap_buttons`: on the owner's own Home)."""
     plan, goal = saved.plan, saved.plan.goal
     blocks: list[dict[str, Any]] = []
 
@@ -174,15 +176,7 @@ def plan_summary(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
             line = f"• *{fit(step.title, 1000)}*: by {human_date(step.target)}"
         blocks.append(section(line))
 
-    blocks.append({"type": "divider"})
-    if plan.focus_gap is not None:
-        blocks.append(section(f"*Focus gap:* {fit(plan.focus_gap, 2000)}"))
-    others = plan.gaps[1:]
-    if others:
-        blocks.append(
-            section("*Then, in order:*\n" + "\n".join(f"{n}. {fit(gap, 500)}" for n, gap in enumerate(others, start=2)))
-        )
-
+    blocks += [{"type": "divider"}, *gap_blocks(saved, today, buttons=gap_buttons)]
     return blocks
 
 

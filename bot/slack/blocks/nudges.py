@@ -13,6 +13,7 @@ from typing import Any, Final
 from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, NudgeKind, Outcome
 from bot.career.calendar import CALENDAR_KINDS, CalendarEvent, google_calendar_url, outlook_calendar_url
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite, manager_reminders
+from bot.career.plan import focus_age
 from bot.slack import ids
 from bot.slack.blocks.text import SECTION_TEXT_MAX, Blocks, Message, button, context, escape, fit, plain, section
 
@@ -68,7 +69,8 @@ def manager_nudge(n: ManagerNudge) -> Message:
     if n.goal:
         plan.append(f"*Their goal:* {fit(n.goal, GOAL_SHOWN_MAX)}")
     if n.focus_gap:
-        plan.append(f"*The gap they are working on:* {fit(n.focus_gap, GAP_SHOWN_MAX)}")
+        worked_on = "" if n.focus_since is None else f" (worked on {focus_age(n.focus_since, n.today)})"
+        plan.append(f"*The gap they are working on:* {fit(n.focus_gap, GAP_SHOWN_MAX)}{worked_on}")
     if plan:
         blocks.append(section("\n".join(plan)))
     if n.prompts:

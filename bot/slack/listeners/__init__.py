@@ -18,6 +18,7 @@ from bot.slack.listeners import (
     commands,
     conversations,
     events,
+    gaps,
     lines,
     links,
     own_data,
@@ -29,6 +30,7 @@ from bot.slack.listeners.context import Services, Table, acting_person
 COMMANDS: Table = [*commands.COMMANDS]
 ACTIONS: Table = [
     *plans.ACTIONS,
+    *gaps.ACTIONS,
     *lines.ACTIONS,
     *reflections.ACTIONS,
     *conversations.ACTIONS,
@@ -37,6 +39,7 @@ ACTIONS: Table = [
 ]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
+    *gaps.VIEW_SUBMISSIONS,
     *lines.VIEW_SUBMISSIONS,
     *reflections.VIEW_SUBMISSIONS,
     *own_data.VIEW_SUBMISSIONS,

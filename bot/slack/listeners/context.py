@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.slack import ids
 from bot.slack.blocks.availability import TITLE as REMINDER_SETTINGS_TITLE
 from bot.slack.blocks.conversations import LOG_TITLE, SKIP_TITLE
+from bot.slack.blocks.gaps import CLOSE_TITLE
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.own_data import DELETE_TITLE
 from bot.slack.blocks.plans import TITLE as PLAN_TITLE
@@ -278,6 +279,7 @@ MODAL_TITLES = {
     ids.VIEW_DELETE: DELETE_TITLE,
     ids.VIEW_REMINDER_SETTINGS: REMINDER_SETTINGS_TITLE,
     ids.VIEW_NAME_MANAGER: NAME_MANAGER_TITLE,
+    ids.VIEW_CLOSE_GAP: CLOSE_TITLE,
 }
 NO_ONE_COMMAND = "Slack sent this command without saying who you are, so I did nothing. Try again?"
 NO_ONE_FORM = (

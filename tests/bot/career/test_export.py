@@ -3,12 +3,14 @@ reflections and history."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from html import escape
 
 from markdown_it import MarkdownIt
 
 from bot.career.export import (
+    CLOSED_GAPS_HEADING,
     FITS_VALUES_CHECK,
     GAPS_QUESTION,
     GOAL_QUESTION,
@@ -19,7 +21,7 @@ from bot.career.export import (
     STEPS_QUESTION,
     export_markdown,
 )
-from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step
+from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step, close_focus
 from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, Direction, Reflection, SavedReflection, Why
 
 TODAY = date(2026, 11, 21)
@@ -175,3 +177,29 @@ def test_nothing_saved_says_so() -> None:
         NOTHING_SAVED,
     ]
     assert document.endswith("\n")
+
+
+def test_closed_gaps_are_listed_with_their_dates_and_notes_in_the_plan_and_its_history() -> None:
+    first = replace(plan_of("Lead a platform team"), focus_since=date(2026, 9, 1))
+    closed = close_focus(first, date(2026, 11, 1), f"Ran three reviews\n{HOSTILE}")
+    document = export_markdown([saved(1, first), saved(2, closed, day=2)], [], TODAY)
+    lines = document.splitlines()
+    current = lines[: lines.index(HISTORY_HEADING)]
+    assert "1. **Focus:** Mentoring (the focus since 1 Nov 2026)" in current
+    assert f"{CLOSED_GAPS_HEADING} latest first:" in current
+    assert "- Leading design reviews (closed 1 Nov 2026): Ran three reviews" in current
+    assert "  &lt;!channel&gt; &lt;@U0BOSS&gt;" in document  # the note's second line, inside its list item
+    history = lines[lines.index(HISTORY_HEADING) :]
+    assert "1. **Focus:** Leading design reviews (the focus since 1 Sep 2026)" in history
+    assert not any("closed 1 Nov" in line for line in history)  # version 1 had no closed gap
+    html = render(document)
+    assert "<!channel>" not in html and "<@U0BOSS>" not in html
+    assert html.count("<li>Leading design reviews (closed 1 Nov 2026)") == 1
+
+
+def test_a_plan_with_every_gap_closed_says_no_open_gaps() -> None:
+    plan = close_focus(close_focus(plan_of("Lead"), date(2026, 10, 1)), date(2026, 11, 1), "")
+    lines = export_markdown([saved(1, plan)], [], TODAY).splitlines()
+    assert "No open gaps." in lines
+    latest = lines.index("- Mentoring (closed 1 Nov 2026)")  # no note: no colon
+    assert lines[latest + 1] == "- Leading design reviews (closed 1 Oct 2026)"

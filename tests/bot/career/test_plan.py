@@ -9,20 +9,29 @@ from enum import StrEnum
 import pytest
 
 from bot.career.plan import (
+    CLOSED_NOTE_MAX,
     GAP_MAX,
     GOAL_TEXT_MAX,
+    MAX_GAPS,
     STEP_TITLE_MAX,
+    ClosedGap,
     Field,
     FormInvalid,
+    GapsUnchanged,
     Goal,
     GoalKind,
     Plan,
     PlanForm,
+    Step,
     StepForm,
     check_gaps,
     check_goal,
     check_plan,
     check_steps,
+    close_focus,
+    focus_age,
+    reopen,
+    revision,
 )
 
 TODAY = date(2026, 11, 21)
@@ -179,3 +188,107 @@ def test_form_survives_json_round_trip_and_old_drafts_are_padded() -> None:
     assert again.goal_text == "🚀 <&>"
     assert len(again.steps) == 5 and again.steps[0].title == "a"
     assert again.step_rows == 5
+
+
+# --- One gap at a time: closing, reopening, and since when the focus is the focus ---------------------------
+
+EARLIER = date(2026, 9, 1)
+
+
+def gapped(*gaps: str, closed: tuple[ClosedGap, ...] = (), since: date | None = EARLIER) -> Plan:
+    return Plan(
+        goal=Goal(kind=GoalKind.REACH_SENIOR),
+        steps=(Step("Senior", date(2027, 6, 30)),),
+        gaps=gaps,
+        closed_gaps=closed,
+        focus_since=since,
+    )
+
+
+def test_closing_the_focus_moves_it_to_the_closed_gaps_and_the_next_is_the_focus_from_today() -> None:
+    closed = close_focus(gapped("Design reviews", "Mentoring"), TODAY, "  Ran three reviews \x00")
+    assert closed.gaps == ("Mentoring",)
+    assert closed.focus_gap == "Mentoring" and closed.focus_since == TODAY
+    assert closed.closed_gaps == (ClosedGap("Design reviews", TODAY, "Ran three reviews"),)
+
+
+def test_the_latest_closed_gap_comes_first_and_closing_the_last_leaves_no_focus() -> None:
+    once = close_focus(gapped("Design reviews", "Mentoring"), date(2026, 10, 1))
+    twice = close_focus(once, TODAY)
+    assert [gap.description for gap in twice.closed_gaps] == ["Mentoring", "Design reviews"]
+    assert twice.gaps == () and twice.focus_gap is None and twice.focus_since is None
+
+
+@pytest.mark.parametrize(
+    ("plan", "note", "says"),
+    [
+        (gapped(), "", "no open gap"),
+        (gapped("Design reviews"), "x" * (CLOSED_NOTE_MAX + 1), f"to {CLOSED_NOTE_MAX} characters"),
+    ],
+)
+def test_closing_is_refused_with_a_reason(plan: Plan, note: str, says: str) -> None:
+    with pytest.raises(GapsUnchanged, match=says):
+        close_focus(plan, TODAY, note)
+
+
+def test_reopening_puts_the_gap_back_on_top_as_the_focus_from_today() -> None:
+    plan = gapped("Mentoring", closed=(ClosedGap("Talks", EARLIER), ClosedGap("Design reviews", EARLIER, "done")))
+    reopened = reopen(plan, 1, TODAY)
+    assert reopened.gaps == ("Design reviews", "Mentoring")
+    assert reopened.closed_gaps == (ClosedGap("Talks", EARLIER),)
+    assert reopened.focus_since == TODAY
+
+
+@pytest.mark.parametrize(
+    ("plan", "index", "says"),
+    [
+        (gapped("a", closed=(ClosedGap("b", EARLIER),)), 1, "no longer in your plan"),
+        (gapped("a", closed=(ClosedGap("b", EARLIER),)), -1, "no longer in your plan"),
+        (gapped("a"), 0, "no longer in your plan"),
+        (gapped(*"abcde", closed=(ClosedGap("f", EARLIER),)), 0, f"already has {MAX_GAPS} open gaps"),
+    ],
+)
+def test_reopening_is_refused_with_a_reason(plan: Plan, index: int, says: str) -> None:
+    with pytest.raises(GapsUnchanged, match=says):
+        reopen(plan, index, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("previous", "edited_gaps", "since"),
+    [
+        (None, ("Design reviews",), TODAY),  # a first plan: the focus from today
+        (gapped("Design reviews", "Mentoring"), ("Design reviews", "Talks"), EARLIER),  # same focus: kept
+        (gapped("Design reviews", "Mentoring"), ("Mentoring", "Design reviews"), TODAY),  # reordered: new focus
+        (gapped("Design reviews"), ("Design reviews, in public",), TODAY),  # its text changed
+        (gapped(), ("Design reviews",), TODAY),  # everything was closed: a new focus
+    ],
+)
+def test_a_new_version_keeps_the_focus_date_only_while_the_focus_gap_is_unchanged(
+    previous: Plan | None, edited_gaps: tuple[str, ...], since: date
+) -> None:
+    assert revision(previous, gapped(*edited_gaps, since=None), TODAY).focus_since == since
+
+
+def test_a_new_version_from_the_wizard_keeps_the_closed_gaps() -> None:
+    closed = (ClosedGap("Talks", EARLIER, "gave two"),)
+    edited = gapped("Mentoring", since=None)
+    assert revision(gapped("Design reviews", closed=closed), edited, TODAY).closed_gaps == closed
+    assert revision(None, edited, TODAY).closed_gaps == ()
+
+
+@pytest.mark.parametrize(
+    ("since", "age"),
+    [
+        (TODAY, "since today"),
+        (date(2026, 11, 20), "for 1 day"),
+        (date(2026, 11, 8), "for 13 days"),
+        (date(2026, 11, 7), "for 2 weeks"),
+        (date(2026, 10, 1), "for 7 weeks"),
+        (date(2026, 9, 21), "for 2 months"),
+        (date(2025, 11, 22), "for 11 months"),
+        (date(2024, 11, 21), "for 2 years"),
+        (date(2027, 1, 1), "since today"),  # a date ahead (another time zone, a clock moved): never negative
+    ],
+)
+def test_the_focus_age_reads_as_people_say_it(since: date, age: str) -> None:
+    assert focus_age(since, TODAY) == age

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,10 +11,11 @@ from bot.career.cadence import ExperimentKind
 from bot.career.conversation import Experiment
 from bot.career.home import HomeData, TeamMember
 from bot.career.lines import Line, LineStatus, RequestedBy
-from bot.career.plan import MAX_GAPS, MAX_STEPS, Goal, GoalKind, Plan, SavedPlan, Step
+from bot.career.plan import CLOSED_NOTE_MAX, MAX_GAPS, MAX_STEPS, ClosedGap, Goal, GoalKind, Plan, SavedPlan, Step
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
 from bot.slack import ids
 from bot.slack.blocks.home import home_view, team_blocks
+from bot.slack.blocks.lines import report_plan_view
 from tests.slackstate import assert_slack_accepts
 
 TODAY = date(2026, 11, 21)
@@ -78,6 +80,72 @@ def test_largest_possible_plan_of_control_characters_fits_slack_limits_and_is_es
     assert_slack_accepts(view)
     assert "<!channel>" not in text_of(view)
     assert "<@U1>" not in text_of(view)
+
+
+# --- One gap at a time ---------------------------------------------------------------------------
+
+
+def gapped(gaps: tuple[str, ...], closed: tuple[ClosedGap, ...] = (), since: date | None = date(2026, 10, 31)) -> Plan:
+    return Plan(Goal(GoalKind.REACH_SENIOR), (Step("Senior", date(2027, 6, 30)),), gaps, closed, since)
+
+
+def accessories(view: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(action_id, value, the section's text) of each button beside a section."""
+    return [
+        (block["accessory"]["action_id"], block["accessory"]["value"], block["text"]["text"])
+        for block in view["blocks"]
+        if block["type"] == "section" and "accessory" in block and "value" in block["accessory"]
+    ]
+
+
+def test_the_focus_gap_says_how_long_it_has_been_the_focus_and_can_be_closed() -> None:
+    shown = SavedPlan(gapped(("Design reviews", "Mentoring")), version=4, saved_at=SAVED_AT, id=77)
+    view = home_view(HomeData(TODAY, shown))
+    assert_slack_accepts(view)
+    assert "*Focus gap:* Design reviews — the focus for 3 weeks" in text_of(view)
+    assert accessories(view) == [(ids.ACTION_CLOSE_GAP, "77", "*Focus gap:* Design reviews — the focus for 3 weeks")]
+
+
+def test_closed_gaps_are_listed_latest_first_with_their_date_note_and_a_reopen_button() -> None:
+    closed = (
+        ClosedGap("Talks", date(2026, 11, 14), "Gave two <!here> & more"),
+        ClosedGap("Estimates", date(2026, 9, 2)),
+    )
+    shown = SavedPlan(gapped(("Mentoring",), closed), version=4, saved_at=SAVED_AT, id=77)
+    view = home_view(HomeData(TODAY, shown))
+    assert_slack_accepts(view)
+    assert accessories(view)[1:] == [
+        (ids.ACTION_REOPEN_GAP, "77:0", "✓ Talks — closed 14 Nov 2026: “Gave two &lt;!here&gt; &amp; more”"),
+        (ids.ACTION_REOPEN_GAP, "77:1", "✓ Estimates — closed 2 Sep 2026"),
+    ]
+    assert "*Closed gaps*" in text_of(view)
+
+
+def test_with_every_gap_closed_home_says_so_and_offers_no_close() -> None:
+    shown = SavedPlan(gapped((), (ClosedGap("Talks", date(2026, 11, 14)),), None), version=4, saved_at=SAVED_AT, id=7)
+    view = home_view(HomeData(TODAY, shown))
+    assert "*No open gap:*" in text_of(view)
+    assert [action for action, _, _ in accessories(view)] == [ids.ACTION_REOPEN_GAP]
+
+
+def test_a_long_history_of_closed_gaps_shows_the_latest_few_and_counts_the_rest() -> None:
+    closed = tuple(ClosedGap("<!channel>" * 200, date(2026, 1, 1), "&" * CLOSED_NOTE_MAX) for _ in range(40))
+    plan = replace(gapped(tuple(">" * 400 for _ in range(MAX_GAPS)), closed), goal=Goal(GoalKind.OWN, "<" * 600))
+    view = home_view(HomeData(TODAY, SavedPlan(plan, version=9, saved_at=SAVED_AT, id=3)))
+    assert_slack_accepts(view)
+    assert sum(1 for action, _, _ in accessories(view) if action == ids.ACTION_REOPEN_GAP) == 5
+    assert "…and 35 closed before those." in text_of(view)
+    assert "<!channel>" not in text_of(view)
+
+
+def test_the_managers_view_of_the_plan_shows_the_focus_age_and_closed_gaps_without_buttons() -> None:
+    closed = (ClosedGap("Talks", date(2026, 11, 14), "Gave two"),)
+    shown = SavedPlan(gapped(("Mentoring",), closed), version=4, saved_at=SAVED_AT, id=77)
+    view = report_plan_view("U0EMP", shown, None, TODAY)
+    assert_slack_accepts(view)
+    assert "*Focus gap:* Mentoring — the focus for 3 weeks" in text_of(view)
+    assert "✓ Talks — closed 14 Nov 2026: “Gave two”" in text_of(view)
+    assert ids.ACTION_CLOSE_GAP not in text_of(view) and ids.ACTION_REOPEN_GAP not in text_of(view)
 
 
 # --- The manager's team -------------------------------------------------------------------------

@@ -91,6 +91,15 @@ def test_goal_and_focus_gap_appear_only_when_shared() -> None:
     assert "Lead a team" in everything(goal_only) and "gap they are" not in everything(goal_only)
 
 
+def test_the_focus_gap_says_how_long_it_has_been_worked_on() -> None:
+    _, blocks = manager_nudge(nudge(focus_gap="System design", focus_since=date(2026, 9, 30)))
+    assert "*The gap they are working on:* System design (worked on for 2 months)" in everything(blocks)
+    _, fresh = manager_nudge(nudge(focus_gap="System design", focus_since=TODAY))
+    assert "System design (worked on since today)" in everything(fresh)
+    _, private = manager_nudge(nudge(focus_since=date(2026, 9, 30)))  # no gap shown: no age either
+    assert "worked on" not in everything(private)
+
+
 def test_what_the_report_typed_cannot_ping_link_or_overflow() -> None:
     hostile = "<!channel> & <https://evil.example|click> <@U0BOSS>" + "x" * 5000
     _, blocks = manager_nudge(nudge(goal=hostile, focus_gap=hostile))
