@@ -52,6 +52,6 @@ def read_plan_ref(value: object) -> tuple[str, int] | None:
     if not isinstance(value, str) or value.count(PLAN_REF_SEPARATOR) != 1:
         return None
     report, version = value.split(PLAN_REF_SEPARATOR)
-    if not version.isascii() or not version.isdigit() or len(version) > 9 or int(version) < 1:
+    if not report or not version.isascii() or not version.isdigit() or len(version) > 9 or int(version) < 1:
         return None
     return report, int(version)
