@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.slack import ids
 from storage.models import PlanFeedback, PlanVersion, ReportingLine
 from tests.bot.slack.listeners.test_lines_flow import share
-from tests.fakeslack import TEAM_ID, Call
+from tests.fakeslack import TEAM_ID, Call, FakeResponse
 from tests.slackbot import (
     BOSS,
     EMPLOYEE,
@@ -210,11 +210,14 @@ def test_hostile_text_is_kept_as_typed_and_can_mention_or_notify_no_one(bot: Bot
 
 
 @pytest.mark.usefixtures("shared_plan")
-def test_a_former_manager_cannot_send_feedback_from_a_form_opened_before_the_line_ended(bot: Bot) -> None:
+def test_a_former_manager_cannot_send_feedback_from_a_form_or_a_view_opened_before_the_line_ended(bot: Bot) -> None:
+    plan_view = open_plan(bot)
     modal = feedback_modal(bot)
     make_manager(bot, NEW_BOSS)  # Ana confirms a new manager: BOSS's line ends
     seen = len(dms_to(bot, EMPLOYEE))
     assert "isn't shared with you" in shown(send_feedback(modal))
+    pushed = click_feedback(bot, plan_view)  # the plan's view still open on their screen
+    assert "isn't shared with you" in str(pushed["blocks"]) and pushed.get("callback_id") != ids.VIEW_FEEDBACK
     assert stored(bot) == [] and len(dms_to(bot, EMPLOYEE)) == seen
     assert calls_holding(bot, NOTE) == []
 
@@ -300,3 +303,34 @@ def test_tampered_plan_versions_are_refused_at_the_click_and_at_the_submission(
     modal.view = {**modal.view, "private_metadata": f"{BOSS}|{value}"}
     assert refusal in shown(send_feedback(modal))
     assert stored(bot) == [] and calls_holding(bot, NOTE) == []
+
+
+# --- when Slack gets in the way -------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("shared_plan")
+def test_when_the_dm_cannot_be_delivered_the_note_is_kept_for_home_and_the_author_is_told_privately(
+    bot: Bot,
+) -> None:
+    modal = feedback_modal(bot)
+    bot.slack.script("chat.postMessage", FakeResponse(body={"ok": False, "error": "channel_not_found"}))
+    seen = len(dms_to(bot, BOSS))
+    send_feedback(modal)
+    [row] = stored(bot)
+    assert row.text == NOTE and row.dm_channel is None
+    told = dms_to(bot, BOSS)[seen].params["text"]
+    assert f"couldn't message <@{EMPLOYEE}>" in told and NOTE not in told
+    home = bot.slack.screen(EMPLOYEE).home
+    assert home is not None and NOTE in str(home["blocks"])
+
+
+@pytest.mark.usefixtures("shared_plan")
+def test_a_replayed_submission_sends_nothing_twice(bot: Bot) -> None:
+    modal = feedback_modal(bot)
+    values = {ids.BLOCK_FEEDBACK: {ids.ELEMENT: {"type": "plain_text_input", "value": NOTE}}}
+    payload = view_submission(modal.view, values, user_id=BOSS)
+    seen = len(dms_to(bot, EMPLOYEE))
+    for _ in range(2):
+        assert bot.send.interactive(payload).status == 200
+    bot.settle()
+    assert len(stored(bot)) == 1 and len(dms_to(bot, EMPLOYEE)) == seen + 1
