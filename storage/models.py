@@ -293,3 +293,24 @@ class Nudge(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When it was first held back because its recipient was away or on a holiday: after 14 days it goes anyway.
     held_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PlanFeedback(Base):
+    """A note someone who may read a person's plan sent them about it, kept with the plan version they read.
+
+    Goes with that version (the employee's erase) or with its author (their erase: their words)."""
+
+    __tablename__ = "plan_feedback"
+    __table_args__ = (
+        Index("ix_plan_feedback_plan_version_sent_at", "plan_version_id", "sent_at"),
+        Index("ix_plan_feedback_author_id", "author_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Where the DM to the employee landed (None until it did, or if it could not be delivered).
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
+    dm_ts: Mapped[str | None] = mapped_column(String(32))

@@ -9,6 +9,7 @@ from storage.models import (
     Conversation,
     Experiment,
     PlanDraft,
+    PlanFeedback,
     PlanGap,
     PlanStep,
     PlanVersion,
@@ -23,6 +24,8 @@ ERASED_KEYS = (
     "plan_gaps",
     "plan_drafts",
     "reflections",
+    "feedback_received",
+    "feedback_written",
     "conversation_notes",
     "experiment_descriptions",
     "shares_stopped",
@@ -36,7 +39,9 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
     cleared here.
 
     Removed: plan_versions with their plan_steps and plan_gaps (by ON DELETE CASCADE, which SQLite
-    enforces because storage.db turns foreign keys on), plan_drafts and reflections. Emptied, on every
+    enforces because storage.db turns foreign keys on), the feedback others sent on those versions (by the same
+    cascade, "feedback_received"), plan_drafts, reflections, and the feedback the person wrote on others' plans
+    ("feedback_written": their words, wherever they went). Emptied, on every
     line where the person is the report *or* the manager (a conversation's words are about both):
     conversations' notes and skip reasons ("conversation_notes"), experiments' descriptions
     ("experiment_descriptions"); their dates, kinds and outcomes stay, so the cadence and the
@@ -47,6 +52,14 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
     # Counted before the cascade removes them, so the person is told exactly what went.
     steps = session.scalar(select(func.count()).select_from(PlanStep).where(PlanStep.plan_version_id.in_(versions)))
     gaps = session.scalar(select(func.count()).select_from(PlanGap).where(PlanGap.plan_version_id.in_(versions)))
+    feedback_received = session.scalar(
+        select(func.count()).select_from(PlanFeedback).where(PlanFeedback.plan_version_id.in_(versions))
+    )
+    # Not on their own versions, so no note is counted twice (feedback on one's own plan is refused anyway).
+    feedback_written = _rows(
+        session,
+        delete(PlanFeedback).where(PlanFeedback.author_id == person_id, PlanFeedback.plan_version_id.not_in(versions)),
+    )
     lines = (
         select(ReportingLine.id)
         .where((ReportingLine.report_id == person_id) | (ReportingLine.manager_id == person_id))
@@ -58,6 +71,8 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
         "plan_gaps": gaps or 0,
         "plan_drafts": _rows(session, delete(PlanDraft).where(PlanDraft.person_id == person_id)),
         "reflections": _rows(session, delete(ReflectionEntry).where(ReflectionEntry.person_id == person_id)),
+        "feedback_received": feedback_received or 0,
+        "feedback_written": feedback_written,
         "conversation_notes": _rows(
             session,
             update(Conversation)

@@ -1,4 +1,4 @@
-"""Test data builders: people, reporting lines, plan versions, reflections, conversations with their
+"""Test data builders: people, reporting lines, plan versions, reflections, feedback on plans, conversations with their
 experiments, and nudges, written in the caller's session through the real storage functions, so what a
 test builds is what the bot itself would have written.
 
@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from bot.career.cadence import Audience, ConversationKind, Cycle, NudgeKind, NudgeStatus, due_after, first_nudge_on
 from bot.career.conversation import Conversation
+from bot.career.feedback import FeedbackNote
 from bot.career.lines import EndReason, Line, RequestedBy
 from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step, close_focus
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
 from storage import conversations as conversation_store
+from storage import feedback as feedback_store
 from storage import lines as line_store
 from storage import nudges as nudge_store
 from storage import people
@@ -197,6 +199,27 @@ def reflection(
     return reflection_store.add_reflection(
         session, person(session, user, team=team, now=now), answers or a_reflection(), now
     )
+
+
+def feedback(
+    session: Session,
+    report: str,
+    author: str,
+    text: str = "Your steps fit your strengths",
+    *,
+    version: int | None = None,
+    team: str = TEAM,
+    now: datetime = NOW,
+) -> FeedbackNote:
+    """`author`'s feedback note on `report`'s plan, kept with `version` (default: their current one), as sent
+    `now`. Who may send it is the use case's check, not this builder's."""
+    report_id = person(session, report, team=team, now=now)
+    number = feedback_store.current_version(session, report_id) if version is None else version
+    assert number is not None, "the report has no plan"
+    version_id = feedback_store.version_id(session, report_id, number)
+    assert version_id is not None, "the report has no such version"
+    author_id = person(session, author, team=team, now=now)
+    return feedback_store.add_feedback(session, version_id, author_id, text, now)
 
 
 # --- career conversations and experiments ----------------------------------------------------------------

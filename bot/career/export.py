@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 
 from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, ConversationKind
 from bot.career.conversation import Conversation
+from bot.career.feedback import FeedbackNote
 from bot.career.plan import GOAL_KIND_LABELS, ClosedGap, GoalKind, Plan, SavedPlan, human_date
 from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, SavedReflection
 
@@ -27,6 +28,7 @@ REFLECTIONS_HEADING = "## Reflections"
 HISTORY_HEADING = "## History"
 CLOSED_GAPS_HEADING = "**Closed gaps**,"
 CONVERSATIONS_HEADING = "## Career conversations"
+FEEDBACK_WRITTEN_HEADING = "## Feedback you wrote"
 NOTHING_SAVED = "Nothing is saved: you have no plan and no reflections."
 
 OWN_WANT_CHECK = "It's what I want, not what family or society expects"
@@ -44,21 +46,28 @@ def export_markdown(
     reflections: list[SavedReflection],
     exported_on: date,
     conversations: Sequence[Conversation] = (),
+    feedback_received: Sequence[FeedbackNote] = (),
+    feedback_written: Sequence[FeedbackNote] = (),
 ) -> str:
     """The whole document: the current plan, the reflections, the career conversations held with the
-    person's managers (if any), then every earlier version of the plan.
+    person's managers (if any), the feedback the person wrote on others' plans (if any), then every earlier
+    version of the plan. Feedback received is written under the version it is kept with.
 
     `conversations` are those where the person is the report; a manager's notes are written only when the
     manager shared them (the caller passes what was stored; this function leaves out the rest).
     """
     versions = sorted(history, key=lambda saved: saved.version)
+    received: dict[int, list[FeedbackNote]] = {}
+    for note in sorted(feedback_received, key=lambda n: (n.sent_at, n.id)):
+        received.setdefault(note.version, []).append(note)
     lines = [TITLE, "", f"Exported on {human_date(exported_on)}. Everything below is exactly as you saved it."]
-    if not versions and not reflections and not conversations:
+    if not versions and not reflections and not conversations and not feedback_written:
         return _joined([*lines, "", NOTHING_SAVED])
     if versions:
         current = versions[-1]
         lines += ["", f"Current plan: version {current.version}, saved {_moment(current.saved_at)}."]
         lines += _plan(current.plan, level=2)
+        lines += _feedback_received(received.get(current.version, []), level=2)
     else:
         lines += ["", "No plan saved yet."]
     lines += ["", REFLECTIONS_HEADING]
@@ -71,6 +80,14 @@ def export_markdown(
         lines += ["", CONVERSATIONS_HEADING]
         for conversation in sorted(conversations, key=lambda c: (c.held_on, c.id)):
             lines += _conversation(conversation)
+    if feedback_written:
+        lines += ["", FEEDBACK_WRITTEN_HEADING]
+        for note in sorted(feedback_written, key=lambda n: (n.sent_at, n.id)):
+            lines += [
+                "",
+                f"### To Slack user {note.report}, on version {note.version} of their plan, {_moment(note.sent_at)}",
+            ]
+            lines += ["", own(note.text)]
     lines += ["", HISTORY_HEADING]
     earlier = versions[:-1]
     if earlier:
@@ -78,6 +95,7 @@ def export_markdown(
         for version in reversed(earlier):
             lines += ["", f"### Version {version.version}, saved {_moment(version.saved_at)}"]
             lines += _plan(version.plan, level=4)
+            lines += _feedback_received(received.get(version.version, []), level=4)
     else:
         lines += ["", "No earlier versions."]
     return _joined(lines)
@@ -126,6 +144,16 @@ def _closed_gap(gap: ClosedGap) -> str:
     if gap.note:
         line += f": {own(gap.note)}"
     return line.replace("\n", "\n  ")
+
+
+def _feedback_received(notes: list[FeedbackNote], level: int) -> list[str]:
+    """Feedback kept with one version, oldest first: someone else's words, so quoted."""
+    if not notes:
+        return []
+    lines = ["", f"{'#' * level} Feedback on this version"]
+    for note in notes:
+        lines += ["", f"From Slack user {note.author}, {_moment(note.sent_at)}:", "", *quoted(note.text)]
+    return lines
 
 
 def _reflection(saved: SavedReflection) -> list[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.career.conversation import Experiment
+from bot.career.feedback import FeedbackNote
 from bot.career.lines import Line
 from bot.career.plan import SavedPlan
 from bot.career.reflection import SavedReflection
@@ -27,3 +28,4 @@ class HomeData:
     manager_line: Line | None = None  # the person's active line as a report: who may be shown their answers
     team: list[TeamMember] = field(default_factory=list)  # the person's reports, next due first (one page)
     team_size: int = 0  # all of their reports, when more than one page
+    feedback: list[FeedbackNote] = field(default_factory=list)  # the latest on the current plan, newest first

@@ -18,6 +18,7 @@ from bot.slack.listeners.context import Services, tell_failure
 from bot.usecases.availability import Availability
 from bot.usecases.common import Clock, utc_now
 from bot.usecases.conversations import Conversations
+from bot.usecases.feedback import Feedback
 from bot.usecases.lines import Lines
 from bot.usecases.own_data import OwnData
 from bot.usecases.people import People
@@ -106,6 +107,7 @@ def build_services(db: Database, settings: Settings, clock: Clock = utc_now) -> 
         availability=Availability(db, settings, clock),
         workspaces=Workspaces(db, clock),
         requests=Requests(db, clock),
+        feedback=Feedback(db, clock),
         welcome=settings.welcome,
     )
 

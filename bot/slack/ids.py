@@ -49,6 +49,7 @@ VIEW_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # working days, 
 VIEW_SKIP: Final = "careerplan.skip"  # the reason for skipping a cycle; private_metadata: owner and line id
 VIEW_NAME_MANAGER: Final = "careerplan.name_manager"  # choose your manager (from the welcome DM)
 VIEW_CLOSE_GAP: Final = "careerplan.close_gap"  # "How did you close it?"; private_metadata: owner and version id
+VIEW_FEEDBACK: Final = "careerplan.feedback"  # feedback on a shared plan; private_metadata: owner and "REPORT:VERSION"
 
 # Actions.
 ACTION_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # Home: open the Reminder settings modal
@@ -63,6 +64,7 @@ ACTION_SHARE: Final = "careerplan.share"  # value: the reporting line's id
 ACTION_STOP_SHARING: Final = "careerplan.stop_sharing"  # value: the reporting line's id
 ACTION_VIEW_PLAN: Final = "careerplan.view_plan"  # value: the report's Slack user id
 ACTION_NAME_MANAGER: Final = "careerplan.name_manager"  # opens VIEW_NAME_MANAGER
+ACTION_FEEDBACK: Final = "careerplan.feedback"  # in the shared plan's view; value: "REPORT:VERSION" (never trusted)
 ACTION_LOG: Final = "careerplan.log"  # value: the reporting line's id (nudge DM, Home)
 ACTION_SNOOZE: Final = "careerplan.snooze"  # value: the nudge's id
 ACTION_SKIP: Final = "careerplan.skip"  # value: the reporting line's id
@@ -117,6 +119,9 @@ BLOCK_CLOSED_NOTE: Final = "closed_note"
 
 # Name-your-manager view: one users_select.
 BLOCK_MANAGER: Final = "manager"
+
+# Feedback view: one multiline input.
+BLOCK_FEEDBACK: Final = "feedback"
 
 # Every input block holds exactly one element; its action_id is the block's name + this suffix.
 ELEMENT: Final = "value"

@@ -63,6 +63,18 @@ class NotShared:
     report: str
 
 
+def plan_reader_may_see(session: Session, who: Who, report: str) -> int | None:
+    """The person id of `report` (a Slack user id of `who`'s workspace) if `who` may read their plan now; else None.
+
+    THE check of who may read a person's plan (bot.career.lines.may_see_answers), for *View plan* and for
+    feedback on the plan it shows: whoever is allowed one is allowed the other, at the same moment."""
+    report_id = people.find_person_id(session, who.team_id, report) if SLACK_USER_ID.match(report) else None
+    line = None if report_id is None else store.active_line_of(session, report_id)
+    if report_id is None or not may_see_answers(who.user_id, report, line):
+        return None
+    return report_id
+
+
 class Lines:
     def __init__(self, db: Database, default_cadence_months: int, clock: Clock = utc_now) -> None:
         self.db = db
@@ -201,9 +213,8 @@ class Lines:
         report = report_value if isinstance(report_value, str) and SLACK_USER_ID.match(report_value) else ""
         now = self.clock()
         with self.db.session() as session:
-            report_id = people.find_person_id(session, who.team_id, report) if report else None
-            line = None if report_id is None else store.active_line_of(session, report_id)
-            if report_id is None or not may_see_answers(who.user_id, report, line):
+            report_id = plan_reader_may_see(session, who, report)
+            if report_id is None:
                 return NotShared(report or "?")
             return ReportPlan(
                 report=report,

@@ -11,6 +11,7 @@ from datetime import UTC, date
 from bot.career.export import export_markdown
 from bot.usecases.common import Clock, Who, today_of, utc_now
 from storage import conversations as conversation_store
+from storage import feedback as feedback_store
 from storage import own_data as store
 from storage import people
 from storage import plans as plan_store
@@ -44,7 +45,9 @@ class OwnData:
             history = plan_store.plan_history(session, person_id)
             reflections = reflection_store.reflections_of(session, person_id)
             conversations = conversation_store.conversations_of_report(session, person_id)
-        return Export(export_markdown(history, reflections, today, conversations), today)
+            received = feedback_store.received(session, person_id)
+            written = feedback_store.written_by(session, person_id)
+        return Export(export_markdown(history, reflections, today, conversations, received, written), today)
 
     def erase(self, who: Who) -> dict[str, int]:
         """Erase every answer of the person, in one transaction; rows removed per table (all 0 if none)."""

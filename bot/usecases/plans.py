@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.career.feedback import FEEDBACK_ON_HOME
 from bot.career.home import HomeData, TeamMember
 from bot.career.plan import (
     CLOSED_NOTE_MAX,
@@ -34,6 +35,7 @@ from bot.career.plan import (
 )
 from bot.usecases.common import Clock, Refused, Who, row_id, today_of, utc_now
 from storage import conversations as conversation_store
+from storage import feedback as feedback_store
 from storage import lines as line_store
 from storage import people
 from storage import plans as store
@@ -230,13 +232,20 @@ class Plans:
             today = today_of(session, person_id, now)
             lines, team_size = conversation_store.team_page(session, person_id, limit=TEAM_PAGE)
             running = conversation_store.running_experiments(session, [line.id for line in lines], today)
+            saved = store.latest_plan(session, person_id)
+            feedback = (
+                []
+                if saved is None
+                else feedback_store.received(session, person_id, version=saved.version, limit=FEEDBACK_ON_HOME)
+            )
             return HomeData(
                 today=today,
-                saved=store.latest_plan(session, person_id),
+                saved=saved,
                 reflection=reflection_store.latest_reflection(session, person_id),
                 manager_line=line_store.active_line_of(session, person_id),
                 team=[TeamMember(line, running.get(line.id, [])) for line in lines],
                 team_size=team_size,
+                feedback=feedback,
             )
 
     def _draft(self, session: Session, who: Who, draft_key: str, now: datetime) -> tuple[int, PlanForm]:

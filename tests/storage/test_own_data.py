@@ -22,6 +22,7 @@ from storage.models import (
     Experiment,
     Person,
     PlanDraft,
+    PlanFeedback,
     PlanGap,
     PlanStep,
     PlanVersion,
@@ -117,6 +118,10 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
         talk(session, ana_line.id, date(2026, 5, 1), skipped=True)
         talk(session, bo_line.id, date(2026, 3, 1))  # Ana is the manager
         talk(session, carol_line.id, date(2026, 2, 1))  # Ana is not on this line
+        builders.feedback(session, "U0ANA", "U0M", f"on Ana's v1 {HOSTILE}", version=1, team=TEAM)
+        builders.feedback(session, "U0ANA", "U0M", "on Ana's v2", team=TEAM)
+        builders.feedback(session, "U0BO", "U0ANA", "Ana's words on Bo's plan", team=TEAM)  # Ana is Bo's manager
+        builders.feedback(session, "U0BO", "U0M", "someone else's words on Bo's plan", team=TEAM)
     with db.session() as session:
         ana_versions, bo_versions = version_ids(session, ana), version_ids(session, bo)
         bo_before = answer_rows(session, bo, bo_versions)
@@ -132,6 +137,8 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
         "plan_gaps": 3,
         "plan_drafts": 1,
         "reflections": 2,
+        "feedback_received": 2,  # went with her versions (ON DELETE CASCADE)
+        "feedback_written": 1,  # her words on Bo's plan
         "conversation_notes": 3,  # two on her line as a report (one held, one skipped), one as Bo's manager
         "experiment_descriptions": 2,  # the described ones; an empty description had nothing to erase
         "shares_stopped": 1,
@@ -155,6 +162,8 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
             assert words[line_id] == [(*kept[:2], *[""] * (len(kept) - 2)) for kept in words_before[line_id]]
         assert words[carol_line.id] == words_before[carol_line.id]
         assert words[carol_line.id][0][2] == f"notes {HOSTILE}"
+        # Of all the feedback, only the note neither written by Ana nor about her plan stays.
+        assert session.scalars(select(PlanFeedback.text)).all() == ["someone else's words on Bo's plan"]
 
 
 def test_erasing_twice_or_for_someone_with_nothing_saved_removes_nothing(db: Database) -> None:

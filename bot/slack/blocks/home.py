@@ -12,6 +12,7 @@ from bot.career.cadence import EXPERIMENT_LABELS
 from bot.career.home import HomeData, TeamMember
 from bot.career.plan import GoalKind, SavedPlan, human_date
 from bot.slack import ids
+from bot.slack.blocks.feedback import feedback_section
 from bot.slack.blocks.gaps import gap_blocks
 from bot.slack.blocks.reflections import reflection_summary
 from bot.slack.blocks.sharing import who_can_see
@@ -39,6 +40,8 @@ REMINDERS: Final = {
 
 def home_view(data: HomeData) -> View:
     blocks = _empty_state() if data.saved is None else _plan_blocks(data.saved, data.today)
+    if data.feedback:
+        blocks += [{"type": "divider"}, *feedback_section(data.feedback)]
     if data.reflection is not None:
         blocks += [{"type": "divider"}, *reflection_summary(data.reflection)]
     blocks += [{"type": "divider"}, *who_can_see(data.manager_line), REMINDERS]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.career.feedback import plan_ref
 from bot.career.lines import Line, LineStatus, RequestedBy
 from bot.career.plan import SavedPlan, human_date
 from bot.career.reflection import SavedReflection
@@ -156,14 +157,23 @@ def team_message(reports: list[Line], pending: list[Line], manager: Line | None,
 
 
 def report_plan_view(
-    report: str, saved: SavedPlan | None, reflection: SavedReflection | None, today: date
+    report: str,
+    saved: SavedPlan | None,
+    reflection: SavedReflection | None,
+    today: date,
+    *,
+    feedback: bool = False,
 ) -> dict[str, Any]:
-    """A report's shared plan, read-only, in a modal only the viewer sees."""
+    """A report's shared plan, read-only, in a modal only the viewer sees; with `feedback`, a Feedback button
+    (its value names the version shown, as a hint the server re-checks)."""
     blocks: Blocks = [section(f"*{m(report)}'s career plan*")]
     if saved is None:
         blocks.append(section("They have not written a plan yet."))
     else:
         blocks += [*plan_summary(saved, today), revised(saved)]
+        if feedback:
+            value = plan_ref(report, saved.version)
+            blocks.append({"type": "actions", "elements": [button("Feedback", ids.ACTION_FEEDBACK, value=value)]})
     if reflection is not None:
         blocks += [{"type": "divider"}, *reflection_summary(reflection)]
     return _modal(blocks[:100])

@@ -17,6 +17,7 @@ ERASED = (
     "• every version of your career plan: goals, steps with their targets, gaps\n"
     "• what you typed in a plan form you did not save\n"
     "• all your reflections\n"
+    "• feedback on your plan, and the feedback you wrote on other people's plans\n"
     "• the notes and skip reasons of your career conversations, and the experiments' descriptions, "
     "whether you were the report or the manager\n"
     "Sharing with your manager is switched off."
@@ -34,6 +35,8 @@ _COUNTED = (
     ("plan_gaps", "gap", "gaps"),
     ("plan_drafts", "unsaved plan form", "unsaved plan forms"),
     ("reflections", "reflection", "reflections"),
+    ("feedback_received", "feedback note on your plan", "feedback notes on your plan"),
+    ("feedback_written", "feedback note you wrote", "feedback notes you wrote"),
     ("conversation_notes", "career conversation's notes", "career conversations' notes"),
     ("experiment_descriptions", "experiment's description", "experiments' descriptions"),
 )

@@ -18,6 +18,7 @@ from bot.slack.listeners import (
     commands,
     conversations,
     events,
+    feedback,
     gaps,
     lines,
     links,
@@ -36,6 +37,7 @@ ACTIONS: Table = [
     *conversations.ACTIONS,
     *links.ACTIONS,
     *availability.ACTIONS,
+    *feedback.ACTIONS,
 ]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
@@ -45,6 +47,7 @@ VIEW_SUBMISSIONS: Table = [
     *own_data.VIEW_SUBMISSIONS,
     *conversations.VIEW_SUBMISSIONS,
     *availability.VIEW_SUBMISSIONS,
+    *feedback.VIEW_SUBMISSIONS,
 ]
 VIEW_CLOSED: Table = [*plans.VIEW_CLOSED]
 EVENTS: Table = [*events.EVENTS]

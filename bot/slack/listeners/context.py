@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.slack import ids
 from bot.slack.blocks.availability import TITLE as REMINDER_SETTINGS_TITLE
 from bot.slack.blocks.conversations import LOG_TITLE, SKIP_TITLE
+from bot.slack.blocks.feedback import TITLE as FEEDBACK_TITLE
 from bot.slack.blocks.gaps import CLOSE_TITLE
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.own_data import DELETE_TITLE
@@ -32,6 +33,7 @@ from bot.slack.blocks.welcome import NAME_MANAGER_TITLE
 from bot.usecases.availability import Availability
 from bot.usecases.common import Refused, Who
 from bot.usecases.conversations import Conversations
+from bot.usecases.feedback import Feedback
 from bot.usecases.lines import Lines
 from bot.usecases.own_data import OwnData
 from bot.usecases.people import People
@@ -60,6 +62,7 @@ class Services:
     availability: Availability
     workspaces: Workspaces
     requests: Requests
+    feedback: Feedback
     welcome: bool = False  # CAREERPLAN_WELCOME: joiners and first-time Home visitors get a welcome DM
 
 
@@ -222,6 +225,17 @@ def open_modal(client: WebClient, who: Who, trigger_id: str, view: dict[str, Any
     return True
 
 
+def push_modal(client: WebClient, who: Who, trigger_id: str, view: dict[str, Any], subject: str | None = None) -> bool:
+    """Push `view` over the modal clicked in (marked as `who`'s, as `open_modal` does). False if Slack refused (no
+    modal under it, the trigger expired, three views already)."""
+    try:
+        client.views_push(trigger_id=trigger_id, view=for_owner(view, who, subject))
+    except SlackApiError as exc:
+        log.warning("views.push failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+        return False
+    return True
+
+
 # private_metadata is "OWNER" or "OWNER|SUBJECT" (e.g. "U123|42": the reporting line a log modal is about).
 SUBJECT_SEPARATOR = "|"
 
@@ -280,6 +294,7 @@ MODAL_TITLES = {
     ids.VIEW_REMINDER_SETTINGS: REMINDER_SETTINGS_TITLE,
     ids.VIEW_NAME_MANAGER: NAME_MANAGER_TITLE,
     ids.VIEW_CLOSE_GAP: CLOSE_TITLE,
+    ids.VIEW_FEEDBACK: FEEDBACK_TITLE,
 }
 NO_ONE_COMMAND = "Slack sent this command without saying who you are, so I did nothing. Try again?"
 NO_ONE_FORM = (

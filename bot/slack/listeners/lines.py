@@ -189,7 +189,9 @@ def view_plan_clicked(
         return
     outcome = services.lines.report_plan(who, action.get("value"))
     if isinstance(outcome, ReportPlan):
-        view = blocks.report_plan_view(outcome.report, outcome.saved, outcome.reflection, outcome.today)
+        view = blocks.report_plan_view(
+            outcome.report, outcome.saved, outcome.reflection, outcome.today, feedback=outcome.report != who.user_id
+        )
         log.info("plan of %s opened by %s/%s", outcome.report, who.team_id, who.user_id)
     else:
         view = blocks.not_shared_view(outcome.report)

@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 
 from bot.career.export import (
     CLOSED_GAPS_HEADING,
+    FEEDBACK_WRITTEN_HEADING,
     FITS_VALUES_CHECK,
     GAPS_QUESTION,
     GOAL_QUESTION,
@@ -21,6 +22,7 @@ from bot.career.export import (
     STEPS_QUESTION,
     export_markdown,
 )
+from bot.career.feedback import FeedbackNote
 from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step, close_focus
 from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, Direction, Reflection, SavedReflection, Why
 
@@ -203,3 +205,45 @@ def test_a_plan_with_every_gap_closed_says_no_open_gaps() -> None:
     assert "No open gaps." in lines
     latest = lines.index("- Mentoring (closed 1 Nov 2026)")  # no note: no colon
     assert lines[latest + 1] == "- Leading design reviews (closed 1 Oct 2026)"
+
+
+def feedback_note(
+    version: int, text: str, *, author: str = "U0BOSS", report: str = "U0ANA", hour: int = 9
+) -> FeedbackNote:
+    return FeedbackNote(
+        id=hour,
+        report=report,
+        author=author,
+        version=version,
+        text=text,
+        sent_at=datetime(2026, 11, 3, hour, tzinfo=UTC),
+    )
+
+
+def test_feedback_received_is_written_under_the_version_it_is_kept_with_quoted_as_someone_elses_words() -> None:
+    versions = [saved(1, plan_of("Old goal")), saved(2, plan_of("New goal"), day=5)]
+    received = [
+        feedback_note(2, "Later on v2", author="U0MENTOR", hour=11),
+        feedback_note(2, f"{HOSTILE}\n# posing as a heading", hour=10),
+        feedback_note(1, "On the old goal"),
+    ]
+    document = export_markdown(versions, [], TODAY, feedback_received=received)
+
+    current, history = document.split(HISTORY_HEADING)
+    assert "## Feedback on this version" in current and "#### Feedback on this version" in history
+    assert "From Slack user U0BOSS, 3 Nov 2026, 10:00 UTC:" in current
+    assert current.index("3 Nov 2026, 10:00 UTC") < current.index("From Slack user U0MENTOR, 3 Nov 2026, 11:00 UTC:")
+    assert "> \\# posing as a heading" in current  # quoted: it cannot pass for part of the plan
+    assert "On the old goal" in history and "On the old goal" not in current
+    assert "<" not in document
+    headings = [line for line in render(document).splitlines() if line.startswith("<h")]
+    assert not any("posing" in heading for heading in headings)
+
+
+def test_feedback_written_is_listed_with_whom_and_when_even_with_nothing_else_saved() -> None:
+    written = [feedback_note(3, "Your <steps> & fit", report="U0BO", hour=12), feedback_note(1, "Earlier", hour=8)]
+    document = export_markdown([], [], TODAY, feedback_written=written)
+    assert NOTHING_SAVED not in document
+    _, mine = document.split(FEEDBACK_WRITTEN_HEADING)
+    assert mine.index("Earlier") < mine.index("Your &lt;steps&gt; &amp; fit")  # oldest first, as typed
+    assert "### To Slack user U0BO, on version 3 of their plan, 3 Nov 2026, 12:00 UTC" in mine

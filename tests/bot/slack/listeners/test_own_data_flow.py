@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
@@ -22,7 +23,7 @@ from bot.slack.listeners.own_data import DELETE_NOT_OPENED, EXPORT_ACK, EXPORT_F
 from storage import people
 from storage import plans as store
 from storage import reflections as reflection_store
-from storage.models import Base, PlanDraft, PlanGap, PlanStep, PlanVersion, ReflectionEntry, ReportingLine
+from storage.models import Base, PlanDraft, PlanFeedback, PlanGap, PlanStep, PlanVersion, ReflectionEntry, ReportingLine
 from tests import builders
 from tests.fakeslack import TEAM_ID, FakeResponse, server_error
 from tests.slackbot import EMPLOYEE, Bot, Modal, text, walk_wizard
@@ -262,3 +263,55 @@ def test_when_the_confirmation_cannot_open_the_person_is_told_and_nothing_is_del
     note = bot.slack.wait_for("chat.postMessage")[-1].params
     assert (note["channel"], note["text"]) == (EMPLOYEE, DELETE_NOT_OPENED)
     assert answer_rows(bot, EMPLOYEE, version_ids(bot, EMPLOYEE))["plan_versions"] == 1
+
+
+# -- feedback on plans: the employee's, and the author's, words ------------------------------------
+
+
+FEEDBACK = "Be honest <!channel> & <@U0BOSS>: the staff step may not fit your strengths"
+
+
+def export_of(bot: Bot, user_id: str) -> str:
+    before = len(bot.slack.calls_to("files.completeUploadExternal"))
+    assert bot.send.slash_command("export", user_id=user_id).status == 200
+    completed = bot.slack.wait_for("files.completeUploadExternal", before + 1)[-1]
+    (shared,) = completed.params["files"]
+    return bot.slack.uploads[shared["id"]].decode("utf-8")
+
+
+def feedback_texts(bot: Bot) -> list[str]:
+    with bot.db.session() as session:
+        return sorted(session.scalars(select(PlanFeedback.text)))
+
+
+def test_feedback_is_in_the_employees_export_under_its_version_and_in_its_authors_as_written(bot: Bot) -> None:
+    walk_wizard(bot.open_wizard(), goal="My first goal")
+    with bot.db.session() as session:
+        builders.active_line(session, EMPLOYEE, MANAGER, shared=True, now=bot.clock())
+        builders.feedback(session, EMPLOYEE, MANAGER, FEEDBACK, now=bot.clock())
+
+    received = export_of(bot, EMPLOYEE)
+    assert "## Feedback on this version" in received and f"From Slack user {MANAGER}" in received
+    # Someone else's words: quoted, their Markdown escaped; a viewer shows them exactly as written.
+    assert escape(FEEDBACK, quote=False) in MarkdownIt("commonmark").render(received) and "<" not in received
+    written = export_of(bot, MANAGER)
+    assert "## Feedback you wrote" in written and f"To Slack user {EMPLOYEE}, on version 1" in written
+    assert escape(FEEDBACK, quote=False) in written and "My first goal" not in written  # their words, not her plan
+
+
+def test_deleting_erases_the_feedback_on_ones_plan_and_the_feedback_one_wrote_and_no_one_elses(bot: Bot) -> None:
+    walk_wizard(bot.open_wizard())
+    walk_wizard(bot.open_wizard(OTHER))
+    with bot.db.session() as session:
+        builders.feedback(session, EMPLOYEE, MANAGER, "to the employee", now=bot.clock())
+        builders.feedback(session, OTHER, EMPLOYEE, "the employee's words to Other", now=bot.clock())
+        builders.feedback(session, OTHER, MANAGER, "the manager's words to Other", now=bot.clock())
+
+    said = str(Modal(bot, open_delete(bot), "VDELETE1", EMPLOYEE).submit().json()["view"]["blocks"])
+
+    assert "1 feedback note on your plan, 1 feedback note you wrote" in said
+    assert feedback_texts(bot) == ["the manager's words to Other"]
+    said = str(Modal(bot, open_delete(bot, MANAGER), "VDELETE2", MANAGER).submit().json()["view"]["blocks"])
+    assert "1 feedback note you wrote" in said
+    assert feedback_texts(bot) == []
+    assert version_ids(bot, OTHER) != []  # Other's plan itself stays
