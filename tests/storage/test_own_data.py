@@ -135,6 +135,7 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
         "conversation_notes": 3,  # two on her line as a report (one held, one skipped), one as Bo's manager
         "experiment_descriptions": 2,  # the described ones; an empty description had nothing to erase
         "shares_stopped": 1,
+        "plan_shares": 0,
     }
     assert tuple(counts) == ERASED_KEYS
     with db.session() as session:
