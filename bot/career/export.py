@@ -18,6 +18,7 @@ from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, ConversationKi
 from bot.career.conversation import Conversation
 from bot.career.plan import GOAL_KIND_LABELS, GoalKind, Plan, SavedPlan, human_date
 from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, SavedReflection
+from bot.career.sharing import Share
 
 TITLE = "# My career plan"
 GOAL_QUESTION = "1. What career goal do you have?"
@@ -26,6 +27,7 @@ GAPS_QUESTION = "3. What are the gaps between now and the next step?"
 REFLECTIONS_HEADING = "## Reflections"
 HISTORY_HEADING = "## History"
 CONVERSATIONS_HEADING = "## Career conversations"
+SHARED_WITH_HEADING = "## Shared with"
 NOTHING_SAVED = "Nothing is saved: you have no plan and no reflections."
 
 OWN_WANT_CHECK = "It's what I want, not what family or society expects"
@@ -43,16 +45,18 @@ def export_markdown(
     reflections: list[SavedReflection],
     exported_on: date,
     conversations: Sequence[Conversation] = (),
+    shares: Sequence[Share] = (),
 ) -> str:
     """The whole document: the current plan, the reflections, the career conversations held with the
-    person's managers (if any), then every earlier version of the plan.
+    person's managers (if any), whom the plan is shared with (if anyone), then every earlier version of the plan.
 
     `conversations` are those where the person is the report; a manager's notes are written only when the
-    manager shared them (the caller passes what was stored; this function leaves out the rest).
+    manager shared them (the caller passes what was stored; this function leaves out the rest). `shares` are the
+    person's active shares with people they named (by Slack user id: the file knows no names).
     """
     versions = sorted(history, key=lambda saved: saved.version)
     lines = [TITLE, "", f"Exported on {human_date(exported_on)}. Everything below is exactly as you saved it."]
-    if not versions and not reflections and not conversations:
+    if not versions and not reflections and not conversations and not shares:
         return _joined([*lines, "", NOTHING_SAVED])
     if versions:
         current = versions[-1]
@@ -70,6 +74,11 @@ def export_markdown(
         lines += ["", CONVERSATIONS_HEADING]
         for conversation in sorted(conversations, key=lambda c: (c.held_on, c.id)):
             lines += _conversation(conversation)
+    if shares:
+        lines += ["", SHARED_WITH_HEADING, "", "Your current plan (not your reflections) is shared, read-only, with:"]
+        lines.append("")
+        for share in sorted(shares, key=lambda share: (share.shared_at, share.id)):
+            lines.append(f"- Slack user {own(share.viewer)}, since {_moment(share.shared_at)}")
     lines += ["", HISTORY_HEADING]
     earlier = versions[:-1]
     if earlier:

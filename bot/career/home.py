@@ -9,6 +9,7 @@ from bot.career.conversation import Experiment
 from bot.career.lines import Line
 from bot.career.plan import SavedPlan
 from bot.career.reflection import SavedReflection
+from bot.career.sharing import Share
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,4 @@ class HomeData:
     manager_line: Line | None = None  # the person's active line as a report: who may be shown their answers
     team: list[TeamMember] = field(default_factory=list)  # the person's reports, next due first (one page)
     team_size: int = 0  # all of their reports, when more than one page
+    viewers: list[Share] = field(default_factory=list)  # whom the person shares their current plan with now

@@ -15,6 +15,7 @@ from storage import own_data as store
 from storage import people
 from storage import plans as plan_store
 from storage import reflections as reflection_store
+from storage import shares as share_store
 from storage.db import Database
 
 
@@ -34,7 +35,8 @@ class OwnData:
         self.clock = clock
 
     def export(self, who: Who) -> Export:
-        """The person's plan, its history and their reflections as Markdown (an empty state if none)."""
+        """The person's plan, its history, their reflections and whom they share the plan with, as Markdown (an
+        empty state if none)."""
         now = self.clock()
         with self.db.session() as session:
             person_id = people.find_person_id(session, who.team_id, who.user_id)
@@ -44,7 +46,8 @@ class OwnData:
             history = plan_store.plan_history(session, person_id)
             reflections = reflection_store.reflections_of(session, person_id)
             conversations = conversation_store.conversations_of_report(session, person_id)
-        return Export(export_markdown(history, reflections, today, conversations), today)
+            shares = share_store.viewers_of(session, person_id)
+        return Export(export_markdown(history, reflections, today, conversations, shares), today)
 
     def erase(self, who: Who) -> dict[str, int]:
         """Erase every answer of the person, in one transaction; rows removed per table (all 0 if none)."""

@@ -40,7 +40,7 @@ def home_view(data: HomeData) -> View:
     blocks = _empty_state() if data.saved is None else _plan_blocks(data.saved, data.today)
     if data.reflection is not None:
         blocks += [{"type": "divider"}, *reflection_summary(data.reflection)]
-    blocks += [{"type": "divider"}, *who_can_see(data.manager_line), REMINDERS]
+    blocks += [{"type": "divider"}, *who_can_see(data.manager_line, data.viewers), REMINDERS]
     if data.team:
         blocks += team_blocks(data, room=MAX_BLOCKS - len(blocks))
     return {"type": "home", "blocks": blocks}

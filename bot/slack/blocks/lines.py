@@ -1,4 +1,4 @@
-"""Messages and views of reporting lines (F3) and of a manager opening a report's plan. Pure.
+"""Messages and views of reporting lines (F3) and of someone allowed to read a person's plan opening it. Pure.
 
 People are shown as `<@U…>` mentions built from ids Slack gave us, never from typed text.
 """
@@ -11,6 +11,7 @@ from typing import Any
 from bot.career.lines import Line, LineStatus, RequestedBy
 from bot.career.plan import SavedPlan, human_date
 from bot.career.reflection import SavedReflection
+from bot.career.sharing import Reader
 from bot.slack import ids
 from bot.slack.blocks.home import plan_summary, revised
 from bot.slack.blocks.reflections import reflection_summary
@@ -156,15 +157,18 @@ def team_message(reports: list[Line], pending: list[Line], manager: Line | None,
 
 
 def report_plan_view(
-    report: str, saved: SavedPlan | None, reflection: SavedReflection | None, today: date
+    report: str, reader: Reader, saved: SavedPlan | None, reflection: SavedReflection | None, today: date
 ) -> dict[str, Any]:
-    """A report's shared plan, read-only, in a modal only the viewer sees."""
+    """A person's plan, read-only, in a modal only `reader` sees: the manager with the latest reflection; a
+    viewer the person named, the current plan only (a reflection passed for them is not shown)."""
     blocks: Blocks = [section(f"*{m(report)}'s career plan*")]
+    if reader is Reader.VIEWER:
+        blocks.append(context(f"{m(report)} shared their current plan with you, read-only, not their reflections."))
     if saved is None:
         blocks.append(section("They have not written a plan yet."))
     else:
         blocks += [*plan_summary(saved, today), revised(saved)]
-    if reflection is not None:
+    if reflection is not None and reader.sees_reflection:
         blocks += [{"type": "divider"}, *reflection_summary(reflection)]
     return _modal(blocks[:100])
 

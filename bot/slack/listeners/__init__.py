@@ -23,6 +23,7 @@ from bot.slack.listeners import (
     own_data,
     plans,
     reflections,
+    shares,
 )
 from bot.slack.listeners.context import Services, Table, acting_person
 
@@ -34,6 +35,7 @@ ACTIONS: Table = [
     *conversations.ACTIONS,
     *links.ACTIONS,
     *availability.ACTIONS,
+    *shares.ACTIONS,
 ]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
@@ -42,6 +44,7 @@ VIEW_SUBMISSIONS: Table = [
     *own_data.VIEW_SUBMISSIONS,
     *conversations.VIEW_SUBMISSIONS,
     *availability.VIEW_SUBMISSIONS,
+    *shares.VIEW_SUBMISSIONS,
 ]
 VIEW_CLOSED: Table = [*plans.VIEW_CLOSED]
 EVENTS: Table = [*events.EVENTS]
