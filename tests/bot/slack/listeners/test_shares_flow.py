@@ -267,7 +267,7 @@ def test_stop_sharing_values_naming_someone_elses_share_are_refused(bot: Bot) ->
     share_by_command(bot)
     with bot.db.session() as session:
         builders.plan_share(session, STRANGER, COACH)  # someone else's share
-    cases = [
+    cases: list[tuple[str, str | None]] = [
         (STRANGER, MENTOR),  # the employee's share, stopped by someone else
         (MENTOR, MENTOR),  # the viewer stopping it themself: only the owner chooses
         (EMPLOYEE, COACH),  # a share that is the stranger's, not the employee's
@@ -276,7 +276,11 @@ def test_stop_sharing_values_naming_someone_elses_share_are_refused(bot: Bot) ->
         (EMPLOYEE, None),
     ]
     for user, value in cases:
-        note = refused_privately(bot, lambda u=user, v=value: click_home(bot, ids.ACTION_STOP_SHARING_WITH, v, u), user)
+
+        def stop(user: str = user, value: str | None = value) -> None:
+            click_home(bot, ids.ACTION_STOP_SHARING_WITH, value, user)
+
+        note = refused_privately(bot, stop, user)
         assert "nothing changed" in note and "<!channel>" not in note, (user, value)
     note = refused_privately(
         bot, lambda: click_home(bot, ids.ACTION_STOP_SHARING_WITH, MENTOR, team=OTHER_TEAM), EMPLOYEE
