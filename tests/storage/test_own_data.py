@@ -23,6 +23,7 @@ from storage.models import (
     Person,
     PlanDraft,
     PlanGap,
+    PlanShare,
     PlanStep,
     PlanVersion,
     ReflectionEntry,
@@ -180,3 +181,21 @@ def test_a_failed_transaction_erases_nothing(db: Database) -> None:
         pass
     with db.session() as session:
         assert answer_rows(session, ana, version_ids(session, ana))["plan_versions"] == 2
+
+
+def test_erasing_removes_the_persons_shares_as_owner_and_as_viewer_and_nobody_elses(db: Database) -> None:
+    with db.session() as session:
+        ana = fill(session, "U0ANA")
+        builders.plan_share(session, "U0ANA", "U0MENTOR", team=TEAM)
+        builders.plan_share(session, "U0ANA", "U0COACH", revoked=True, team=TEAM)  # history goes too
+        builders.plan_share(session, "U0BO", "U0ANA", team=TEAM)  # Bo shares with Ana
+        builders.plan_share(session, "U0BO", "U0MENTOR", team=TEAM)  # not Ana's at all
+    with db.session() as session:
+        counts = erase_answers(session, ana)
+    assert counts["plan_shares"] == 3
+    with db.session() as session:
+        left = session.execute(
+            select(PlanShare.owner_id, PlanShare.viewer_id).where(PlanShare.revoked_at.is_(None))
+        ).all()
+        bo, mentor = (session.scalar(select(Person.id).where(Person.slack_user_id == u)) for u in ("U0BO", "U0MENTOR"))
+    assert left == [(bo, mentor)]

@@ -30,7 +30,7 @@ def who_can_see(line: Line | None, viewers: Sequence[Share] = ()) -> list[dict[s
         manager = f"<@{line.manager}>"
         if line.shared:
             text = f"*Who can see your answers:* you and {manager}, your manager, while they are your manager."
-            elements.append(button("Stop sharing", ids.ACTION_STOP_SHARING, value=str(line.id)))
+            elements.append(button("Stop sharing with my manager", ids.ACTION_STOP_SHARING, value=str(line.id)))
         else:
             mine = "you, and the people below" if viewers else "only you"
             text = f"*Who can see your answers:* {mine}. {manager}, your manager, sees that your plan is not shared."
