@@ -211,9 +211,8 @@ class Lines:
             if report_id is None:
                 return NotShared(report or "?")
             line = store.active_line_of(session, report_id)
-            reader_id = people.find_person_id(session, who.team_id, who.user_id)
-            shared = reader_id is not None and share_store.active_share(session, report_id, reader_id) is not None
-            reader = reader_of(who.user_id, report, line, [who.user_id] if shared else [])
+            viewers = [share.viewer for share in share_store.viewers_of(session, report_id)]
+            reader = reader_of(who.user_id, report, line, viewers)
             if reader is None:
                 return NotShared(report)
             return ReportPlan(

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from bot.career.sharing import MAX_VIEWERS
 from bot.slack import ids
+from storage import people
 from storage.models import PlanShare
 from tests import builders
-from tests.fakeslack import BOT_USER_ID, TEAM_ID, Call
+from tests.fakeslack import BOT_USER_ID, TEAM_ID, Call, FakeResponse
 from tests.slackbot import (
     BOSS,
     EMPLOYEE,
@@ -376,3 +377,29 @@ def test_deleting_ones_answers_removes_the_shares_as_owner_and_as_viewer(bot: Bo
     assert "not shared with you" in open_plan(bot, MENTOR)
     assert "not shared with you" in open_plan(bot, EMPLOYEE, COACH)
     assert f"<@{MENTOR}>" not in home_of(bot)
+
+
+@pytest.mark.usefixtures("written")
+def test_someone_who_left_slack_cannot_be_named(bot: Bot) -> None:
+    with bot.db.session() as session:
+        assert people.mark_deactivated(session, builders.person(session, MENTOR), bot.clock())
+    assert "has left Slack" in say(bot, f"share <@{MENTOR}>")
+    assert dms_to(bot, MENTOR) == [] and active_shares(bot) == 0
+
+
+@pytest.mark.usefixtures("written")
+def test_a_share_slack_cannot_deliver_is_stopped_and_the_owner_told(bot: Bot) -> None:
+    bot.slack.script("chat.postMessage", FakeResponse(body={"ok": False, "error": "cannot_dm_bot"}))
+    note = after(bot, EMPLOYEE, lambda: say(bot, f"share <@{MENTOR}>"))
+    assert f"couldn't message <@{MENTOR}>, so I stopped sharing" in note.params["text"]
+    assert active_shares(bot) == 0
+    assert "not shared with you" in open_plan(bot, MENTOR)
+
+
+@pytest.mark.usefixtures("written")
+def test_the_modal_submitted_by_someone_else_shares_nothing(bot: Bot) -> None:
+    modal = share_modal(bot)
+    modal.user_id = STRANGER  # a replayed or forwarded submission
+    result = modal.submit({ids.BLOCK_SHARE_WITH: {"selected_user": STRANGER}})
+    assert "opened for someone else" in result.text
+    assert active_shares(bot) == 0 and dms_to(bot, STRANGER) == []
