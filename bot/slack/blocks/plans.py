@@ -215,7 +215,7 @@ def saved_view(saved: SavedPlan, line: Line | None, today: date, viewers: Sequen
             section("\n".join(lines)),
             *target_note_blocks(plan, today),
             {"type": "divider"},
-            *who_can_see(line, viewers),
+            *who_can_see(line, viewers, viewer_controls=False),
         ],
     }
 

@@ -17,9 +17,13 @@ SHARE_WITH_TITLE = "Share your plan"
 SHARE_WITH_LABEL = "Share with someone"
 
 
-def who_can_see(line: Line | None, viewers: Sequence[Share] = ()) -> list[dict[str, Any]]:
+def who_can_see(
+    line: Line | None, viewers: Sequence[Share] = (), *, viewer_controls: bool = True
+) -> list[dict[str, Any]]:
     """Exactly who can see the person's plan and reflections, and the controls to change it: the manager (Share
-    with my manager / Stop sharing), each person named (Stop sharing), and Share with someone."""
+    with my manager / Stop sharing), each person named (Stop sharing), and Share with someone. Without
+    `viewer_controls` (in a modal, where Share with someone could not open its own), the people named are only
+    listed, with a pointer to Home."""
     elements: list[dict[str, Any]] = []
     if line is None:
         text = "*Who can see your answers:* only you."
@@ -35,23 +39,20 @@ def who_can_see(line: Line | None, viewers: Sequence[Share] = ()) -> list[dict[s
             mine = "you, and the people below" if viewers else "only you"
             text = f"*Who can see your answers:* {mine}. {manager}, your manager, sees that your plan is not shared."
             elements.append(button("Share with my manager", ids.ACTION_SHARE, value=str(line.id), style="primary"))
-    if len(viewers) < MAX_VIEWERS:
+    if viewer_controls and len(viewers) < MAX_VIEWERS:
         elements.append(button(SHARE_WITH_LABEL, ids.ACTION_SHARE_WITH))
     blocks: list[dict[str, Any]] = [section(text)]
     for share in viewers[:MAX_VIEWERS]:
-        blocks.append(
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"<@{share.viewer}>: your current plan, not your reflections, since "
-                    f"{human_date(share.shared_at.date())}",
-                },
-                "accessory": button("Stop sharing", ids.ACTION_STOP_SHARING_WITH, value=share.viewer),
-            }
+        viewer = section(
+            f"<@{share.viewer}>: your current plan, not your reflections, since {human_date(share.shared_at.date())}"
         )
+        if viewer_controls:
+            viewer["accessory"] = button("Stop sharing", ids.ACTION_STOP_SHARING_WITH, value=share.viewer)
+        blocks.append(viewer)
     if elements:
         blocks.append({"type": "actions", "block_id": SHARING_BLOCK, "elements": elements})
+    if not viewer_controls:
+        blocks.append(context("Share with someone else, or stop, on your Home tab."))
     blocks.append(
         context(
             "Sharing lets your manager open your current plan and your latest reflection; "

@@ -14,6 +14,7 @@ from bot.career.sharing import MAX_VIEWERS, Reader, Share
 from bot.slack import ids
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.lines import report_plan_view
+from bot.slack.blocks.plans import saved_view
 from bot.slack.blocks.sharing import chosen_viewer, share_with_view, shared_with_you_message, who_can_see
 from tests.builders import a_plan, a_reflection
 from tests.slackstate import assert_slack_accepts, state_from_initial
@@ -98,3 +99,12 @@ def test_the_plan_view_shows_a_viewer_no_reflection_and_the_manager_theirs() -> 
         assert "Own the deploy pipeline" in str(view)
     assert "Pairing on gnarly bugs" not in str(as_viewer) and "not their reflections" in str(as_viewer)
     assert "Pairing on gnarly bugs" in str(as_manager)
+
+
+def test_the_plan_forms_last_page_lists_the_viewers_and_leaves_their_controls_to_home() -> None:
+    saved = SavedPlan(a_plan(), 1, SHARED_AT)
+    view = saved_view(saved, manager_line(shared=False), TODAY, [share("UMENTOR")])
+    assert_slack_accepts(view)
+    assert "<@UMENTOR>: your current plan, not your reflections" in str(view)
+    assert buttons(view["blocks"]) == [(ids.ACTION_SHARE, "1")]  # Share with my manager only
+    assert "on your Home tab" in str(view)
