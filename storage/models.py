@@ -201,6 +201,31 @@ class ReportingLine(Base):
     last_skipped_on: Mapped[date | None] = mapped_column(Date)
 
 
+class PlanShare(Base):
+    """The owner shares their current plan, read-only, with a viewer (a mentor, a coach) until they revoke it.
+    Revoked shares are kept as history until either person's `/careerplan delete` removes them."""
+
+    __tablename__ = "plan_shares"
+    __table_args__ = (
+        # One active share per pair, enforced by the database.
+        Index(
+            "uq_plan_shares_active_pair",
+            "owner_id",
+            "viewer_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+        Index("ix_plan_shares_viewer_id", "viewer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    shared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class ReflectionEntry(Base):
     """One set of answers to the curiosity/why prompts (F2), kept with its date."""
 

@@ -11,6 +11,7 @@ from storage.models import (
     PlanDraft,
     PlanFeedback,
     PlanGap,
+    PlanShare,
     PlanStep,
     PlanVersion,
     ReflectionEntry,
@@ -29,7 +30,10 @@ ERASED_KEYS = (
     "conversation_notes",
     "experiment_descriptions",
     "shares_stopped",
+    "plan_shares",
 )
+# The keys that count choices about sharing, not answers the person gave.
+SHARING_KEYS = ("shares_stopped", "plan_shares")
 
 
 def erase_answers(session: Session, person_id: int) -> dict[str, int]:
@@ -47,6 +51,8 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
     ("experiment_descriptions"); their dates, kinds and outcomes stay, so the cadence and the
     experiment reminders go on. Kept: the person, their reporting lines with sharing switched off, so a
     plan written later is not shown to a manager without a fresh choice ("shares_stopped" counts those).
+    Removed too: every plan share where the person is the owner or the viewer ("plan_shares"), revoked or not,
+    so nobody keeps reading a plan written later, and no one's list of viewers still names them.
     """
     versions = select(PlanVersion.id).where(PlanVersion.person_id == person_id).scalar_subquery()
     # Counted before the cascade removes them, so the person is told exactly what went.
@@ -88,6 +94,9 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
             update(ReportingLine)
             .where(ReportingLine.report_id == person_id, ReportingLine.shared_at.is_not(None))
             .values(shared_at=None),
+        ),
+        "plan_shares": _rows(
+            session, delete(PlanShare).where((PlanShare.owner_id == person_id) | (PlanShare.viewer_id == person_id))
         ),
     }
 

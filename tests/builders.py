@@ -1,6 +1,6 @@
-"""Test data builders: people, reporting lines, plan versions, reflections, feedback on plans, conversations with their
-experiments, and nudges, written in the caller's session through the real storage functions, so what a
-test builds is what the bot itself would have written.
+"""Test data builders: people, reporting lines, plan shares, plan versions, reflections, feedback on plans,
+conversations with their experiments, and nudges, written in the caller's session through the real storage
+functions, so what a test builds is what the bot itself would have written.
 
 Each builder takes the session, then what tells the thing apart (people by Slack user id); the rest has a
 default that a test names only when it matters to it: the fake Slack's workspace, NOW (the clock fixture's
@@ -22,6 +22,7 @@ from bot.career.feedback import FeedbackNote
 from bot.career.lines import EndReason, Line, RequestedBy
 from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step, close_focus
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
+from bot.career.sharing import Share
 from storage import conversations as conversation_store
 from storage import feedback as feedback_store
 from storage import lines as line_store
@@ -29,6 +30,7 @@ from storage import nudges as nudge_store
 from storage import people
 from storage import plans as plan_store
 from storage import reflections as reflection_store
+from storage import shares as share_store
 from storage.conversations import NewExperiment, Schedule
 from storage.models import Nudge
 from tests.fakeslack import TEAM_ID
@@ -135,6 +137,19 @@ def ended_line(session: Session, line: Line, *, now: datetime = NOW) -> Line:
     ended = line_store.end_active_line(session, report_id, EndReason.REPLACED, now)
     assert ended is not None and ended.id == line.id, "only a report's active line ends"
     return _line(session, line.id)
+
+
+def plan_share(
+    session: Session, owner: str, viewer: str, *, revoked: bool = False, team: str = TEAM, now: datetime = NOW
+) -> Share:
+    """`owner` shares their current plan with `viewer` from `now`; `revoked`, and stopped at once."""
+    owner_id, viewer_id = person(session, owner, team=team, now=now), person(session, viewer, team=team, now=now)
+    share = share_store.add_share(session, owner_id, viewer_id, now)
+    if revoked:
+        stopped = share_store.revoke(session, owner_id, viewer_id, now)
+        assert stopped is not None
+        return stopped
+    return share
 
 
 def _line(session: Session, line_id: int) -> Line:

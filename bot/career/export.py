@@ -19,6 +19,7 @@ from bot.career.conversation import Conversation
 from bot.career.feedback import FeedbackNote
 from bot.career.plan import GOAL_KIND_LABELS, ClosedGap, GoalKind, Plan, SavedPlan, human_date
 from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, SavedReflection
+from bot.career.sharing import Share
 
 TITLE = "# My career plan"
 GOAL_QUESTION = "1. What career goal do you have?"
@@ -29,6 +30,7 @@ HISTORY_HEADING = "## History"
 CLOSED_GAPS_HEADING = "**Closed gaps**,"
 CONVERSATIONS_HEADING = "## Career conversations"
 FEEDBACK_WRITTEN_HEADING = "## Feedback you wrote"
+SHARED_WITH_HEADING = "## Shared with"
 NOTHING_SAVED = "Nothing is saved: you have no plan and no reflections."
 
 OWN_WANT_CHECK = "It's what I want, not what family or society expects"
@@ -48,20 +50,23 @@ def export_markdown(
     conversations: Sequence[Conversation] = (),
     feedback_received: Sequence[FeedbackNote] = (),
     feedback_written: Sequence[FeedbackNote] = (),
+    shares: Sequence[Share] = (),
 ) -> str:
     """The whole document: the current plan, the reflections, the career conversations held with the
-    person's managers (if any), the feedback the person wrote on others' plans (if any), then every earlier
-    version of the plan. Feedback received is written under the version it is kept with.
+    person's managers (if any), the feedback the person wrote on others' plans (if any), whom the plan is
+    shared with (if anyone), then every earlier version of the plan. Feedback received is written under the
+    version it is kept with.
 
     `conversations` are those where the person is the report; a manager's notes are written only when the
-    manager shared them (the caller passes what was stored; this function leaves out the rest).
+    manager shared them (the caller passes what was stored; this function leaves out the rest). `shares` are the
+    person's active shares with people they named (by Slack user id: the file knows no names).
     """
     versions = sorted(history, key=lambda saved: saved.version)
     received: dict[int, list[FeedbackNote]] = {}
     for note in sorted(feedback_received, key=lambda n: (n.sent_at, n.id)):
         received.setdefault(note.version, []).append(note)
     lines = [TITLE, "", f"Exported on {human_date(exported_on)}. Everything below is exactly as you saved it."]
-    if not versions and not reflections and not conversations and not feedback_written:
+    if not versions and not reflections and not conversations and not feedback_written and not shares:
         return _joined([*lines, "", NOTHING_SAVED])
     if versions:
         current = versions[-1]
@@ -88,6 +93,11 @@ def export_markdown(
                 f"### To Slack user {note.report}, on version {note.version} of their plan, {_moment(note.sent_at)}",
             ]
             lines += ["", own(note.text)]
+    if shares:
+        lines += ["", SHARED_WITH_HEADING, "", "Your current plan (not your reflections) is shared, read-only, with:"]
+        lines.append("")
+        for share in sorted(shares, key=lambda share: (share.shared_at, share.id)):
+            lines.append(f"- Slack user {own(share.viewer)}, since {_moment(share.shared_at)}")
     lines += ["", HISTORY_HEADING]
     earlier = versions[:-1]
     if earlier:

@@ -10,6 +10,7 @@ from bot.career.feedback import FeedbackNote
 from bot.career.lines import Line
 from bot.career.plan import SavedPlan
 from bot.career.reflection import SavedReflection
+from bot.career.sharing import Share
 
 
 @dataclass(frozen=True)
@@ -29,3 +30,4 @@ class HomeData:
     team: list[TeamMember] = field(default_factory=list)  # the person's reports, next due first (one page)
     team_size: int = 0  # all of their reports, when more than one page
     feedback: list[FeedbackNote] = field(default_factory=list)  # the latest on the current plan, newest first
+    viewers: list[Share] = field(default_factory=list)  # whom the person shares their current plan with now

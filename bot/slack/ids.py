@@ -39,6 +39,8 @@ SUB_REFLECT: Final = "reflect"
 SUB_EXPORT: Final = "export"
 SUB_DELETE: Final = "delete"
 SUB_LOG: Final = "log"
+SUB_SHARE: Final = "share"  # share your current plan, read-only, with someone named
+SUB_UNSHARE: Final = "unshare"
 
 # Other views.
 VIEW_REFLECT: Final = "careerplan.reflect"
@@ -50,6 +52,7 @@ VIEW_SKIP: Final = "careerplan.skip"  # the reason for skipping a cycle; private
 VIEW_NAME_MANAGER: Final = "careerplan.name_manager"  # choose your manager (from the welcome DM)
 VIEW_CLOSE_GAP: Final = "careerplan.close_gap"  # "How did you close it?"; private_metadata: owner and version id
 VIEW_FEEDBACK: Final = "careerplan.feedback"  # feedback on a shared plan; private_metadata: owner and "REPORT:VERSION"
+VIEW_SHARE_WITH: Final = "careerplan.share_with"  # choose someone to share your plan with (from Home)
 
 # Actions.
 ACTION_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # Home: open the Reminder settings modal
@@ -62,7 +65,9 @@ ACTION_LINE_CONFIRM: Final = "careerplan.line_confirm"  # value: the reporting l
 ACTION_LINE_DECLINE: Final = "careerplan.line_decline"  # value: the reporting line's id
 ACTION_SHARE: Final = "careerplan.share"  # value: the reporting line's id
 ACTION_STOP_SHARING: Final = "careerplan.stop_sharing"  # value: the reporting line's id
-ACTION_VIEW_PLAN: Final = "careerplan.view_plan"  # value: the report's Slack user id
+ACTION_VIEW_PLAN: Final = "careerplan.view_plan"  # value: the plan's owner's Slack user id
+ACTION_SHARE_WITH: Final = "careerplan.share_with"  # Home: opens VIEW_SHARE_WITH
+ACTION_STOP_SHARING_WITH: Final = "careerplan.stop_sharing_with"  # Home; value: the viewer's Slack user id
 ACTION_NAME_MANAGER: Final = "careerplan.name_manager"  # opens VIEW_NAME_MANAGER
 ACTION_FEEDBACK: Final = "careerplan.feedback"  # in the shared plan's view; value: "REPORT:VERSION" (never trusted)
 ACTION_LOG: Final = "careerplan.log"  # value: the reporting line's id (nudge DM, Home)
@@ -122,6 +127,8 @@ BLOCK_MANAGER: Final = "manager"
 
 # Feedback view: one multiline input.
 BLOCK_FEEDBACK: Final = "feedback"
+# Share-with-someone view: one users_select.
+BLOCK_SHARE_WITH: Final = "share_with"
 
 # Every input block holds exactly one element; its action_id is the block's name + this suffix.
 ELEMENT: Final = "value"

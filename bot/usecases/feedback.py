@@ -1,7 +1,7 @@
 """Feedback on a shared plan (issue 15, item 5): open the form, send a note. Slack-free.
 
 Whoever may read a person's plan now may send them feedback on it: the one rule is
-`bot.usecases.lines.plan_reader_may_see`, checked when the form opens and again when it is sent (the line may
+`bot.usecases.lines.plan_reader`, checked when the form opens and again when it is sent (the line may
 have ended, or sharing stopped, in between). The note is kept with the plan version the author read: if the
 plan was revised meanwhile it is still accepted, and says which version it is about.
 """
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.career.feedback import FeedbackNote, check_feedback, read_plan_ref
 from bot.usecases.common import Clock, Refused, Who, mention, utc_now
-from bot.usecases.lines import plan_reader_may_see
+from bot.usecases.lines import plan_reader
 from storage import feedback as store
 from storage import people
 from storage.db import Database
@@ -93,9 +93,10 @@ class Feedback:
         report, version = ref
         if report == who.user_id:
             return Refused("This is your own plan: feedback comes from the people you share it with.")
-        report_id = plan_reader_may_see(session, who, report)
-        if report_id is None:
+        found = plan_reader(session, who, report)
+        if found is None:
             return Refused(NOT_SHARED)
+        report_id, _ = found
         current = store.current_version(session, report_id)
         version_id = store.version_id(session, report_id, version)
         if current is None or version_id is None:

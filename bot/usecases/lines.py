@@ -1,4 +1,5 @@
-"""Use cases of reporting lines (F3), sharing, and a manager opening a report's plan. Slack-free.
+"""Use cases of reporting lines (F3), sharing (with the manager, and with named people), and someone allowed
+to read a person's plan opening it. Slack-free.
 
 Every use case takes the acting person (`Who`, from Slack's payload) and re-checks on the server what
 they may do: ids in button values are only hints of what they clicked, never proof of who they are.
@@ -20,15 +21,16 @@ from bot.career.lines import (
     LineStatus,
     RequestedBy,
     makes_cycle,
-    may_see_answers,
 )
 from bot.career.plan import SavedPlan, human_date
 from bot.career.reflection import SavedReflection
+from bot.career.sharing import Reader, Share, reader_of, why_not_share
 from bot.usecases.common import SLACK_USER_ID, Clock, Refused, Who, mention, row_id, today_of, utc_now
 from storage import lines as store
 from storage import people
 from storage import plans as plan_store
 from storage import reflections as reflection_store
+from storage import shares as share_store
 from storage.db import Database
 
 
@@ -48,9 +50,11 @@ class Team:
 
 @dataclass(frozen=True)
 class ReportPlan:
-    """A report's answers, for a viewer allowed to see them."""
+    """A person's answers, for someone allowed to read them: `reader` says who they are to the person, and so
+    what they see (a viewer the owner named gets the current plan only: `reflection` is then always None)."""
 
     report: str
+    reader: Reader
     today: date
     saved: SavedPlan | None
     reflection: SavedReflection | None
@@ -63,16 +67,19 @@ class NotShared:
     report: str
 
 
-def plan_reader_may_see(session: Session, who: Who, report: str) -> int | None:
-    """The person id of `report` (a Slack user id of `who`'s workspace) if `who` may read their plan now; else None.
+def plan_reader(session: Session, who: Who, report: str) -> tuple[int, Reader] | None:
+    """The person id of `report` (a Slack user id of `who`'s workspace) and how `who` may read their plan now,
+    or None if not at all.
 
-    THE check of who may read a person's plan (bot.career.lines.may_see_answers), for *View plan* and for
-    feedback on the plan it shows: whoever is allowed one is allowed the other, at the same moment."""
+    THE check of who may read a person's plan (bot.career.sharing.reader_of), for *View plan* and for feedback
+    on the plan it shows: whoever is allowed one is allowed the other, at the same moment."""
     report_id = people.find_person_id(session, who.team_id, report) if SLACK_USER_ID.match(report) else None
-    line = None if report_id is None else store.active_line_of(session, report_id)
-    if report_id is None or not may_see_answers(who.user_id, report, line):
+    if report_id is None:
         return None
-    return report_id
+    line = store.active_line_of(session, report_id)
+    viewers = [share.viewer for share in share_store.viewers_of(session, report_id)]
+    reader = reader_of(who.user_id, report, line, viewers)
+    return None if reader is None else (report_id, reader)
 
 
 class Lines:
@@ -209,19 +216,66 @@ class Lines:
             return None if person_id is None else store.active_line_of(session, person_id)
 
     def report_plan(self, who: Who, report_value: object) -> ReportPlan | NotShared:
-        """A report's plan and last reflection, for the report themself or their manager while shared."""
+        """A person's plan, for whoever `reader_of` allows, checked at every click: the person themself; their
+        active manager while they share with that line (plan and last reflection); someone they share their plan
+        with now, in the same workspace (the current plan only)."""
         report = report_value if isinstance(report_value, str) and SLACK_USER_ID.match(report_value) else ""
         now = self.clock()
         with self.db.session() as session:
-            report_id = plan_reader_may_see(session, who, report)
-            if report_id is None:
+            found = plan_reader(session, who, report)
+            if found is None:
                 return NotShared(report or "?")
+            report_id, reader = found
             return ReportPlan(
                 report=report,
+                reader=reader,
                 today=today_of(session, report_id, now),
                 saved=plan_store.latest_plan(session, report_id),
-                reflection=reflection_store.latest_reflection(session, report_id),
+                reflection=reflection_store.latest_reflection(session, report_id) if reader.sees_reflection else None,
             )
+
+    def share_with(self, who: Who, viewer: str) -> Share | Refused:
+        """`/careerplan share @viewer`, or the Home modal: the person shares their current plan, read-only, with
+        `viewer` (whom Slack has said is a person of the workspace)."""
+        if not SLACK_USER_ID.match(viewer):
+            return Refused("That doesn't look like a person in this workspace.")
+        now = self.clock()
+        try:
+            with self.db.session() as session:
+                if people.deactivated_at(session, who.team_id, viewer) is not None:
+                    return Refused(f"{mention(viewer)} has left Slack (their account is deactivated).")
+                owner_id = people.ensure_person(session, who.team_id, who.user_id, now)
+                viewers = [share.viewer for share in share_store.viewers_of(session, owner_id)]
+                refusal = why_not_share(who.user_id, viewer, store.active_line_of(session, owner_id), viewers)
+                if refusal is not None:
+                    return Refused(refusal)
+                viewer_id = people.ensure_person(session, who.team_id, viewer, now)
+                return share_store.add_share(session, owner_id, viewer_id, now)
+        except IntegrityError:
+            # The same share, asked twice at once: the database kept one.
+            return Refused(f"Your plan is already shared with {mention(viewer)}: nothing to do.")
+
+    def stop_sharing_with(self, who: Who, viewer_value: object) -> Share | Refused:
+        """`/careerplan unshare @viewer`, or Stop sharing on Home: only the person's own share can stop (the
+        value names the viewer; the owner is always the one acting). The viewer loses access at once."""
+        viewer = viewer_value if isinstance(viewer_value, str) and SLACK_USER_ID.match(viewer_value) else ""
+        now = self.clock()
+        with self.db.session() as session:
+            owner_id = people.find_person_id(session, who.team_id, who.user_id)
+            viewer_id = people.find_person_id(session, who.team_id, viewer) if viewer else None
+            stopped = None
+            if owner_id is not None and viewer_id is not None:
+                stopped = share_store.revoke(session, owner_id, viewer_id, now)
+            if stopped is None:
+                named = mention(viewer) if viewer else "that person"
+                return Refused(f"Your plan isn't shared with {named}, so nothing changed.")
+            return stopped
+
+    def viewers(self, who: Who) -> list[Share]:
+        """Whom the person shares their plan with now, oldest first (besides their manager)."""
+        with self.db.session() as session:
+            person_id = people.find_person_id(session, who.team_id, who.user_id)
+            return [] if person_id is None else share_store.viewers_of(session, person_id)
 
     @staticmethod
     def _already_asked(other: str) -> str:

@@ -16,6 +16,7 @@ from storage import own_data as store
 from storage import people
 from storage import plans as plan_store
 from storage import reflections as reflection_store
+from storage import shares as share_store
 from storage.db import Database
 
 
@@ -35,7 +36,8 @@ class OwnData:
         self.clock = clock
 
     def export(self, who: Who) -> Export:
-        """The person's plan, its history and their reflections as Markdown (an empty state if none)."""
+        """The person's plan, its history, their reflections and whom they share the plan with, as Markdown (an
+        empty state if none)."""
         now = self.clock()
         with self.db.session() as session:
             person_id = people.find_person_id(session, who.team_id, who.user_id)
@@ -47,7 +49,19 @@ class OwnData:
             conversations = conversation_store.conversations_of_report(session, person_id)
             received = feedback_store.received(session, person_id)
             written = feedback_store.written_by(session, person_id)
-        return Export(export_markdown(history, reflections, today, conversations, received, written), today)
+            shares = share_store.viewers_of(session, person_id)
+        return Export(
+            export_markdown(
+                history,
+                reflections,
+                today,
+                conversations,
+                feedback_received=received,
+                feedback_written=written,
+                shares=shares,
+            ),
+            today,
+        )
 
     def erase(self, who: Who) -> dict[str, int]:
         """Erase every answer of the person, in one transaction; rows removed per table (all 0 if none)."""

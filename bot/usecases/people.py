@@ -74,7 +74,7 @@ class People:
             with self.db.session() as session:
                 counts = own_data.erase_answers(session, person.person_id)
             purge.erased.update(counts)
-            if any(counts[key] for key in own_data.ERASED_KEYS if key != "shares_stopped"):
+            if any(counts[key] for key in own_data.ERASED_KEYS if key not in own_data.SHARING_KEYS):
                 purge.people_with_answers += 1
         if purge.departed:
             self.db.forget_erased()  # once, after the last commit: the words leave the write-ahead log too

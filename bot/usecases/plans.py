@@ -40,6 +40,7 @@ from storage import lines as line_store
 from storage import people
 from storage import plans as store
 from storage import reflections as reflection_store
+from storage import shares as share_store
 from storage.db import Database
 
 FillForm = Callable[[PlanForm], None]
@@ -246,6 +247,7 @@ class Plans:
                 team=[TeamMember(line, running.get(line.id, [])) for line in lines],
                 team_size=team_size,
                 feedback=feedback,
+                viewers=share_store.viewers_of(session, person_id),
             )
 
     def _draft(self, session: Session, who: Who, draft_key: str, now: datetime) -> tuple[int, PlanForm]:

@@ -24,6 +24,7 @@ from storage.models import (
     PlanDraft,
     PlanFeedback,
     PlanGap,
+    PlanShare,
     PlanStep,
     PlanVersion,
     ReflectionEntry,
@@ -142,6 +143,7 @@ def test_erasing_removes_every_answer_of_that_person_and_nobody_elses(db: Databa
         "conversation_notes": 3,  # two on her line as a report (one held, one skipped), one as Bo's manager
         "experiment_descriptions": 2,  # the described ones; an empty description had nothing to erase
         "shares_stopped": 1,
+        "plan_shares": 0,
     }
     assert tuple(counts) == ERASED_KEYS
     with db.session() as session:
@@ -199,3 +201,21 @@ def test_closed_gaps_and_their_words_go_with_the_plan(db: Database) -> None:
     with db.session() as session:
         left = session.scalars(select(PlanGap.note).where(PlanGap.note.is_not(None))).all()
         assert left == [] and store.latest_plan(session, ana) is None
+
+
+def test_erasing_removes_the_persons_shares_as_owner_and_as_viewer_and_nobody_elses(db: Database) -> None:
+    with db.session() as session:
+        ana = fill(session, "U0ANA")
+        builders.plan_share(session, "U0ANA", "U0MENTOR", team=TEAM)
+        builders.plan_share(session, "U0ANA", "U0COACH", revoked=True, team=TEAM)  # history goes too
+        builders.plan_share(session, "U0BO", "U0ANA", team=TEAM)  # Bo shares with Ana
+        builders.plan_share(session, "U0BO", "U0MENTOR", team=TEAM)  # not Ana's at all
+    with db.session() as session:
+        counts = erase_answers(session, ana)
+    assert counts["plan_shares"] == 3
+    with db.session() as session:
+        left = session.execute(
+            select(PlanShare.owner_id, PlanShare.viewer_id).where(PlanShare.revoked_at.is_(None))
+        ).all()
+        bo, mentor = (session.scalar(select(Person.id).where(Person.slack_user_id == u)) for u in ("U0BO", "U0MENTOR"))
+    assert left == [(bo, mentor)]

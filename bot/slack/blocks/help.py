@@ -17,11 +17,13 @@ USAGE = "\n".join(
         f"• `{C} {ids.SUB_ADD} @name`: add someone who reports to you (they confirm)",
         f"• `{C} {ids.SUB_TEAM}`: your reports and open requests",
         f"• `{C} {ids.SUB_LOG} @name`: log a career conversation you held with someone who reports to you",
+        f"• `{C} {ids.SUB_SHARE} @name`: let someone (a mentor, a coach) read your current plan",
+        f"• `{C} {ids.SUB_UNSHARE} @name`: stop sharing your plan with them",
         f"• `{C} {ids.SUB_EXPORT}`: get everything you saved as a Markdown file",
         f"• `{C} {ids.SUB_DELETE}`: erase all your answers",
         f"• `{C} {ids.SUB_HELP}`: this message",
         "",
-        "Your plan is private until you share it with your manager. The app's *Home* tab shows it at a glance,",
+        "Your plan is private until you share it. The app's *Home* tab shows it at a glance,",
         "and says exactly who can see it.",
     ]
 )

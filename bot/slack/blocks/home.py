@@ -44,7 +44,7 @@ def home_view(data: HomeData) -> View:
         blocks += [{"type": "divider"}, *feedback_section(data.feedback)]
     if data.reflection is not None:
         blocks += [{"type": "divider"}, *reflection_summary(data.reflection)]
-    blocks += [{"type": "divider"}, *who_can_see(data.manager_line), REMINDERS]
+    blocks += [{"type": "divider"}, *who_can_see(data.manager_line, data.viewers), REMINDERS]
     if data.team:
         blocks += team_blocks(data, room=MAX_BLOCKS - len(blocks))
     return {"type": "home", "blocks": blocks}

@@ -1,4 +1,4 @@
-"""Messages and views of reporting lines (F3) and of a manager opening a report's plan. Pure.
+"""Messages and views of reporting lines (F3) and of someone allowed to read a person's plan opening it. Pure.
 
 People are shown as `<@U…>` mentions built from ids Slack gave us, never from typed text.
 """
@@ -12,6 +12,7 @@ from bot.career.feedback import plan_ref
 from bot.career.lines import Line, LineStatus, RequestedBy
 from bot.career.plan import SavedPlan, human_date
 from bot.career.reflection import SavedReflection
+from bot.career.sharing import Reader
 from bot.slack import ids
 from bot.slack.blocks.home import plan_summary, revised
 from bot.slack.blocks.reflections import reflection_summary
@@ -158,15 +159,19 @@ def team_message(reports: list[Line], pending: list[Line], manager: Line | None,
 
 def report_plan_view(
     report: str,
+    reader: Reader,
     saved: SavedPlan | None,
     reflection: SavedReflection | None,
     today: date,
     *,
     feedback: bool = False,
 ) -> dict[str, Any]:
-    """A report's shared plan, read-only, in a modal only the viewer sees; with `feedback`, a Feedback button
-    (its value names the version shown, as a hint the server re-checks)."""
+    """A person's plan, read-only, in a modal only `reader` sees: the manager with the latest reflection; a
+    viewer the person named, the current plan only (a reflection passed for them is not shown). With
+    `feedback`, a Feedback button (its value names the version shown, as a hint the server re-checks)."""
     blocks: Blocks = [section(f"*{m(report)}'s career plan*")]
+    if reader is Reader.VIEWER:
+        blocks.append(context(f"{m(report)} shared their current plan with you, read-only, not their reflections."))
     if saved is None:
         blocks.append(section("They have not written a plan yet."))
     else:
@@ -174,7 +179,7 @@ def report_plan_view(
         if feedback:
             value = plan_ref(report, saved.version)
             blocks.append({"type": "actions", "elements": [button("Feedback", ids.ACTION_FEEDBACK, value=value)]})
-    if reflection is not None:
+    if reflection is not None and reader.sees_reflection:
         blocks += [{"type": "divider"}, *reflection_summary(reflection)]
     return _modal(blocks[:100])
 

@@ -20,7 +20,7 @@ ERASED = (
     "• feedback on your plan, and the feedback you wrote on other people's plans\n"
     "• the notes and skip reasons of your career conversations, and the experiments' descriptions, "
     "whether you were the report or the manager\n"
-    "Sharing with your manager is switched off."
+    "Sharing with your manager is switched off, and so is sharing with anyone you named, or who named you."
 )
 KEPT = (
     "*What stays:* your reporting lines (who your manager is, who reports to you), the dates of "
@@ -64,6 +64,13 @@ def deleted_view(counts: dict[str, int]) -> View:
     blocks = [section(text)]
     if counts.get("shares_stopped", 0):
         blocks.append(section("Sharing with your manager is off. Share again from your Home tab if you wish."))
+    if counts.get("plan_shares", 0):
+        blocks.append(
+            section(
+                "Your plan is no longer shared with anyone you had named, and plans others shared with you are "
+                "closed to you until they share again."
+            )
+        )
     blocks.append(
         context(f"Your reporting lines and conversation dates stay. Write a new plan any time with `{ids.COMMAND}`.")
     )

@@ -8,7 +8,7 @@ block keeps what the form had, which is what the view showed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -33,6 +33,7 @@ from bot.career.plan import (
     WizardPage,
     clean_text,
 )
+from bot.career.sharing import Share
 from bot.slack import ids
 from bot.slack.blocks.sharing import who_can_see
 from bot.slack.blocks.targets import target_note_blocks
@@ -199,9 +200,9 @@ def gaps_view(form: PlanForm, next_step: str | None) -> View:
     return _modal(ids.VIEW_GAPS, "Save plan", blocks)
 
 
-def saved_view(saved: SavedPlan, line: Line | None, today: date) -> View:
+def saved_view(saved: SavedPlan, line: Line | None, today: date, viewers: Sequence[Share] = ()) -> View:
     """The wizard's last word: saved, the focus now, what its targets suggest (only notes), and who can see the
-    plan (with Share / Stop sharing)."""
+    plan (with Share / Stop sharing): the manager of `line`, and `viewers`."""
     plan = saved.plan
     lines = [f"*Saved.* This is version {saved.version} of your plan."]
     if plan.focus_gap is not None:
@@ -214,7 +215,7 @@ def saved_view(saved: SavedPlan, line: Line | None, today: date) -> View:
             section("\n".join(lines)),
             *target_note_blocks(plan, today),
             {"type": "divider"},
-            *who_can_see(line),
+            *who_can_see(line, viewers, viewer_controls=False),
         ],
     }
 

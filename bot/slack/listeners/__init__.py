@@ -25,6 +25,7 @@ from bot.slack.listeners import (
     own_data,
     plans,
     reflections,
+    shares,
 )
 from bot.slack.listeners.context import Services, Table, acting_person
 
@@ -38,6 +39,7 @@ ACTIONS: Table = [
     *links.ACTIONS,
     *availability.ACTIONS,
     *feedback.ACTIONS,
+    *shares.ACTIONS,
 ]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
@@ -48,6 +50,7 @@ VIEW_SUBMISSIONS: Table = [
     *conversations.VIEW_SUBMISSIONS,
     *availability.VIEW_SUBMISSIONS,
     *feedback.VIEW_SUBMISSIONS,
+    *shares.VIEW_SUBMISSIONS,
 ]
 VIEW_CLOSED: Table = [*plans.VIEW_CLOSED]
 EVENTS: Table = [*events.EVENTS]

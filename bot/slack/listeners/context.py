@@ -29,6 +29,7 @@ from bot.slack.blocks.home import home_view
 from bot.slack.blocks.own_data import DELETE_TITLE
 from bot.slack.blocks.plans import TITLE as PLAN_TITLE
 from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
+from bot.slack.blocks.sharing import SHARE_WITH_TITLE
 from bot.slack.blocks.welcome import NAME_MANAGER_TITLE
 from bot.usecases.availability import Availability
 from bot.usecases.common import Refused, Who
@@ -295,6 +296,7 @@ MODAL_TITLES = {
     ids.VIEW_NAME_MANAGER: NAME_MANAGER_TITLE,
     ids.VIEW_CLOSE_GAP: CLOSE_TITLE,
     ids.VIEW_FEEDBACK: FEEDBACK_TITLE,
+    ids.VIEW_SHARE_WITH: SHARE_WITH_TITLE,
 }
 NO_ONE_COMMAND = "Slack sent this command without saying who you are, so I did nothing. Try again?"
 NO_ONE_FORM = (

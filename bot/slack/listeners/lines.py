@@ -40,7 +40,8 @@ SHARING = re.compile(f"^({re.escape(ids.ACTION_SHARE)}|{re.escape(ids.ACTION_STO
 SLACKBOT = "USLACKBOT"
 # users.info runs before the answer Slack waits 3 s for: if Slack is slower, the request goes ahead unchecked.
 PERSON_CHECK_SECONDS = 2
-ITS_ME = "That's me, careerplan: an app can't be anyone's manager or report. Name a person."
+LINE_ROLE = "managers or reports"
+ITS_ME = f"That's me, careerplan: only people can be {LINE_ROLE}. Name a person."
 
 
 def named_person(args: list[str]) -> str | None:
@@ -79,14 +80,15 @@ def _request(command: Command, asked_by: RequestedBy, subcommand: str) -> None:
     deliver_request(command.client, command.services, command.who, outcome)
 
 
-def why_not_a_person(client: WebClient, user_id: str, own_bot: str | None) -> str | None:
-    """Why `user_id` can't be anyone's manager or report, if Slack says it is no person of this workspace: this
-    app, another app's bot, Slackbot, or nobody at all. None if it is a person, or if Slack did not answer in
-    time (a request to a bot then fails at its DM and is withdrawn, as any undeliverable one)."""
+def why_not_a_person(client: WebClient, user_id: str, own_bot: str | None, role: str = LINE_ROLE) -> str | None:
+    """Why `user_id` can't be anyone's manager or report (or what `role` says, e.g. someone a plan is shared
+    with), if Slack says it is no person of this workspace: this app, another app's bot, Slackbot, or nobody at
+    all. None if it is a person, or if Slack did not answer in time (a request to a bot then fails at its DM and
+    is withdrawn, as any undeliverable one)."""
     if user_id == own_bot:
-        return ITS_ME
+        return f"That's me, careerplan: only people can be {role}. Name a person."
     if user_id == SLACKBOT:
-        return "That's Slackbot: only people can be managers or reports in careerplan. Name a person."
+        return f"That's Slackbot: only people can be {role} in careerplan. Name a person."
     quick = WebClient(token=client.token, base_url=client.base_url, timeout=PERSON_CHECK_SECONDS)
     try:
         user = quick.users_info(user=user_id).get("user")
@@ -99,7 +101,7 @@ def why_not_a_person(client: WebClient, user_id: str, own_bot: str | None) -> st
         log.info("users.info for %s failed: %s; the request goes ahead", user_id, type(exc).__name__)
         return None
     if isinstance(user, dict) and (user.get("is_bot") is True or user.get("is_workflow_bot") is True):
-        return f"{blocks.m(user_id)} is an app, not a person: only people can be managers or reports. Name a person."
+        return f"{blocks.m(user_id)} is an app, not a person: only people can be {role}. Name a person."
     return None
 
 
@@ -190,9 +192,14 @@ def view_plan_clicked(
     outcome = services.lines.report_plan(who, action.get("value"))
     if isinstance(outcome, ReportPlan):
         view = blocks.report_plan_view(
-            outcome.report, outcome.saved, outcome.reflection, outcome.today, feedback=outcome.report != who.user_id
+            outcome.report,
+            outcome.reader,
+            outcome.saved,
+            outcome.reflection,
+            outcome.today,
+            feedback=outcome.report != who.user_id,
         )
-        log.info("plan of %s opened by %s/%s", outcome.report, who.team_id, who.user_id)
+        log.info("plan of %s opened by %s/%s as %s", outcome.report, who.team_id, who.user_id, outcome.reader)
     else:
         view = blocks.not_shared_view(outcome.report)
     open_modal(client, who, trigger_id, view)
@@ -236,7 +243,9 @@ def _refresh_saved_view(client: WebClient, services: Services, body: Payload, wh
     if data.saved is None:
         return
     try:
-        client.views_update(view_id=view_id, view=for_owner(saved_view(data.saved, data.manager_line, data.today), who))
+        client.views_update(
+            view_id=view_id, view=for_owner(saved_view(data.saved, data.manager_line, data.today, data.viewers), who)
+        )
     except SlackApiError as exc:
         log.info("views.update skipped for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
 

@@ -60,8 +60,8 @@ def page_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, service
     elif isinstance(outcome, ShowPage):
         ack(response_action="update", view=for_owner(build_page(outcome.page, outcome.form), who))
     else:
-        line = services.lines.manager_line(who)
-        ack(response_action="update", view=for_owner(saved_view(outcome.saved, line, outcome.today), who))
+        line, viewers = services.lines.manager_line(who), services.lines.viewers(who)
+        ack(response_action="update", view=for_owner(saved_view(outcome.saved, line, outcome.today, viewers), who))
         log.info("plan saved for %s/%s (version %d)", who.team_id, who.user_id, outcome.saved.version)
         publish_home(client, services, who)
 

@@ -19,12 +19,14 @@ from bot.career.export import (
     NOTHING_SAVED,
     OWN_WANT_CHECK,
     REFLECTIONS_HEADING,
+    SHARED_WITH_HEADING,
     STEPS_QUESTION,
     export_markdown,
 )
 from bot.career.feedback import FeedbackNote
 from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step, close_focus
 from bot.career.reflection import DIRECTION_LABELS, WHY_LABELS, Direction, Reflection, SavedReflection, Why
+from bot.career.sharing import Share
 
 TODAY = date(2026, 11, 21)
 HOSTILE = "<!channel> <@U0BOSS> <http://evil.example|click> & &amp; 🚀 *bold* _it_ `code` # not a heading"
@@ -247,3 +249,19 @@ def test_feedback_written_is_listed_with_whom_and_when_even_with_nothing_else_sa
     _, mine = document.split(FEEDBACK_WRITTEN_HEADING)
     assert mine.index("Earlier") < mine.index("Your &lt;steps&gt; &amp; fit")  # oldest first, as typed
     assert "### To Slack user U0BO, on version 3 of their plan, 3 Nov 2026, 12:00 UTC" in mine
+
+
+def test_whom_the_plan_is_shared_with_is_listed_with_since_when() -> None:
+    shares = [
+        Share(2, "T1", "U0ANA", "U0COACH", datetime(2026, 11, 2, 8, 0, tzinfo=UTC)),
+        Share(1, "T1", "U0ANA", "U0MENTOR", datetime(2026, 11, 1, 8, 0, tzinfo=UTC)),
+    ]
+    document = export_markdown([saved(1, plan_of("Goal"))], [], TODAY, shares=shares)
+    shared = document[document.index(SHARED_WITH_HEADING) : document.index(HISTORY_HEADING)]
+    assert "Your current plan (not your reflections) is shared, read-only, with:" in shared
+    assert shared.index("- Slack user U0MENTOR, since 1 Nov 2026, 08:00 UTC") < shared.index(
+        "- Slack user U0COACH, since 2 Nov 2026, 08:00 UTC"
+    )
+    assert SHARED_WITH_HEADING not in export_markdown([saved(1, plan_of("Goal"))], [], TODAY)
+    alone = export_markdown([], [], TODAY, shares=shares[1:])
+    assert NOTHING_SAVED not in alone and "U0MENTOR" in alone and "No plan saved yet." in alone

@@ -14,7 +14,7 @@ import pytest
 
 from bot.career.conversation import ConversationForm
 from bot.career.plan import PlanForm, WizardPage
-from bot.slack.blocks import conversations, own_data, plans, reflections, welcome
+from bot.slack.blocks import conversations, own_data, plans, reflections, sharing, welcome
 from tests.browser import Page, chromium, skip_without_browser
 from tests.demo import ANA, BEN, CAI, DAN, EVE, FAY, RunningDemo, running_demo
 
@@ -52,7 +52,7 @@ def page(demo: RunningDemo) -> Iterator[Page]:
 
 
 def built_views() -> dict[str, list[dict[str, Any]]]:
-    """Views the builders make without a database: every wizard page, the reflection, log, skip, delete and
+    """Views the builders make without a database: every wizard page, the reflection, log, skip, delete, share and
     welcome views, and the welcome DM."""
     today = date(2026, 12, 2)
     views: dict[str, list[dict[str, Any]]] = {
@@ -64,6 +64,7 @@ def built_views() -> dict[str, list[dict[str, Any]]]:
     views["delete"] = own_data.delete_confirm_view()["blocks"]
     views["deleted"] = own_data.deleted_view({})["blocks"]
     views["name manager"] = welcome.name_manager_view()["blocks"]
+    views["share with"] = sharing.share_with_view()["blocks"]
     views["welcome DM"] = welcome.welcome_message()[1]
     return views
 

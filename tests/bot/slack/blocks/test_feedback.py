@@ -9,6 +9,7 @@ from typing import Any
 from bot.career.feedback import FEEDBACK_MAX, FeedbackNote
 from bot.career.home import HomeData
 from bot.career.plan import SavedPlan
+from bot.career.sharing import Reader
 from bot.slack import ids
 from bot.slack.blocks.feedback import (
     feedback_dm,
@@ -84,9 +85,13 @@ def test_home_shows_the_latest_notes_escaped_and_no_section_without_any() -> Non
 
 def test_the_plan_view_has_a_feedback_button_naming_the_version_shown_only_when_asked() -> None:
     saved = SavedPlan(a_plan(), 4, SENT_AT)
-    view = report_plan_view("U0ANA", saved, None, date(2026, 11, 21), feedback=True)
+    view = report_plan_view("U0ANA", Reader.MANAGER, saved, None, date(2026, 11, 21), feedback=True)
     assert_slack_accepts(view)
     [button] = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert (button["action_id"], button["value"]) == (ids.ACTION_FEEDBACK, "U0ANA:4")
-    assert ids.ACTION_FEEDBACK not in str(report_plan_view("U0ANA", saved, None, date(2026, 11, 21))["blocks"])
-    assert ids.ACTION_FEEDBACK not in str(report_plan_view("U0ANA", None, None, date(2026, 11, 21), feedback=True))
+    assert ids.ACTION_FEEDBACK not in str(
+        report_plan_view("U0ANA", Reader.MANAGER, saved, None, date(2026, 11, 21))["blocks"]
+    )
+    assert ids.ACTION_FEEDBACK not in str(
+        report_plan_view("U0ANA", Reader.MANAGER, None, None, date(2026, 11, 21), feedback=True)
+    )

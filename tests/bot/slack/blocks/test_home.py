@@ -13,6 +13,7 @@ from bot.career.home import HomeData, TeamMember
 from bot.career.lines import Line, LineStatus, RequestedBy
 from bot.career.plan import CLOSED_NOTE_MAX, MAX_GAPS, MAX_STEPS, ClosedGap, Goal, GoalKind, Plan, SavedPlan, Step
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
+from bot.career.sharing import Reader
 from bot.slack import ids
 from bot.slack.blocks.home import home_view, team_blocks
 from bot.slack.blocks.lines import report_plan_view
@@ -141,7 +142,7 @@ def test_a_long_history_of_closed_gaps_shows_the_latest_few_and_counts_the_rest(
 def test_the_managers_view_of_the_plan_shows_the_focus_age_and_closed_gaps_without_buttons() -> None:
     closed = (ClosedGap("Talks", date(2026, 11, 14), "Gave two"),)
     shown = SavedPlan(gapped(("Mentoring",), closed), version=4, saved_at=SAVED_AT, id=77)
-    view = report_plan_view("U0EMP", shown, None, TODAY)
+    view = report_plan_view("U0EMP", Reader.MANAGER, shown, None, TODAY)
     assert_slack_accepts(view)
     assert "*Focus gap:* Mentoring — the focus for 3 weeks" in text_of(view)
     assert "✓ Talks — closed 14 Nov 2026: “Gave two”" in text_of(view)
