@@ -23,6 +23,7 @@ from tests.slackbot import (
     calls,
     dms_to,
     make_manager,
+    say,
     text,
     walk_wizard,
 )
@@ -165,6 +166,28 @@ def test_there_is_no_feedback_button_on_ones_own_plan_and_no_feedback_on_it(bot:
     own = Modal(bot, {**feedback_modal(bot).view, "private_metadata": f"{EMPLOYEE}|{EMPLOYEE}:1"}, "V1", EMPLOYEE)
     assert "your own plan" in shown(send_feedback(own))
     assert stored(bot) == []
+
+
+MENTOR = "U0MENTOR"
+
+
+@pytest.mark.usefixtures("shared_plan")
+def test_someone_the_plan_is_shared_with_sends_feedback_and_loses_the_right_when_sharing_stops(bot: Bot) -> None:
+    assert "now shared with" in say(bot, f"share <@{MENTOR}|mentor>")
+    modal = feedback_modal(bot, MENTOR)
+    seen = len(dms_to(bot, EMPLOYEE))
+    assert "*Sent.*" in shown(send_feedback(modal))
+    assert dms_to(bot, EMPLOYEE)[seen].params["text"] == f"Feedback from <@{MENTOR}> on your plan (version 1)"
+    only_the_employee_saw(bot, NOTE)
+
+    second = feedback_modal(bot, MENTOR)
+    plan_view = open_plan(bot, MENTOR)
+    say(bot, f"unshare <@{MENTOR}|mentor>")
+    later = "A second thought, after sharing stopped."
+    assert "isn't shared with you" in shown(send_feedback(second, later))
+    pushed = click_feedback(bot, plan_view, MENTOR)
+    assert "isn't shared with you" in str(pushed["blocks"]) and pushed.get("callback_id") != ids.VIEW_FEEDBACK
+    assert len(stored(bot)) == 1 and calls_holding(bot, later) == []
 
 
 # --- what is typed --------------------------------------------------------------------------------------
