@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.career.asks import Ask, Suggestion
 from bot.career.conversation import Experiment
 from bot.career.lines import Line
 from bot.career.plan import SavedPlan
@@ -27,3 +28,7 @@ class HomeData:
     manager_line: Line | None = None  # the person's active line as a report: who may be shown their answers
     team: list[TeamMember] = field(default_factory=list)  # the person's reports, next due first (one page)
     team_size: int = 0  # all of their reports, when more than one page
+    # Asks for gaps the person sent: waiting for an answer, answered "not now" (lately), and the suggestions.
+    open_asks: list[Ask] = field(default_factory=list)
+    declined_asks: list[Ask] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)  # newest first

@@ -39,6 +39,7 @@ SUB_REFLECT: Final = "reflect"
 SUB_EXPORT: Final = "export"
 SUB_DELETE: Final = "delete"
 SUB_LOG: Final = "log"
+SUB_ASK: Final = "ask"  # ask someone for the gaps before your next step
 
 # Other views.
 VIEW_REFLECT: Final = "careerplan.reflect"
@@ -48,6 +49,8 @@ VIEW_LOG: Final = "careerplan.log"  # F5; private_metadata: owner and the line's
 VIEW_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # working days, hours, holiday calendar
 VIEW_SKIP: Final = "careerplan.skip"  # the reason for skipping a cycle; private_metadata: owner and line id
 VIEW_NAME_MANAGER: Final = "careerplan.name_manager"  # choose your manager (from the welcome DM)
+VIEW_ASK: Final = "careerplan.ask"  # ask someone for gaps: who, what they see, a note
+VIEW_SUGGEST: Final = "careerplan.suggest"  # the asked person's answer; private_metadata: owner and the ask's id
 
 # Actions.
 ACTION_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # Home: open the Reminder settings modal
@@ -65,6 +68,11 @@ ACTION_NAME_MANAGER: Final = "careerplan.name_manager"  # opens VIEW_NAME_MANAGE
 ACTION_LOG: Final = "careerplan.log"  # value: the reporting line's id (nudge DM, Home)
 ACTION_SNOOZE: Final = "careerplan.snooze"  # value: the nudge's id
 ACTION_SKIP: Final = "careerplan.skip"  # value: the reporting line's id
+ACTION_ASK: Final = "careerplan.ask"  # Home: open VIEW_ASK
+ACTION_SUGGEST: Final = "careerplan.suggest"  # the asked person's DM: open VIEW_SUGGEST; value: the ask's id
+ACTION_NOT_NOW: Final = "careerplan.not_now"  # the asked person's DM; value: the ask's id
+ACTION_WITHDRAW_ASK: Final = "careerplan.withdraw_ask"  # Home; value: the ask's id
+ACTION_ADD_SUGGESTED_GAP: Final = "careerplan.add_suggested_gap"  # Home, DM; value: the suggested gap's id
 # Url buttons of a reminder that open a calendar's new-event form. Slack still sends a block_actions for a click;
 # it is acknowledged and changes nothing.
 ACTION_CALENDAR_GOOGLE: Final = "careerplan.calendar.google"
@@ -111,6 +119,13 @@ BLOCK_SKIP_REASON: Final = "skip_reason"
 
 # Name-your-manager view: one users_select.
 BLOCK_MANAGER: Final = "manager"
+
+# Ask-for-gaps view, and the answer's: up to three gaps, most significant first, and encouragement.
+BLOCK_ASK_WHO: Final = "ask_who"
+BLOCK_ASK_GOAL: Final = "ask_goal"
+BLOCK_ASK_NOTE: Final = "ask_note"
+BLOCK_SUGGESTED_GAP: Final = "suggested_gap_{}"
+BLOCK_ENCOURAGEMENT: Final = "encouragement"
 
 # Every input block holds exactly one element; its action_id is the block's name + this suffix.
 ELEMENT: Final = "value"

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.career.asks import AskStatus
 from bot.career.home import HomeData, TeamMember
 from bot.career.plan import (
     FieldError,
@@ -25,6 +26,7 @@ from bot.career.plan import (
     check_steps,
 )
 from bot.usecases.common import Clock, Who, today_of, utc_now
+from storage import asks as ask_store
 from storage import conversations as conversation_store
 from storage import lines as line_store
 from storage import people
@@ -36,6 +38,8 @@ FillForm = Callable[[PlanForm], None]
 
 # Reports shown on a manager's Home, next due first; /careerplan team lists them all.
 TEAM_PAGE = 15
+# Asks answered "not now", and suggestions received, shown on Home (newest first; the export has them all).
+ASKS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,9 @@ class Plans:
                 manager_line=line_store.active_line_of(session, person_id),
                 team=[TeamMember(line, running.get(line.id, [])) for line in lines],
                 team_size=team_size,
+                open_asks=ask_store.asks_made_by(session, person_id, [AskStatus.OPEN]),
+                declined_asks=ask_store.asks_made_by(session, person_id, [AskStatus.DECLINED], limit=ASKS_SHOWN),
+                suggestions=ask_store.suggestions_for(session, person_id, limit=ASKS_SHOWN),
             )
 
     def _draft(self, session: Session, who: Who, draft_key: str, now: datetime) -> tuple[int, PlanForm]:

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.slack.listeners import (
+    asks,
     availability,
     commands,
     conversations,
@@ -34,6 +35,7 @@ ACTIONS: Table = [
     *conversations.ACTIONS,
     *links.ACTIONS,
     *availability.ACTIONS,
+    *asks.ACTIONS,
 ]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
@@ -42,6 +44,7 @@ VIEW_SUBMISSIONS: Table = [
     *own_data.VIEW_SUBMISSIONS,
     *conversations.VIEW_SUBMISSIONS,
     *availability.VIEW_SUBMISSIONS,
+    *asks.VIEW_SUBMISSIONS,
 ]
 VIEW_CLOSED: Table = [*plans.VIEW_CLOSED]
 EVENTS: Table = [*events.EVENTS]

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.blocks import help as help_text
-from bot.slack.listeners import conversations, lines, own_data, reflections
+from bot.slack.listeners import asks, conversations, lines, own_data, reflections
 from bot.slack.listeners.context import Command, Payload, Services, Table
 from bot.slack.listeners.plans import plan_command
 from bot.usecases.common import Who
@@ -25,6 +25,7 @@ HANDLERS: dict[str, Callable[[Command], None]] = {
     ids.SUB_EXPORT: own_data.export_command,
     ids.SUB_DELETE: own_data.delete_command,
     ids.SUB_LOG: conversations.log_command,
+    ids.SUB_ASK: asks.ask_command,
 }
 
 

@@ -21,6 +21,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack import ids
+from bot.slack.blocks.asks import SUGGEST_TITLE
+from bot.slack.blocks.asks import TITLE as ASK_TITLE
 from bot.slack.blocks.availability import TITLE as REMINDER_SETTINGS_TITLE
 from bot.slack.blocks.conversations import LOG_TITLE, SKIP_TITLE
 from bot.slack.blocks.home import home_view
@@ -28,6 +30,7 @@ from bot.slack.blocks.own_data import DELETE_TITLE
 from bot.slack.blocks.plans import TITLE as PLAN_TITLE
 from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
 from bot.slack.blocks.welcome import NAME_MANAGER_TITLE
+from bot.usecases.asks import Asks
 from bot.usecases.availability import Availability
 from bot.usecases.common import Refused, Who
 from bot.usecases.conversations import Conversations
@@ -59,6 +62,7 @@ class Services:
     availability: Availability
     workspaces: Workspaces
     requests: Requests
+    asks: Asks
     welcome: bool = False  # CAREERPLAN_WELCOME: joiners and first-time Home visitors get a welcome DM
 
 
@@ -278,6 +282,8 @@ MODAL_TITLES = {
     ids.VIEW_DELETE: DELETE_TITLE,
     ids.VIEW_REMINDER_SETTINGS: REMINDER_SETTINGS_TITLE,
     ids.VIEW_NAME_MANAGER: NAME_MANAGER_TITLE,
+    ids.VIEW_ASK: ASK_TITLE,
+    ids.VIEW_SUGGEST: SUGGEST_TITLE,
 }
 NO_ONE_COMMAND = "Slack sent this command without saying who you are, so I did nothing. Try again?"
 NO_ONE_FORM = (

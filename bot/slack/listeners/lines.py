@@ -41,6 +41,7 @@ SLACKBOT = "USLACKBOT"
 # users.info runs before the answer Slack waits 3 s for: if Slack is slower, the request goes ahead unchecked.
 PERSON_CHECK_SECONDS = 2
 ITS_ME = "That's me, careerplan: an app can't be anyone's manager or report. Name a person."
+PEOPLE_ONLY = "only people can be managers or reports"
 
 
 def named_person(args: list[str]) -> str | None:
@@ -79,14 +80,17 @@ def _request(command: Command, asked_by: RequestedBy, subcommand: str) -> None:
     deliver_request(command.client, command.services, command.who, outcome)
 
 
-def why_not_a_person(client: WebClient, user_id: str, own_bot: str | None) -> str | None:
-    """Why `user_id` can't be anyone's manager or report, if Slack says it is no person of this workspace: this
-    app, another app's bot, Slackbot, or nobody at all. None if it is a person, or if Slack did not answer in
-    time (a request to a bot then fails at its DM and is withdrawn, as any undeliverable one)."""
+def why_not_a_person(
+    client: WebClient, user_id: str, own_bot: str | None, people_only: str = PEOPLE_ONLY
+) -> str | None:
+    """Why `user_id` can't be anyone's manager or report (or, as `people_only` says, asked for gaps), if Slack says
+    it is no person of this workspace: this app, another app's bot, Slackbot, or nobody at all. None if it is a
+    person, or if Slack did not answer in time (a request to a bot then fails at its DM and is withdrawn, as any
+    undeliverable one)."""
     if user_id == own_bot:
-        return ITS_ME
+        return ITS_ME if people_only == PEOPLE_ONLY else f"That's me, careerplan: {people_only}. Name a person."
     if user_id == SLACKBOT:
-        return "That's Slackbot: only people can be managers or reports in careerplan. Name a person."
+        return f"That's Slackbot: {people_only} in careerplan. Name a person."
     quick = WebClient(token=client.token, base_url=client.base_url, timeout=PERSON_CHECK_SECONDS)
     try:
         user = quick.users_info(user=user_id).get("user")
@@ -99,7 +103,7 @@ def why_not_a_person(client: WebClient, user_id: str, own_bot: str | None) -> st
         log.info("users.info for %s failed: %s; the request goes ahead", user_id, type(exc).__name__)
         return None
     if isinstance(user, dict) and (user.get("is_bot") is True or user.get("is_workflow_bot") is True):
-        return f"{blocks.m(user_id)} is an app, not a person: only people can be managers or reports. Name a person."
+        return f"{blocks.m(user_id)} is an app, not a person: {people_only}. Name a person."
     return None
 
 
