@@ -7,7 +7,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.career.asks import Ask
+from bot.career.asks import Ask, check_ask
 from bot.slack import ids
 from bot.slack.blocks import asks as blocks
 from bot.slack.blocks.text import Message
@@ -41,6 +41,9 @@ def ask_command(command: Command) -> None:
     asked = named_person(command.args)
     if command.args and asked is None:
         command.reply(f"Name the person with an @-mention, like `{ids.COMMAND} {ids.SUB_ASK} @Ana`.")
+        return
+    if asked == command.who.user_id:
+        command.reply(check_ask(asked, asked, "")[0].message)
         return
     if asked is not None:
         not_a_person = _why_not(command.client, command.who, asked, command.bot_user_id)
