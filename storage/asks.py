@@ -172,6 +172,7 @@ def _suggestions(session: Session, whose: ColumnElement[bool], limit: int | None
             sent_at=ask.answered_at or ask.asked_at,
         )
         for ask, encouragement in asks
+        if gaps[ask.id]  # none left: their author erased them
     ]
 
 

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from storage.models import (
     Conversation,
     Experiment,
+    GapAsk,
+    GapSuggestion,
     PlanDraft,
     PlanGap,
     PlanStep,
@@ -26,6 +28,9 @@ ERASED_KEYS = (
     "conversation_notes",
     "experiment_descriptions",
     "shares_stopped",
+    "gap_suggestions_written",
+    "gap_asks",
+    "gap_suggestions_received",
 )
 
 
@@ -42,6 +47,10 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
     ("experiment_descriptions"); their dates, kinds and outcomes stay, so the cadence and the
     experiment reminders go on. Kept: the person, their reporting lines with sharing switched off, so a
     plan written later is not shown to a manager without a fresh choice ("shares_stopped" counts those).
+
+    Asks for gaps: the person's own asks go ("gap_asks": what they chose to show and their notes), with the
+    suggestions they received ("gap_suggestions_received", by cascade); so do the gaps they suggested to others
+    ("gap_suggestions_written") and their words of encouragement, while those asks stay their askers'.
     """
     versions = select(PlanVersion.id).where(PlanVersion.person_id == person_id).scalar_subquery()
     # Counted before the cascade removes them, so the person is told exactly what went.
@@ -51,6 +60,12 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
         select(ReportingLine.id)
         .where((ReportingLine.report_id == person_id) | (ReportingLine.manager_id == person_id))
         .scalar_subquery()
+    )
+    own_asks = select(GapAsk.id).where(GapAsk.asker_id == person_id).scalar_subquery()
+    answered = select(GapAsk.id).where(GapAsk.asked_id == person_id).scalar_subquery()
+    received = session.scalar(select(func.count()).select_from(GapSuggestion).where(GapSuggestion.ask_id.in_(own_asks)))
+    _rows(
+        session, update(GapAsk).where(GapAsk.asked_id == person_id, GapAsk.encouragement != "").values(encouragement="")
     )
     return {
         "plan_versions": _rows(session, delete(PlanVersion).where(PlanVersion.person_id == person_id)),
@@ -74,6 +89,9 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
             .where(ReportingLine.report_id == person_id, ReportingLine.shared_at.is_not(None))
             .values(shared_at=None),
         ),
+        "gap_suggestions_written": _rows(session, delete(GapSuggestion).where(GapSuggestion.ask_id.in_(answered))),
+        "gap_asks": _rows(session, delete(GapAsk).where(GapAsk.asker_id == person_id)),
+        "gap_suggestions_received": received or 0,
     }
 
 

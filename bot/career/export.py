@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from bot.career.asks import Ask, AskStatus, Suggestion
 from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, ConversationKind
 from bot.career.conversation import Conversation
 from bot.career.plan import GOAL_KIND_LABELS, GoalKind, Plan, SavedPlan, human_date
@@ -26,6 +27,13 @@ GAPS_QUESTION = "3. What are the gaps between now and the next step?"
 REFLECTIONS_HEADING = "## Reflections"
 HISTORY_HEADING = "## History"
 CONVERSATIONS_HEADING = "## Career conversations"
+ASKS_HEADING = "## Asks for gaps"
+ASK_STATUS_WORDS = {
+    AskStatus.OPEN: "waiting for an answer",
+    AskStatus.ANSWERED: "answered",
+    AskStatus.DECLINED: "not now",
+    AskStatus.WITHDRAWN: "withdrawn",
+}
 NOTHING_SAVED = "Nothing is saved: you have no plan and no reflections."
 
 OWN_WANT_CHECK = "It's what I want, not what family or society expects"
@@ -43,16 +51,20 @@ def export_markdown(
     reflections: list[SavedReflection],
     exported_on: date,
     conversations: Sequence[Conversation] = (),
+    asks: Sequence[Ask] = (),
+    received: Sequence[Suggestion] = (),
+    written: Sequence[Suggestion] = (),
 ) -> str:
     """The whole document: the current plan, the reflections, the career conversations held with the
     person's managers (if any), then every earlier version of the plan.
 
     `conversations` are those where the person is the report; a manager's notes are written only when the
-    manager shared them (the caller passes what was stored; this function leaves out the rest).
+    manager shared them (the caller passes what was stored; this function leaves out the rest). `asks` are the
+    person's asks for gaps, `received` the suggestions those brought, `written` the gaps they suggested to others.
     """
     versions = sorted(history, key=lambda saved: saved.version)
     lines = [TITLE, "", f"Exported on {human_date(exported_on)}. Everything below is exactly as you saved it."]
-    if not versions and not reflections and not conversations:
+    if not versions and not reflections and not conversations and not asks and not written:
         return _joined([*lines, "", NOTHING_SAVED])
     if versions:
         current = versions[-1]
@@ -70,6 +82,8 @@ def export_markdown(
         lines += ["", CONVERSATIONS_HEADING]
         for conversation in sorted(conversations, key=lambda c: (c.held_on, c.id)):
             lines += _conversation(conversation)
+    if asks or written:
+        lines += ["", ASKS_HEADING, *_asks(asks, received, written)]
     lines += ["", HISTORY_HEADING]
     earlier = versions[:-1]
     if earlier:
@@ -150,6 +164,31 @@ def _conversation(conversation: Conversation) -> list[str]:
             lines.append(f"- {named} (until {human_date(experiment.ends_on)}).{said}")
     if conversation.notes_shared and conversation.notes:
         lines += ["", "**Notes your manager shared with you:**", "", *quoted(conversation.notes)]
+    return lines
+
+
+def _asks(asks: Sequence[Ask], received: Sequence[Suggestion], written: Sequence[Suggestion]) -> list[str]:
+    """Asks sent (to whom, when, what they were shown, status), the suggestions received (someone else's words,
+    quoted), and the gaps the person suggested to others (their own)."""
+    lines: list[str] = []
+    answers = {suggestion.ask_id: suggestion for suggestion in received}
+    for ask in sorted(asks, key=lambda a: (a.asked_at, a.id)):
+        lines += ["", f"### Asked {ask.asked} on {_moment(ask.asked_at)}: {ASK_STATUS_WORDS[ask.status]}"]
+        shown = f"They were shown your next step, “{own(ask.step_title)}”"
+        lines += ["", shown + (f", and your goal, “{own(ask.goal)}”." if ask.goal is not None else ".")]
+        if ask.note:
+            lines += ["", *_answer("Your note:", ask.note)]
+        suggestion = answers.get(ask.id)
+        if suggestion is not None:
+            lines += ["", f"**Gaps {suggestion.author} suggested, {_moment(suggestion.sent_at)}:**", ""]
+            lines += [f"{n}. {quoted_inline(gap.text)}" for n, gap in enumerate(suggestion.gaps, start=1)]
+            if suggestion.encouragement:
+                lines += ["", "**Their word of encouragement:**", "", *quoted(suggestion.encouragement)]
+    for suggestion in sorted(written, key=lambda s: (s.sent_at, s.ask_id)):
+        lines += ["", f"### Gaps you suggested to {suggestion.asker}, {_moment(suggestion.sent_at)}", ""]
+        lines += [f"{n}. {own(gap.text)}" for n, gap in enumerate(suggestion.gaps, start=1)]
+        if suggestion.encouragement:
+            lines += ["", *_answer("Your word of encouragement:", suggestion.encouragement)]
     return lines
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date
 
+from bot.career.asks import AskStatus
 from bot.career.export import export_markdown
 from bot.usecases.common import Clock, Who, today_of, utc_now
+from storage import asks as ask_store
 from storage import conversations as conversation_store
 from storage import own_data as store
 from storage import people
@@ -44,7 +46,10 @@ class OwnData:
             history = plan_store.plan_history(session, person_id)
             reflections = reflection_store.reflections_of(session, person_id)
             conversations = conversation_store.conversations_of_report(session, person_id)
-        return Export(export_markdown(history, reflections, today, conversations), today)
+            asks = ask_store.asks_made_by(session, person_id, list(AskStatus))
+            received = ask_store.suggestions_for(session, person_id)
+            written = ask_store.suggestions_by(session, person_id)
+        return Export(export_markdown(history, reflections, today, conversations, asks, received, written), today)
 
     def erase(self, who: Who) -> dict[str, int]:
         """Erase every answer of the person, in one transaction; rows removed per table (all 0 if none)."""

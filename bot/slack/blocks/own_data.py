@@ -19,6 +19,7 @@ ERASED = (
     "• all your reflections\n"
     "• the notes and skip reasons of your career conversations, and the experiments' descriptions, "
     "whether you were the report or the manager\n"
+    "• your asks for gaps with the suggestions you received, and the gaps you suggested to others\n"
     "Sharing with your manager is switched off."
 )
 KEPT = (
@@ -36,6 +37,9 @@ _COUNTED = (
     ("reflections", "reflection", "reflections"),
     ("conversation_notes", "career conversation's notes", "career conversations' notes"),
     ("experiment_descriptions", "experiment's description", "experiments' descriptions"),
+    ("gap_asks", "ask for gaps", "asks for gaps"),
+    ("gap_suggestions_received", "gap suggested to you", "gaps suggested to you"),
+    ("gap_suggestions_written", "gap you suggested", "gaps you suggested"),
 )
 
 

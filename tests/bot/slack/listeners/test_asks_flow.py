@@ -461,3 +461,58 @@ def test_hostile_text_is_refused_when_too_long_and_escaped_everywhere(bot: Bot, 
                 assert raw not in call, (user, call[:200])
     assert "&lt;!channel&gt; &lt;@U0VICTIM&gt; &amp;" in json.dumps(request.params)
     assert "&lt;!channel&gt;" in json.dumps(home_of(bot))
+
+
+# --- Export and delete -------------------------------------------------------------------------------------
+
+
+def answered_ask(bot: Bot) -> None:
+    """The employee asks the boss (showing the goal, with a hostile note); the boss suggests two gaps."""
+    save_plan(bot)
+    request = ask(bot, show_goal=True, note=HOSTILE)
+    suggest(open_suggest(bot, request), "Public <speaking>", "Estimating & planning", encouragement="Go *for* it")
+
+
+def exported(bot: Bot, user: str) -> str:
+    before = calls(bot, "files.completeUploadExternal")
+    assert bot.send.slash_command("export", user_id=user).status == 200
+    completed = bot.slack.wait_for("files.completeUploadExternal", before + 1)[-1]
+    (shared,) = completed.params["files"]
+    return bot.slack.uploads[shared["id"]].decode("utf-8")
+
+
+def delete_everything(bot: Bot, user: str) -> dict[str, Any]:
+    before = calls(bot, "views.open")
+    assert bot.send.slash_command("delete", user_id=user).status == 200
+    confirm = bot.slack.wait_for("views.open", before + 1)[-1].params["view"]
+    answer: dict[str, Any] = Modal(bot, confirm, f"VDELETE{before}", user).submit().json()
+    return answer
+
+
+def test_the_export_lists_asks_sent_suggestions_received_and_suggestions_written(bot: Bot) -> None:
+    answered_ask(bot)
+    mine = exported(bot, EMPLOYEE)
+    assert "## Asks for gaps" in mine and f"Asked {BOSS}" in mine and ": answered" in mine
+    assert "Senior engineer NEXTSTEP" in mine and "&lt;!channel&gt;" in mine  # the note, never HTML
+    assert f"Gaps {BOSS} suggested" in mine and "1. Public &lt;speaking&gt;" in mine
+    assert "> Go \\*for\\* it" in mine  # someone else's words, quoted
+    theirs = exported(bot, BOSS)
+    assert f"Gaps you suggested to {EMPLOYEE}" in theirs and "2. Estimating &amp; planning" in theirs
+    assert NEXT_STEP not in theirs.split("Gaps you suggested")[0]  # nothing of the plan's beyond their answer
+
+
+def test_delete_erases_the_askers_asks_and_the_authors_suggestions(bot: Bot) -> None:
+    answered_ask(bot)
+    answer = delete_everything(bot, BOSS)  # the author: their words go, the employee's ask stays
+    assert "2 gaps you suggested" in json.dumps(answer)
+    assert suggestions_in_db(bot) == 0
+    with bot.db.session() as session:
+        assert [row.encouragement for row in session.scalars(select(GapAsk))] == [""]
+    assert "Public" not in exported(bot, EMPLOYEE)
+    assert "Suggestions" not in json.dumps(_published_home(bot))  # Home, opened again
+
+    request = ask(bot, MENTOR)
+    suggest(open_suggest(bot, request, MENTOR), "Writing design docs")
+    answer = delete_everything(bot, EMPLOYEE)
+    assert "2 asks for gaps" in json.dumps(answer) and "1 gap suggested to you" in json.dumps(answer)
+    assert asks_in_db(bot) == [] and suggestions_in_db(bot) == 0
