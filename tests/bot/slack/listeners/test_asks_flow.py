@@ -15,6 +15,7 @@ from bot.career.asks import MAX_OPEN_ASKS, AskStatus
 from bot.career.plan import Goal, GoalKind, Plan, Step
 from bot.career.reflection import Direction, Reflection, Why
 from bot.slack import ids
+from storage import people
 from storage import plans as plan_store
 from storage.models import GapAsk, GapSuggestion
 from storage.people import find_person_id
@@ -516,3 +517,12 @@ def test_delete_erases_the_askers_asks_and_the_authors_suggestions(bot: Bot) -> 
     answer = delete_everything(bot, EMPLOYEE)
     assert "2 asks for gaps" in json.dumps(answer) and "1 gap suggested to you" in json.dumps(answer)
     assert asks_in_db(bot) == [] and suggestions_in_db(bot) == 0
+
+
+def test_someone_who_left_slack_is_not_asked(bot: Bot) -> None:
+    save_plan(bot)
+    with bot.db.session() as session:
+        people.mark_deactivated(session, builders.person(session, MENTOR), bot.clock())
+    answer = open_ask(bot, f"ask <@{MENTOR}>").submit({ids.BLOCK_ASK_WHO: {"selected_user": MENTOR}}).json()
+    assert "has left Slack" in answer["errors"][ids.BLOCK_ASK_WHO]
+    assert asks_in_db(bot) == [] and dms_to(bot, MENTOR) == []
