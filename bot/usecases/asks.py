@@ -9,7 +9,7 @@ shown is what the ask holds (the step's title, the goal if chosen, the note), ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -187,8 +187,8 @@ class Asks:
                     store.mark_added(session, gap.id, now)  # it is in the plan: the button has done its work
                 if outcome is not Added.ADDED:
                     return GapAdded(outcome, gap.text, None)
-                plan = Plan(goal=saved.plan.goal, steps=saved.plan.steps, gaps=gaps)
-                new = plan_store.add_plan_version(session, person_id, plan, now)
+                # Everything else of the plan stays as it was: only the open gaps gain one, at the end.
+                new = plan_store.add_plan_version(session, person_id, replace(saved.plan, gaps=gaps), now)
                 store.mark_added(session, gap.id, now)
                 return GapAdded(outcome, gap.text, new)
         except IntegrityError:
