@@ -37,8 +37,16 @@ ACTIONS = [
     *(ids.ACTION_OUTCOME_PREFIX + outcome for outcome in Outcome),
     ids.ACTION_EDIT_PLAN,
     ids.ACTION_REFLECT,
+    ids.ACTION_ASK,
+    ids.ACTION_SUGGEST,
+    ids.ACTION_NOT_NOW,
+    ids.ACTION_WITHDRAW_ASK,
+    ids.ACTION_ADD_SUGGESTED_GAP,
 ]
 VIEWS = [ids.VIEW_GOAL, ids.VIEW_STEPS, ids.VIEW_GAPS, ids.VIEW_REFLECT, ids.VIEW_DELETE, ids.VIEW_LOG, ids.VIEW_SKIP]
+VIEWS += [ids.VIEW_ASK, ids.VIEW_SUGGEST]
+# The asks' inputs typed into too (the users_select is left out: a person is chosen, or none).
+ASK_BLOCKS = [ids.BLOCK_ASK_NOTE, ids.BLOCK_SUGGESTED_GAP.format(0), ids.BLOCK_ENCOURAGEMENT]
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -75,7 +83,9 @@ def test_any_submission_of_any_view_is_answered(running: Running) -> None:
         callback_id=st.sampled_from(VIEWS),
         metadata=NASTY,
         values=st.dictionaries(
-            st.sampled_from([ids.BLOCK_GOAL_TEXT, ids.BLOCK_HELD_ON, ids.BLOCK_NOTES, ids.BLOCK_SKIP_REASON, "gap_0"]),
+            st.sampled_from(
+                [ids.BLOCK_GOAL_TEXT, ids.BLOCK_HELD_ON, ids.BLOCK_NOTES, ids.BLOCK_SKIP_REASON, "gap_0", *ASK_BLOCKS]
+            ),
             st.one_of(
                 st.just({}),
                 st.fixed_dictionaries({ids.ELEMENT: st.fixed_dictionaries({"value": st.one_of(st.none(), NASTY)})}),
