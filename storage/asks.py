@@ -194,3 +194,14 @@ def mark_added(session: Session, gap_id: int, now: datetime) -> bool:
         execution_options={"synchronize_session": False},
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def withdraw_open_asks_of(session: Session, person_id: int, now: datetime) -> int:
+    """Close every open ask the person made or was sent (they left): none waits for an answer that can't come."""
+    result = session.execute(
+        update(GapAsk)
+        .where((GapAsk.asker_id == person_id) | (GapAsk.asked_id == person_id), GapAsk.status == AskStatus.OPEN.value)
+        .values(status=AskStatus.WITHDRAWN.value, answered_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

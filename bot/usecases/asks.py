@@ -176,7 +176,7 @@ class Asks:
             with self.db.session() as session:
                 found = None if gap_id is None else store.suggested_gap(session, gap_id)
                 if found is None or found[0].team_id != who.team_id or found[0].asker != who.user_id:
-                    return Refused("That suggestion isn't yours, so nothing changed.")
+                    return Refused("That isn't a suggestion you have (now), so nothing changed.")
                 ask, gap = found
                 person_id = self._person(session, ask, ask.asker)
                 saved = plan_store.latest_plan(session, person_id)

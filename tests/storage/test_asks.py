@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.career.asks import AskStatus
+from bot.usecases.common import Who
+from bot.usecases.people import People
 from storage import asks as store
 from storage.db import Database
 from storage.models import GapAsk, GapSuggestion
@@ -114,3 +116,22 @@ def test_erasing_takes_the_askers_asks_and_the_authors_words_only(db: Database) 
         assert left == ["For Carol"]
         assert store.suggestions_for(session, builders.person(session, "U0BO")) == []  # nothing left to show
         assert erase_answers(session, ana)["gap_asks"] == 0
+
+
+def test_someone_leaving_withdraws_the_open_asks_they_made_or_were_sent(db: Database) -> None:
+    with db.session() as session:
+        to_bo = builders.gap_ask(session, "U0ANA", "U0BO")
+        from_bo = builders.gap_ask(session, "U0BO", "U0CAROL")
+        answered = builders.gap_ask(session, "U0DAN", "U0BO")
+        builders.suggestion(session, answered, ["Kept"])
+        others = builders.gap_ask(session, "U0ANA", "U0CAROL")
+    who = Who(team_id=builders.TEAM, user_id="U0BO")
+    People(db, lambda: NOW + timedelta(days=1)).left(who)
+    with db.session() as session:
+        statuses = {ask_id: store.get_ask(session, ask_id) for ask_id in (to_bo.id, from_bo.id, answered.id, others.id)}
+    assert {ask_id: ask.status for ask_id, ask in statuses.items() if ask is not None} == {
+        to_bo.id: AskStatus.WITHDRAWN,
+        from_bo.id: AskStatus.WITHDRAWN,
+        answered.id: AskStatus.ANSWERED,  # what Bo suggested stays with Dan
+        others.id: AskStatus.OPEN,
+    }

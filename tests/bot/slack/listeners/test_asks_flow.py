@@ -345,7 +345,7 @@ def test_only_the_asked_person_answers_and_only_the_asker_withdraws_or_adds(bot:
     suggest(open_suggest(bot, request), "Public speaking")
     gap_ids = values_of(home_of(bot), ids.ACTION_ADD_SUGGESTED_GAP)
     for intruder in (BOSS, STRANGER):
-        assert "isn't yours" in refusal_to(
+        assert "isn't a suggestion you have" in refusal_to(
             bot, intruder, click, bot, request, ids.ACTION_ADD_SUGGESTED_GAP, intruder, gap_ids[0]
         )
     assert gaps_of(bot) == (HIDDEN["gap 1"], HIDDEN["gap 2"])
