@@ -165,7 +165,7 @@ class Asks:
             if ask is None or ask.team_id != who.team_id or ask.asker != who.user_id:
                 return Refused(NOT_YOURS)
             if not store.close(session, ask.id, AskStatus.WITHDRAWN, self.clock()):
-                return Refused("This ask was already answered or withdrawn, so nothing changed.")
+                return Refused("This ask was already answered, declined or withdrawn, so nothing changed.")
             return Closed(self._reload(session, ask.id), store.message_of(session, ask.id))
 
     def add_gap(self, who: Who, gap_value: object) -> GapAdded | Refused:
@@ -240,4 +240,4 @@ def _no_longer_open(status: AskStatus | None = None) -> str:
         return "This ask was withdrawn, so nothing was saved."
     if status is AskStatus.DECLINED:
         return "You said not now to this ask, so nothing was saved."
-    return "This ask was already answered or withdrawn, so nothing was saved."
+    return "This ask was already answered, declined or withdrawn, so nothing was saved."

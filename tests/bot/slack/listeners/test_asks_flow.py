@@ -526,3 +526,22 @@ def test_someone_who_left_slack_is_not_asked(bot: Bot) -> None:
     answer = open_ask(bot, f"ask <@{MENTOR}>").submit({ids.BLOCK_ASK_WHO: {"selected_user": MENTOR}}).json()
     assert "has left Slack" in answer["errors"][ids.BLOCK_ASK_WHO]
     assert asks_in_db(bot) == [] and dms_to(bot, MENTOR) == []
+
+
+def test_an_ask_is_answered_once_and_withdrawn_once(bot: Bot) -> None:
+    save_plan(bot)
+    request = ask(bot)
+    first, second = open_suggest(bot, request), open_suggest(bot, request)  # two forms open at once
+    suggest(first, "Public speaking")
+    answer = suggest(second, "Second thoughts")
+    assert answer["response_action"] == "update" and "already answered" in json.dumps(answer["view"])
+    assert suggestions_in_db(bot) == 1
+    assert len(dms_to(bot, EMPLOYEE)) == 1  # one "suggested gaps" DM
+
+    request = ask(bot, MENTOR)
+    (ask_id,) = values_of(home_of(bot), ids.ACTION_WITHDRAW_ASK)  # the answered one has no Withdraw
+    click_home(bot, ids.ACTION_WITHDRAW_ASK, ask_id)
+    updates = calls(bot, "chat.update")
+    again = refusal_to(bot, EMPLOYEE, click_home, bot, ids.ACTION_WITHDRAW_ASK, ask_id)  # a stale Home
+    assert "already answered, declined or withdrawn" in again
+    assert calls(bot, "chat.update") == updates
