@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -21,6 +21,8 @@ MAX_OPEN_ASKS: Final = 3
 MAX_SUGGESTED_GAPS: Final = 3
 NOTE_MAX: Final = 500
 ENCOURAGEMENT_MAX: Final = 500
+# A "not now" shows on the asker's Home this long, then only in the export.
+NOT_NOW_SHOWN_FOR: Final = timedelta(days=14)
 
 
 class AskStatus(StrEnum):
@@ -73,6 +75,17 @@ class Suggestion:
     gaps: tuple[SuggestedGap, ...]
     encouragement: str
     sent_at: datetime
+
+
+def recent_not_nows(asks: Sequence[Ask], now: datetime) -> list[Ask]:
+    """The asks answered "not now" lately enough to mention on the asker's Home."""
+    return [
+        ask
+        for ask in asks
+        if ask.status is AskStatus.DECLINED
+        and ask.answered_at is not None
+        and now - ask.answered_at <= NOT_NOW_SHOWN_FOR
+    ]
 
 
 def next_step_title(plan: Plan | None) -> str | None:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.career.asks import AskStatus
+from bot.career.asks import AskStatus, recent_not_nows
 from bot.career.home import HomeData, TeamMember
 from bot.career.plan import (
     FieldError,
@@ -154,7 +154,9 @@ class Plans:
                 team=[TeamMember(line, running.get(line.id, [])) for line in lines],
                 team_size=team_size,
                 open_asks=ask_store.asks_made_by(session, person_id, [AskStatus.OPEN]),
-                declined_asks=ask_store.asks_made_by(session, person_id, [AskStatus.DECLINED], limit=ASKS_SHOWN),
+                declined_asks=recent_not_nows(
+                    ask_store.asks_made_by(session, person_id, [AskStatus.DECLINED], limit=ASKS_SHOWN), now
+                ),
                 suggestions=ask_store.suggestions_for(session, person_id, limit=ASKS_SHOWN),
             )
 

@@ -46,7 +46,9 @@ Values = dict[str, Any]
 TITLE = "Ask for gaps"
 SUGGEST_TITLE = "Suggest gaps"
 SHOW_GOAL = "goal"
-QUESTION = "what are the gaps between now and the next step?"
+# The article's question, as the employee asks it and as the asked person reads it.
+QUESTION = "what are the gaps between now and my next step?"
+THEIR_QUESTION = "what are the gaps between now and their next step?"
 SUGGESTIONS_SHOWN = 3  # on Home, newest first; the export holds them all
 STEP_SHOWN = 300
 GOAL_SHOWN = 600
@@ -135,9 +137,9 @@ def _what_they_chose(ask: Ask) -> Blocks:
 
 def ask_message(ask: Ask) -> Message:
     """The DM to the asked person: who asks, what they chose to show, Suggest gaps and Not now."""
-    text = f"{m(ask.asker)} asks you: {QUESTION}"
+    text = f"{m(ask.asker)} asks you: {THEIR_QUESTION}"
     return text, [
-        section(f"{m(ask.asker)} asks you: *{QUESTION}*"),
+        section(f"{m(ask.asker)} asks you: *{THEIR_QUESTION}*"),
         *_what_they_chose(ask),
         context("Your answer reaches only them. Up to three gaps, most significant first."),
         {
@@ -180,7 +182,7 @@ def suggest_view(ask: Ask) -> View:
         "submit": plain("Send"),
         "close": plain("Cancel"),
         "blocks": [
-            section(f"{m(ask.asker)} asks: *{QUESTION}*"),
+            section(f"{m(ask.asker)} asks: *{THEIR_QUESTION}*"),
             *_what_they_chose(ask),
             *gaps,
             input_block(

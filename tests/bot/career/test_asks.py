@@ -3,17 +3,23 @@ suggested gap to the plan's gaps."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from bot.career.asks import (
     ENCOURAGEMENT_MAX,
     MAX_OPEN_ASKS,
+    NOT_NOW_SHOWN_FOR,
     NOTE_MAX,
     Added,
+    Ask,
     AskField,
+    AskStatus,
     check_ask,
     check_suggestions,
     next_step_title,
+    recent_not_nows,
     too_many_asks,
     with_gap,
 )
@@ -85,3 +91,11 @@ def test_a_suggested_gap_goes_after_the_others_unless_there_or_full() -> None:
     full = tuple(f"Gap {n}" for n in range(MAX_GAPS))
     assert with_gap(full, "One more") == (Added.FULL, full)
     assert with_gap((), "First") == (Added.ADDED, ("First",))
+
+
+def test_a_not_now_is_mentioned_for_two_weeks() -> None:
+    asked_at = datetime(2026, 11, 1, tzinfo=UTC)
+    declined = Ask(1, "T0", "U0ANA", "U0BO", "Step", None, "", AskStatus.DECLINED, asked_at, asked_at)
+    still_open = Ask(2, "T0", "U0ANA", "U0CAROL", "Step", None, "", AskStatus.OPEN, asked_at)
+    assert recent_not_nows([declined, still_open], asked_at + NOT_NOW_SHOWN_FOR) == [declined]
+    assert recent_not_nows([declined], asked_at + NOT_NOW_SHOWN_FOR + timedelta(seconds=1)) == []

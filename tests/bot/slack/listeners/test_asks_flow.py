@@ -278,6 +278,8 @@ def test_not_now_closes_the_ask_and_home_says_so_gently(bot: Bot) -> None:
     assert asks_in_db(bot) == [(AskStatus.DECLINED.value, "Before my review")]
     assert f"<@{BOSS}> couldn't this time" in json.dumps(home_of(bot))
     assert "Waiting for" not in json.dumps(home_of(bot))
+    bot.clock.advance(days=15)
+    assert "couldn't this time" not in json.dumps(_published_home(bot))  # mentioned for two weeks, no longer
     # A later click on the same DM's buttons changes nothing.
     assert "not now" in refusal_to(bot, BOSS, lambda: click(bot, request, ids.ACTION_SUGGEST, BOSS))
     assert "I've asked" in json.dumps(open_and_submit(bot, BOSS).view)  # asking again is fine
