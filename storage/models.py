@@ -339,3 +339,50 @@ class PlanFeedback(Base):
     # Where the DM to the employee landed (None until it did, or if it could not be delivered).
     dm_channel: Mapped[str | None] = mapped_column(String(32))
     dm_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class GapAsk(Base):
+    """An employee asking someone for the gaps before their next step: what the asked person may see (the step's
+    title, the goal only if chosen, the note), the answer's encouragement, and where their DM landed."""
+
+    __tablename__ = "gap_asks"
+    __table_args__ = (
+        # One open ask per pair, enforced by the database (two submissions at once keep one).
+        Index(
+            "uq_gap_asks_open_pair",
+            "asker_id",
+            "asked_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index("ix_gap_asks_asker_status", "asker_id", "status"),
+        Index("ix_gap_asks_asked_id", "asked_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    asked_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    step_title: Mapped[str] = mapped_column(Text)
+    goal: Mapped[str | None] = mapped_column(Text)  # None: the goal was not shown
+    note: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))  # bot.career.asks.AskStatus
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # answered, declined, withdrawn
+    encouragement: Mapped[str] = mapped_column(Text)  # the asked person's words, with their suggestions
+    # The asked person's DM, so it can be updated (buttons gone) once answered or withdrawn.
+    message_channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class GapSuggestion(Base):
+    """One gap the asked person suggested; position 0 the most significant. `added_at`: added to the plan."""
+
+    __tablename__ = "gap_suggestions"
+    __table_args__ = (UniqueConstraint("ask_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("gap_asks.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from storage.models import (
     Conversation,
     Experiment,
+    GapAsk,
+    GapSuggestion,
     PlanDraft,
     PlanFeedback,
     PlanGap,
@@ -31,6 +33,9 @@ ERASED_KEYS = (
     "experiment_descriptions",
     "shares_stopped",
     "plan_shares",
+    "gap_suggestions_written",
+    "gap_asks",
+    "gap_suggestions_received",
 )
 # The keys that count choices about sharing, not answers the person gave.
 SHARING_KEYS = ("shares_stopped", "plan_shares")
@@ -53,6 +58,10 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
     plan written later is not shown to a manager without a fresh choice ("shares_stopped" counts those).
     Removed too: every plan share where the person is the owner or the viewer ("plan_shares"), revoked or not,
     so nobody keeps reading a plan written later, and no one's list of viewers still names them.
+
+    Asks for gaps: the person's own asks go ("gap_asks": what they chose to show and their notes), with the
+    suggestions they received ("gap_suggestions_received", by cascade); so do the gaps they suggested to others
+    ("gap_suggestions_written") and their words of encouragement, while those asks stay their askers'.
     """
     versions = select(PlanVersion.id).where(PlanVersion.person_id == person_id).scalar_subquery()
     # Counted before the cascade removes them, so the person is told exactly what went.
@@ -70,6 +79,12 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
         select(ReportingLine.id)
         .where((ReportingLine.report_id == person_id) | (ReportingLine.manager_id == person_id))
         .scalar_subquery()
+    )
+    own_asks = select(GapAsk.id).where(GapAsk.asker_id == person_id).scalar_subquery()
+    answered = select(GapAsk.id).where(GapAsk.asked_id == person_id).scalar_subquery()
+    received = session.scalar(select(func.count()).select_from(GapSuggestion).where(GapSuggestion.ask_id.in_(own_asks)))
+    _rows(
+        session, update(GapAsk).where(GapAsk.asked_id == person_id, GapAsk.encouragement != "").values(encouragement="")
     )
     return {
         "plan_versions": _rows(session, delete(PlanVersion).where(PlanVersion.person_id == person_id)),
@@ -98,6 +113,9 @@ def erase_answers(session: Session, person_id: int) -> dict[str, int]:
         "plan_shares": _rows(
             session, delete(PlanShare).where((PlanShare.owner_id == person_id) | (PlanShare.viewer_id == person_id))
         ),
+        "gap_suggestions_written": _rows(session, delete(GapSuggestion).where(GapSuggestion.ask_id.in_(answered))),
+        "gap_asks": _rows(session, delete(GapAsk).where(GapAsk.asker_id == person_id)),
+        "gap_suggestions_received": received or 0,
     }
 
 

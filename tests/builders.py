@@ -1,6 +1,6 @@
 """Test data builders: people, reporting lines, plan shares, plan versions, reflections, feedback on plans,
-conversations with their experiments, and nudges, written in the caller's session through the real storage
-functions, so what a test builds is what the bot itself would have written.
+conversations with their experiments, nudges, and asks for gaps with their suggestions, written in the caller's
+session through the real storage functions, so what a test builds is what the bot itself would have written.
 
 Each builder takes the session, then what tells the thing apart (people by Slack user id); the rest has a
 default that a test names only when it matters to it: the fake Slack's workspace, NOW (the clock fixture's
@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.career.asks import Ask, Suggestion
 from bot.career.cadence import Audience, ConversationKind, Cycle, NudgeKind, NudgeStatus, due_after, first_nudge_on
 from bot.career.conversation import Conversation
 from bot.career.feedback import FeedbackNote
@@ -23,6 +24,7 @@ from bot.career.lines import EndReason, Line, RequestedBy
 from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step, close_focus
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
 from bot.career.sharing import Share
+from storage import asks as ask_store
 from storage import conversations as conversation_store
 from storage import feedback as feedback_store
 from storage import lines as line_store
@@ -343,3 +345,44 @@ def nudge(
     elif status is NudgeStatus.FAILED:
         assert nudge_store.mark_failed(session, nudge_id, attempt, error="account_inactive")
     return nudge_id
+
+
+# --- asks for gaps ---------------------------------------------------------------------------------------
+
+
+def gap_ask(
+    session: Session,
+    asker: str,
+    asked: str,
+    *,
+    step_title: str = "Senior engineer",
+    goal: str | None = None,
+    note: str = "",
+    team: str = TEAM,
+    now: datetime = NOW,
+) -> Ask:
+    """An open ask: `asker` asks `asked` for the gaps before `step_title` (showing `goal` too, if given)."""
+    return ask_store.add_ask(
+        session,
+        person(session, asker, team=team, now=now),
+        person(session, asked, team=team, now=now),
+        step_title=step_title,
+        goal=goal,
+        note=note,
+        now=now,
+    )
+
+
+def suggestion(
+    session: Session,
+    ask: Ask,
+    gaps: Sequence[str] = ("Public speaking",),
+    encouragement: str = "",
+    *,
+    now: datetime = NOW,
+) -> Suggestion:
+    """The asked person's answer to the open `ask`: `gaps`, most significant first, and `encouragement`."""
+    assert ask_store.answer(session, ask.id, gaps, encouragement, now), "only an open ask can be answered"
+    answered = ask_store.suggestion_of(session, ask.id)
+    assert answered is not None
+    return answered

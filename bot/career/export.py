@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from bot.career.asks import Ask, AskStatus, Suggestion
 from bot.career.cadence import EXPERIMENT_LABELS, OUTCOME_LABELS, ConversationKind
 from bot.career.conversation import Conversation
 from bot.career.feedback import FeedbackNote
@@ -31,6 +32,13 @@ CLOSED_GAPS_HEADING = "**Closed gaps**,"
 CONVERSATIONS_HEADING = "## Career conversations"
 FEEDBACK_WRITTEN_HEADING = "## Feedback you wrote"
 SHARED_WITH_HEADING = "## Shared with"
+ASKS_HEADING = "## Asks for gaps"
+ASK_STATUS_WORDS = {
+    AskStatus.OPEN: "waiting for an answer",
+    AskStatus.ANSWERED: "answered",
+    AskStatus.DECLINED: "not now",
+    AskStatus.WITHDRAWN: "withdrawn",
+}
 NOTHING_SAVED = "Nothing is saved: you have no plan and no reflections."
 
 OWN_WANT_CHECK = "It's what I want, not what family or society expects"
@@ -51,6 +59,9 @@ def export_markdown(
     feedback_received: Sequence[FeedbackNote] = (),
     feedback_written: Sequence[FeedbackNote] = (),
     shares: Sequence[Share] = (),
+    asks: Sequence[Ask] = (),
+    suggestions_received: Sequence[Suggestion] = (),
+    suggestions_written: Sequence[Suggestion] = (),
 ) -> str:
     """The whole document: the current plan, the reflections, the career conversations held with the
     person's managers (if any), the feedback the person wrote on others' plans (if any), whom the plan is
@@ -59,14 +70,16 @@ def export_markdown(
 
     `conversations` are those where the person is the report; a manager's notes are written only when the
     manager shared them (the caller passes what was stored; this function leaves out the rest). `shares` are the
-    person's active shares with people they named (by Slack user id: the file knows no names).
+    person's active shares with people they named (by Slack user id: the file knows no names). `asks` are the
+    person's asks for gaps, `suggestions_received` the suggestions those brought, `suggestions_written` the gaps
+    they suggested to others.
     """
     versions = sorted(history, key=lambda saved: saved.version)
     received: dict[int, list[FeedbackNote]] = {}
     for note in sorted(feedback_received, key=lambda n: (n.sent_at, n.id)):
         received.setdefault(note.version, []).append(note)
     lines = [TITLE, "", f"Exported on {human_date(exported_on)}. Everything below is exactly as you saved it."]
-    if not versions and not reflections and not conversations and not feedback_written and not shares:
+    if not (versions or reflections or conversations or feedback_written or shares or asks or suggestions_written):
         return _joined([*lines, "", NOTHING_SAVED])
     if versions:
         current = versions[-1]
@@ -98,6 +111,8 @@ def export_markdown(
         lines.append("")
         for share in sorted(shares, key=lambda share: (share.shared_at, share.id)):
             lines.append(f"- Slack user {own(share.viewer)}, since {_moment(share.shared_at)}")
+    if asks or suggestions_written:
+        lines += ["", ASKS_HEADING, *_asks(asks, suggestions_received, suggestions_written)]
     lines += ["", HISTORY_HEADING]
     earlier = versions[:-1]
     if earlier:
@@ -201,6 +216,31 @@ def _conversation(conversation: Conversation) -> list[str]:
             lines.append(f"- {named} (until {human_date(experiment.ends_on)}).{said}")
     if conversation.notes_shared and conversation.notes:
         lines += ["", "**Notes your manager shared with you:**", "", *quoted(conversation.notes)]
+    return lines
+
+
+def _asks(asks: Sequence[Ask], received: Sequence[Suggestion], written: Sequence[Suggestion]) -> list[str]:
+    """Asks sent (to whom, when, what they were shown, status), the suggestions received (someone else's words,
+    quoted), and the gaps the person suggested to others (their own)."""
+    lines: list[str] = []
+    answers = {suggestion.ask_id: suggestion for suggestion in received}
+    for ask in sorted(asks, key=lambda a: (a.asked_at, a.id)):
+        lines += ["", f"### Asked {ask.asked} on {_moment(ask.asked_at)}: {ASK_STATUS_WORDS[ask.status]}"]
+        shown = f"They were shown your next step, “{own(ask.step_title)}”"
+        lines += ["", shown + (f", and your goal, “{own(ask.goal)}”." if ask.goal is not None else ".")]
+        if ask.note:
+            lines += ["", *_answer("Your note:", ask.note)]
+        suggestion = answers.get(ask.id)
+        if suggestion is not None:
+            lines += ["", f"**Gaps {suggestion.author} suggested, {_moment(suggestion.sent_at)}:**", ""]
+            lines += [f"{n}. {quoted_inline(gap.text)}" for n, gap in enumerate(suggestion.gaps, start=1)]
+            if suggestion.encouragement:
+                lines += ["", "**Their word of encouragement:**", "", *quoted(suggestion.encouragement)]
+    for suggestion in sorted(written, key=lambda s: (s.sent_at, s.ask_id)):
+        lines += ["", f"### Gaps you suggested to {suggestion.asker}, {_moment(suggestion.sent_at)}", ""]
+        lines += [f"{n}. {own(gap.text)}" for n, gap in enumerate(suggestion.gaps, start=1)]
+        if suggestion.encouragement:
+            lines += ["", *_answer("Your word of encouragement:", suggestion.encouragement)]
     return lines
 
 

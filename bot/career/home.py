@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.career.asks import Ask, Suggestion
 from bot.career.conversation import Experiment
 from bot.career.feedback import FeedbackNote
 from bot.career.lines import Line
@@ -31,3 +32,7 @@ class HomeData:
     team_size: int = 0  # all of their reports, when more than one page
     feedback: list[FeedbackNote] = field(default_factory=list)  # the latest on the current plan, newest first
     viewers: list[Share] = field(default_factory=list)  # whom the person shares their current plan with now
+    # Asks for gaps the person sent: waiting for an answer, answered "not now" (lately), and the suggestions.
+    open_asks: list[Ask] = field(default_factory=list)
+    declined_asks: list[Ask] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)  # newest first

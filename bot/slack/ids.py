@@ -41,6 +41,7 @@ SUB_DELETE: Final = "delete"
 SUB_LOG: Final = "log"
 SUB_SHARE: Final = "share"  # share your current plan, read-only, with someone named
 SUB_UNSHARE: Final = "unshare"
+SUB_ASK: Final = "ask"  # ask someone for the gaps before your next step
 
 # Other views.
 VIEW_REFLECT: Final = "careerplan.reflect"
@@ -53,6 +54,8 @@ VIEW_NAME_MANAGER: Final = "careerplan.name_manager"  # choose your manager (fro
 VIEW_CLOSE_GAP: Final = "careerplan.close_gap"  # "How did you close it?"; private_metadata: owner and version id
 VIEW_FEEDBACK: Final = "careerplan.feedback"  # feedback on a shared plan; private_metadata: owner and "REPORT:VERSION"
 VIEW_SHARE_WITH: Final = "careerplan.share_with"  # choose someone to share your plan with (from Home)
+VIEW_ASK: Final = "careerplan.ask"  # ask someone for gaps: who, what they see, a note
+VIEW_SUGGEST: Final = "careerplan.suggest"  # the asked person's answer; private_metadata: owner and the ask's id
 
 # Actions.
 ACTION_REMINDER_SETTINGS: Final = "careerplan.reminder_settings"  # Home: open the Reminder settings modal
@@ -75,6 +78,11 @@ ACTION_SNOOZE: Final = "careerplan.snooze"  # value: the nudge's id
 ACTION_SKIP: Final = "careerplan.skip"  # value: the reporting line's id
 ACTION_CLOSE_GAP: Final = "careerplan.close_gap"  # Home: close the focus gap; value: the plan version's id
 ACTION_REOPEN_GAP: Final = "careerplan.reopen_gap"  # Home: value "VERSION_ID:INDEX" of a closed gap
+ACTION_ASK: Final = "careerplan.ask"  # Home: open VIEW_ASK
+ACTION_SUGGEST: Final = "careerplan.suggest"  # the asked person's DM: open VIEW_SUGGEST; value: the ask's id
+ACTION_NOT_NOW: Final = "careerplan.not_now"  # the asked person's DM; value: the ask's id
+ACTION_WITHDRAW_ASK: Final = "careerplan.withdraw_ask"  # Home; value: the ask's id
+ACTION_ADD_SUGGESTED_GAP: Final = "careerplan.add_suggested_gap"  # Home, DM; value: the suggested gap's id
 # Url buttons of a reminder that open a calendar's new-event form. Slack still sends a block_actions for a click;
 # it is acknowledged and changes nothing.
 ACTION_CALENDAR_GOOGLE: Final = "careerplan.calendar.google"
@@ -129,6 +137,12 @@ BLOCK_MANAGER: Final = "manager"
 BLOCK_FEEDBACK: Final = "feedback"
 # Share-with-someone view: one users_select.
 BLOCK_SHARE_WITH: Final = "share_with"
+# Ask-for-gaps view, and the answer's: up to three gaps, most significant first, and encouragement.
+BLOCK_ASK_WHO: Final = "ask_who"
+BLOCK_ASK_GOAL: Final = "ask_goal"
+BLOCK_ASK_NOTE: Final = "ask_note"
+BLOCK_SUGGESTED_GAP: Final = "suggested_gap_{}"
+BLOCK_ENCOURAGEMENT: Final = "encouragement"
 
 # Every input block holds exactly one element; its action_id is the block's name + this suffix.
 ELEMENT: Final = "value"

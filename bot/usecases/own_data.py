@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date
 
+from bot.career.asks import AskStatus
 from bot.career.export import export_markdown
 from bot.usecases.common import Clock, Who, today_of, utc_now
+from storage import asks as ask_store
 from storage import conversations as conversation_store
 from storage import feedback as feedback_store
 from storage import own_data as store
@@ -50,6 +52,9 @@ class OwnData:
             received = feedback_store.received(session, person_id)
             written = feedback_store.written_by(session, person_id)
             shares = share_store.viewers_of(session, person_id)
+            asks = ask_store.asks_made_by(session, person_id, list(AskStatus))
+            suggestions_received = ask_store.suggestions_for(session, person_id)
+            suggestions_written = ask_store.suggestions_by(session, person_id)
         return Export(
             export_markdown(
                 history,
@@ -59,6 +64,9 @@ class OwnData:
                 feedback_received=received,
                 feedback_written=written,
                 shares=shares,
+                asks=asks,
+                suggestions_received=suggestions_received,
+                suggestions_written=suggestions_written,
             ),
             today,
         )

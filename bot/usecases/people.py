@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from bot.career.cadence import known_zone
 from bot.career.lines import EndReason, Line
 from bot.usecases.common import Clock, Who, utc_now
+from storage import asks as ask_store
 from storage import lines as line_store
 from storage import own_data, people
 from storage.db import Database
@@ -45,7 +46,8 @@ class People:
 
     def left(self, who: Who) -> list[Line]:
         """The person left the workspace (Slack deactivated their account): every line they are in, as report or
-        manager, ends now with reason `left`, and the reminders those lines owed are cancelled. Their answers
+        manager, ends now with reason `left`, and the reminders those lines owed are cancelled; their open asks
+        for gaps, sent or received, are withdrawn. Their answers
         stay theirs. Returns the lines that ended (as they were), for telling the other person; none the
         second time, or for someone careerplan never met."""
         now = self.clock()
@@ -54,6 +56,7 @@ class People:
             if person_id is None:
                 return []
             people.mark_deactivated(session, person_id, now)
+            ask_store.withdraw_open_asks_of(session, person_id, now)  # nobody waits on an answer that can't come
             return line_store.end_lines_of(session, person_id, EndReason.LEFT, now)
 
     def came_back(self, who: Who) -> bool:

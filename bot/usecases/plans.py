@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.career.asks import AskStatus, recent_not_nows
 from bot.career.feedback import FEEDBACK_ON_HOME
 from bot.career.home import HomeData, TeamMember
 from bot.career.plan import (
@@ -34,6 +35,7 @@ from bot.career.plan import (
     revision,
 )
 from bot.usecases.common import Clock, Refused, Who, row_id, today_of, utc_now
+from storage import asks as ask_store
 from storage import conversations as conversation_store
 from storage import feedback as feedback_store
 from storage import lines as line_store
@@ -48,6 +50,8 @@ GapChange = Callable[[Plan, date], Plan]  # raises GapsUnchanged when it would n
 
 # Reports shown on a manager's Home, next due first; /careerplan team lists them all.
 TEAM_PAGE = 15
+# Asks answered "not now", and suggestions received, shown on Home (newest first; the export has them all).
+ASKS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -248,6 +252,11 @@ class Plans:
                 team_size=team_size,
                 feedback=feedback,
                 viewers=share_store.viewers_of(session, person_id),
+                open_asks=ask_store.asks_made_by(session, person_id, [AskStatus.OPEN]),
+                declined_asks=recent_not_nows(
+                    ask_store.asks_made_by(session, person_id, [AskStatus.DECLINED], limit=ASKS_SHOWN), now
+                ),
+                suggestions=ask_store.suggestions_for(session, person_id, limit=ASKS_SHOWN),
             )
 
     def _draft(self, session: Session, who: Who, draft_key: str, now: datetime) -> tuple[int, PlanForm]:

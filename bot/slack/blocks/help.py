@@ -16,6 +16,7 @@ USAGE = "\n".join(
         f"• `{C} {ids.SUB_MANAGER} @name`: name your manager (they confirm)",
         f"• `{C} {ids.SUB_ADD} @name`: add someone who reports to you (they confirm)",
         f"• `{C} {ids.SUB_TEAM}`: your reports and open requests",
+        f"• `{C} {ids.SUB_ASK} @name`: ask someone what gaps they see before your next step (they see only its title)",
         f"• `{C} {ids.SUB_LOG} @name`: log a career conversation you held with someone who reports to you",
         f"• `{C} {ids.SUB_SHARE} @name`: let someone (a mentor, a coach) read your current plan",
         f"• `{C} {ids.SUB_UNSHARE} @name`: stop sharing your plan with them",

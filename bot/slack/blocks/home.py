@@ -12,6 +12,7 @@ from bot.career.cadence import EXPERIMENT_LABELS
 from bot.career.home import HomeData, TeamMember
 from bot.career.plan import GoalKind, SavedPlan, human_date
 from bot.slack import ids
+from bot.slack.blocks.asks import home_blocks as asks_blocks
 from bot.slack.blocks.feedback import feedback_section
 from bot.slack.blocks.gaps import gap_blocks
 from bot.slack.blocks.reflections import reflection_summary
@@ -40,6 +41,8 @@ REMINDERS: Final = {
 
 def home_view(data: HomeData) -> View:
     blocks = _empty_state() if data.saved is None else _plan_blocks(data.saved, data.today)
+    if data.saved is not None or data.open_asks or data.suggestions:
+        blocks += asks_blocks(data.open_asks, data.declined_asks, data.suggestions)
     if data.feedback:
         blocks += [{"type": "divider"}, *feedback_section(data.feedback)]
     if data.reflection is not None:
@@ -138,6 +141,7 @@ def _plan_blocks(saved: SavedPlan, today: date) -> list[dict[str, Any]]:
             "elements": [
                 button("Edit plan", ids.ACTION_EDIT_PLAN, style="primary"),
                 button("Reflect", ids.ACTION_REFLECT),
+                button("Ask for gaps", ids.ACTION_ASK),
             ],
         },
         revised(saved),

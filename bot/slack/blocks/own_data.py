@@ -20,6 +20,7 @@ ERASED = (
     "• feedback on your plan, and the feedback you wrote on other people's plans\n"
     "• the notes and skip reasons of your career conversations, and the experiments' descriptions, "
     "whether you were the report or the manager\n"
+    "• your asks for gaps with the suggestions you received, and the gaps you suggested to others\n"
     "Sharing with your manager is switched off, and so is sharing with anyone you named, or who named you."
 )
 KEPT = (
@@ -39,6 +40,9 @@ _COUNTED = (
     ("feedback_written", "feedback note you wrote", "feedback notes you wrote"),
     ("conversation_notes", "career conversation's notes", "career conversations' notes"),
     ("experiment_descriptions", "experiment's description", "experiments' descriptions"),
+    ("gap_asks", "ask for gaps", "asks for gaps"),
+    ("gap_suggestions_received", "gap suggested to you", "gaps suggested to you"),
+    ("gap_suggestions_written", "gap you suggested", "gaps you suggested"),
 )
 
 

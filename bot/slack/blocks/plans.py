@@ -175,12 +175,14 @@ def steps_view(form: PlanForm, goal_title: str) -> View:
     return _modal(ids.VIEW_STEPS, "Next", blocks)
 
 
-def gaps_view(form: PlanForm, next_step: str | None) -> View:
+def gaps_view(form: PlanForm, next_step: str | None, suggested: Sequence[dict[str, Any]] = ()) -> View:
+    """The gaps page; `suggested`, what people asked for gaps suggested (context blocks), to type or reorder."""
     lead = "*What are the gaps between now and your next step?*\nMost significant first. "
     lead += "Work on the top one only, until it no longer is; then the next."
     blocks: list[dict[str, Any]] = [
         context("Question 3 of 3" + (f" · Your next step: {fit(next_step, 300)}" if next_step is not None else "")),
         section(lead),
+        *suggested,
     ]
     for i in range(form.gap_rows):
         blocks.append(
@@ -302,13 +304,13 @@ def error_messages(errors: list[FieldError]) -> dict[str, str]:
     return messages
 
 
-def build_page(page: WizardPage, form: PlanForm) -> View:
-    """The view of a wizard page, filled from `form`."""
+def build_page(page: WizardPage, form: PlanForm, suggested: Sequence[dict[str, Any]] = ()) -> View:
+    """The view of a wizard page, filled from `form` (the gaps page with what people suggested)."""
     if page is WizardPage.GOAL:
         return goal_view(form)
     if page is WizardPage.STEPS:
         return steps_view(form, form.goal_title())
-    return gaps_view(form, form.next_step_title())
+    return gaps_view(form, form.next_step_title(), suggested)
 
 
 # --- Block helpers ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.slack.listeners import (
+    asks,
     availability,
     commands,
     conversations,
@@ -40,6 +41,7 @@ ACTIONS: Table = [
     *availability.ACTIONS,
     *feedback.ACTIONS,
     *shares.ACTIONS,
+    *asks.ACTIONS,
 ]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,
@@ -51,6 +53,7 @@ VIEW_SUBMISSIONS: Table = [
     *availability.VIEW_SUBMISSIONS,
     *feedback.VIEW_SUBMISSIONS,
     *shares.VIEW_SUBMISSIONS,
+    *asks.VIEW_SUBMISSIONS,
 ]
 VIEW_CLOSED: Table = [*plans.VIEW_CLOSED]
 EVENTS: Table = [*events.EVENTS]

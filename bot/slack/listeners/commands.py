@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.blocks import help as help_text
-from bot.slack.listeners import conversations, lines, own_data, reflections, shares
+from bot.slack.listeners import asks, conversations, lines, own_data, reflections, shares
 from bot.slack.listeners.context import Command, Payload, Services, Table
 from bot.slack.listeners.plans import plan_command
 from bot.usecases.common import Who
@@ -27,6 +27,7 @@ HANDLERS: dict[str, Callable[[Command], None]] = {
     ids.SUB_LOG: conversations.log_command,
     ids.SUB_SHARE: shares.share_command,
     ids.SUB_UNSHARE: shares.unshare_command,
+    ids.SUB_ASK: asks.ask_command,
 }
 
 

@@ -21,6 +21,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack import ids
+from bot.slack.blocks.asks import SUGGEST_TITLE
+from bot.slack.blocks.asks import TITLE as ASK_TITLE
 from bot.slack.blocks.availability import TITLE as REMINDER_SETTINGS_TITLE
 from bot.slack.blocks.conversations import LOG_TITLE, SKIP_TITLE
 from bot.slack.blocks.feedback import TITLE as FEEDBACK_TITLE
@@ -31,6 +33,7 @@ from bot.slack.blocks.plans import TITLE as PLAN_TITLE
 from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
 from bot.slack.blocks.sharing import SHARE_WITH_TITLE
 from bot.slack.blocks.welcome import NAME_MANAGER_TITLE
+from bot.usecases.asks import Asks
 from bot.usecases.availability import Availability
 from bot.usecases.common import Refused, Who
 from bot.usecases.conversations import Conversations
@@ -64,6 +67,7 @@ class Services:
     workspaces: Workspaces
     requests: Requests
     feedback: Feedback
+    asks: Asks
     welcome: bool = False  # CAREERPLAN_WELCOME: joiners and first-time Home visitors get a welcome DM
 
 
@@ -297,6 +301,8 @@ MODAL_TITLES = {
     ids.VIEW_CLOSE_GAP: CLOSE_TITLE,
     ids.VIEW_FEEDBACK: FEEDBACK_TITLE,
     ids.VIEW_SHARE_WITH: SHARE_WITH_TITLE,
+    ids.VIEW_ASK: ASK_TITLE,
+    ids.VIEW_SUGGEST: SUGGEST_TITLE,
 }
 NO_ONE_COMMAND = "Slack sent this command without saying who you are, so I did nothing. Try again?"
 NO_ONE_FORM = (

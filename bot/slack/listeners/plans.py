@@ -8,9 +8,11 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.career.plan import page_of
+from bot.career.plan import WizardPage, page_of
 from bot.slack import ids
+from bot.slack.blocks.asks import suggested_context
 from bot.slack.blocks.plans import MOVES, PAGES, build_page, error_messages, goal_view, saved_view
+from bot.slack.blocks.text import Blocks
 from bot.slack.listeners.context import (
     Command,
     Payload,
@@ -58,7 +60,8 @@ def page_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, service
         else:
             ack(response_action="errors", errors=error_messages(outcome.errors))
     elif isinstance(outcome, ShowPage):
-        ack(response_action="update", view=for_owner(build_page(outcome.page, outcome.form), who))
+        shown = build_page(outcome.page, outcome.form, _suggested(services, who, outcome.page))
+        ack(response_action="update", view=for_owner(shown, who))
     else:
         line, viewers = services.lines.manager_line(who), services.lines.viewers(who)
         ack(response_action="update", view=for_owner(saved_view(outcome.saved, line, outcome.today, viewers), who))
@@ -78,7 +81,9 @@ def moved(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who,
     shown = services.plans.move(who, _draft_key(view), page.page, lambda form: page.read(values, form), move)
     try:
         client.views_update(
-            view_id=view_id, hash=view.get("hash"), view=for_owner(build_page(shown.page, shown.form), who)
+            view_id=view_id,
+            hash=view.get("hash"),
+            view=for_owner(build_page(shown.page, shown.form, _suggested(services, who, shown.page)), who),
         )
     except SlackApiError as exc:
         # hash_conflict: the view changed meanwhile (a double click); the draft is saved either way.
@@ -95,6 +100,11 @@ def edit_clicked(ack: Ack, body: Payload, client: WebClient, who: Who, services:
     trigger_id = trigger_of(body)
     if trigger_id is not None:
         open_wizard(client, services, who, trigger_id)
+
+
+def _suggested(services: Services, who: Who, page: WizardPage) -> Blocks:
+    """On the gaps page, the gaps people the person asked suggested (the latest few), to type or reorder."""
+    return suggested_context(services.asks.suggestions(who, limit=3)) if page is WizardPage.GAPS else []
 
 
 def _draft_key(view: Payload) -> str:

@@ -9,6 +9,8 @@ from bot.career.plan import PlanForm
 from bot.settings import Settings
 from bot.slack import ids, listeners
 from bot.slack.app import create_app
+from bot.slack.blocks.asks import SUGGEST_TITLE
+from bot.slack.blocks.asks import TITLE as ASK_TITLE
 from bot.slack.blocks.conversations import LOG_TITLE, SKIP_TITLE
 from bot.slack.blocks.gaps import CLOSE_TITLE
 from bot.slack.blocks.own_data import DELETE_TITLE
@@ -49,6 +51,8 @@ def draft_of(bot: Bot, view_id: str) -> PlanForm:
         (ids.VIEW_SKIP, SKIP_TITLE),
         (ids.VIEW_DELETE, DELETE_TITLE),
         (ids.VIEW_CLOSE_GAP, CLOSE_TITLE),
+        (ids.VIEW_ASK, ASK_TITLE),
+        (ids.VIEW_SUGGEST, SUGGEST_TITLE),
     ],
 )
 def test_every_modal_submitted_by_someone_else_is_refused_under_its_own_title(

@@ -39,6 +39,14 @@ ACTIONS = [
     ids.ACTION_REFLECT,
     ids.ACTION_CLOSE_GAP,
     ids.ACTION_REOPEN_GAP,
+    ids.ACTION_ASK,
+    ids.ACTION_SUGGEST,
+    ids.ACTION_NOT_NOW,
+    ids.ACTION_WITHDRAW_ASK,
+    ids.ACTION_ADD_SUGGESTED_GAP,
+    ids.ACTION_FEEDBACK,
+    ids.ACTION_SHARE_WITH,
+    ids.ACTION_STOP_SHARING_WITH,
 ]
 VIEWS = [
     ids.VIEW_GOAL,
@@ -49,7 +57,12 @@ VIEWS = [
     ids.VIEW_LOG,
     ids.VIEW_SKIP,
     ids.VIEW_CLOSE_GAP,
+    ids.VIEW_ASK,
+    ids.VIEW_SUGGEST,
+    ids.VIEW_FEEDBACK,
+    ids.VIEW_SHARE_WITH,
 ]
+# Inputs typed into (users_selects are left out: a person is chosen, or none).
 FILLED_BLOCKS = [
     ids.BLOCK_GOAL_TEXT,
     ids.BLOCK_HELD_ON,
@@ -57,6 +70,10 @@ FILLED_BLOCKS = [
     ids.BLOCK_SKIP_REASON,
     "gap_0",
     ids.BLOCK_CLOSED_NOTE,
+    ids.BLOCK_ASK_NOTE,
+    ids.BLOCK_SUGGESTED_GAP.format(0),
+    ids.BLOCK_ENCOURAGEMENT,
+    ids.BLOCK_FEEDBACK,
 ]
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
