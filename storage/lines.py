@@ -112,6 +112,16 @@ def reports_of(session: Session, manager_id: int) -> list[Line]:
     return [to_line(row) for row in rows]
 
 
+def reports_with_ids(session: Session, manager_id: int) -> list[tuple[int, Line]]:
+    """The manager's active lines, each with its report's person id (to read what the report shares)."""
+    rows = session.execute(
+        lines_query()
+        .where(ReportingLine.manager_id == manager_id, ReportingLine.status == LineStatus.ACTIVE.value)
+        .order_by(ReportingLine.id)
+    )
+    return [(row[0].report_id, to_line(row)) for row in rows]
+
+
 def pending_lines_of(session: Session, person_id: int) -> list[Line]:
     """Open requests the person made or is asked to answer, oldest first."""
     rows = session.execute(

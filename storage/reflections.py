@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
@@ -35,6 +36,29 @@ def latest_reflection(session: Session, person_id: int) -> SavedReflection | Non
         .limit(1)
     )
     return None if row is None else _saved(row)
+
+
+def latest_reflections(session: Session, person_ids: Collection[int]) -> dict[int, SavedReflection]:
+    """The latest reflection of each of these people (by person id; those without one left out), in one read."""
+    if not person_ids:
+        return {}
+    ranked = (
+        select(
+            ReflectionEntry.id,
+            func.row_number()
+            .over(
+                partition_by=ReflectionEntry.person_id,
+                order_by=(ReflectionEntry.created_at.desc(), ReflectionEntry.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(ReflectionEntry.person_id.in_(list(person_ids)))
+        .subquery()
+    )
+    rows = session.scalars(
+        select(ReflectionEntry).join(ranked, ranked.c.id == ReflectionEntry.id).where(ranked.c.rank == 1)
+    )
+    return {row.person_id: _saved(row) for row in rows}
 
 
 def reflections_of(session: Session, person_id: int) -> list[SavedReflection]:

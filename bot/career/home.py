@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.career.bench import Bench
 from bot.career.conversation import Experiment
 from bot.career.feedback import FeedbackNote
 from bot.career.lines import Line
@@ -29,5 +30,6 @@ class HomeData:
     manager_line: Line | None = None  # the person's active line as a report: who may be shown their answers
     team: list[TeamMember] = field(default_factory=list)  # the person's reports, next due first (one page)
     team_size: int = 0  # all of their reports, when more than one page
+    bench: Bench | None = None  # for a manager: what the reports who share with them shared (issue 16)
     feedback: list[FeedbackNote] = field(default_factory=list)  # the latest on the current plan, newest first
     viewers: list[Share] = field(default_factory=list)  # whom the person shares their current plan with now
