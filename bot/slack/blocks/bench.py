@@ -29,7 +29,7 @@ LEANING: Final[dict[Direction, str]] = {
 
 def bench_blocks(bench: Bench, today: date, *, room: int) -> list[dict[str, Any]]:
     """The bench in at most `room` blocks (none if there is no room even for the count)."""
-    if room < FIXED_BLOCKS - 1:
+    if room < FIXED_BLOCKS:
         return []
     shown = bench.entries[: max(0, min(BENCH_PAGE, room - FIXED_BLOCKS))]
     blocks: list[dict[str, Any]] = [
