@@ -49,6 +49,7 @@ def share(bot: Bot, report: str = EMPLOYEE) -> None:
     before = calls(bot, "views.publish")
     click(bot, question, ids.ACTION_SHARE, report)
     bot.slack.wait_for("views.publish", before + 1)
+    bot.settle()  # the manager's Home is published after the report's
 
 
 def last_home(bot: Bot, user: str) -> str:
