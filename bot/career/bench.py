@@ -16,7 +16,7 @@ from typing import Final
 
 from bot.career.lines import Line
 from bot.career.plan import Plan, Step
-from bot.career.reflection import Direction, Reflection
+from bot.career.reflection import Direction
 from bot.career.sharing import Reader, reader_of
 
 # The succession view: who leans towards the next step first, then who grows in the role, who looks elsewhere,
@@ -27,6 +27,20 @@ DIRECTION_ORDER: Final[tuple[Direction, ...]] = (
     Direction.DIFFERENT_PATH,
     Direction.NOT_SURE,
 )
+
+
+@dataclass(frozen=True)
+class PlanGlance:
+    """What the bench shows of a plan: its next step (the first not reached) and its focus gap with since when."""
+
+    next_step: Step | None = None
+    focus_gap: str | None = None
+    focus_since: date | None = None
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanGlance:
+        focus = plan.focus_gap
+        return cls(plan.next_step, focus, plan.focus_since if focus is not None else None)
 
 
 @dataclass(frozen=True)
@@ -62,29 +76,23 @@ def on_bench(manager: str, line: Line) -> bool:
 def build_bench(
     manager: str,
     lines: Iterable[Line],
-    plans: Mapping[str, Plan],
-    reflections: Mapping[str, Reflection],
+    plans: Mapping[str, PlanGlance],
+    directions: Mapping[str, Direction | None],
 ) -> Bench:
-    """The bench from the manager's active `lines` and the latest plan and reflection of reports (by Slack user
-    id). Only reports on the bench produce entries, whatever else the mappings hold."""
+    """The bench from the manager's active `lines`, and for reports (by Slack user id) a glance at their latest
+    plan and the direction of their latest reflection (None: it gave none). Only reports on the bench produce
+    entries, whatever else the mappings hold."""
     team = list(lines)
     shown = [line.report for line in team if on_bench(manager, line)]
-    entries = [_entry(report, plans.get(report), reflections.get(report)) for report in dict.fromkeys(shown)]
+    entries = [_entry(report, plans.get(report), directions.get(report)) for report in dict.fromkeys(shown)]
     entries.sort(key=_succession_order)
     return Bench(entries=entries, sharing=len(entries), team_size=len(team))
 
 
-def _entry(report: str, plan: Plan | None, reflection: Reflection | None) -> BenchEntry:
+def _entry(report: str, plan: PlanGlance | None, direction: Direction | None) -> BenchEntry:
     if plan is None:
-        return BenchEntry(report, None if reflection is None else reflection.direction)
-    return BenchEntry(
-        report=report,
-        direction=None if reflection is None else reflection.direction,
-        next_step=plan.next_step,
-        has_plan=True,
-        focus_gap=plan.focus_gap,
-        focus_since=plan.focus_since if plan.focus_gap is not None else None,
-    )
+        return BenchEntry(report, direction)
+    return BenchEntry(report, direction, plan.next_step, True, plan.focus_gap, plan.focus_since)
 
 
 def _succession_order(entry: BenchEntry) -> tuple[int, date, str]:

@@ -12,15 +12,16 @@ from storage import reflections as reflection_store
 
 
 def bench_of(session: Session, manager_id: int, manager: str) -> Bench:
-    """`manager`'s bench (`manager_id` their person id): the plans and reflections of the reports who share with
-    them are read, and only theirs: an unshared report's answers are never loaded, let alone shown."""
+    """`manager`'s bench (`manager_id` their person id): a glance at the plans, and the direction of the
+    reflections, of the reports who share with them, and only theirs: an unshared report's answers are never
+    loaded, let alone shown, and nobody's reflection words are."""
     reports = line_store.reports_with_ids(session, manager_id)
     readable = {report_id: line.report for report_id, line in reports if on_bench(manager, line)}
-    plans = plan_store.latest_plans(session, readable.keys())
-    reflections = reflection_store.latest_reflections(session, readable.keys())
+    plans = plan_store.plan_glances(session, readable.keys())
+    directions = reflection_store.latest_directions(session, readable.keys())
     return build_bench(
         manager,
         [line for _, line in reports],
-        {readable[report_id]: saved.plan for report_id, saved in plans.items()},
-        {readable[report_id]: saved.reflection for report_id, saved in reflections.items()},
+        {readable[report_id]: glance for report_id, glance in plans.items()},
+        {readable[report_id]: direction for report_id, direction in directions.items()},
     )
