@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Row, Select, func, select, update
+from sqlalchemy import Row, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.career.cadence import first_due
@@ -110,6 +110,53 @@ def reports_of(session: Session, manager_id: int) -> list[Line]:
         .order_by(ReportingLine.started_on, ReportingLine.id)
     )
     return [to_line(row) for row in rows]
+
+
+def reports_with_ids(session: Session, manager_id: int) -> list[tuple[int, Line]]:
+    """The manager's active lines, each with its report's person id (to read what the report shares). Plain
+    columns: a manager's Home reads every line, and hundreds of ORM objects would show."""
+    rows = session.execute(_REPORTS_WITH_IDS, {"manager": manager_id})
+    return [
+        (
+            row.report_id,
+            Line(
+                id=row.id,
+                team_id=row.team_id,
+                report=row.report,
+                manager=row.manager,
+                status=LineStatus(row.status),
+                requested_by=RequestedBy(row.requested_by),
+                started_on=row.started_on,
+                cadence_months=row.cadence_months,
+                shared=row.shared_at is not None,
+                next_due_on=row.next_due_on,
+                last_held_on=row.last_held_on,
+            ),
+        )
+        for row in rows
+    ]
+
+
+_REPORTS_WITH_IDS = (
+    select(
+        ReportingLine.id,
+        ReportingLine.report_id,
+        _Report.team_id,
+        _Report.slack_user_id.label("report"),
+        _Manager.slack_user_id.label("manager"),
+        ReportingLine.status,
+        ReportingLine.requested_by,
+        ReportingLine.started_on,
+        ReportingLine.cadence_months,
+        ReportingLine.shared_at,
+        ReportingLine.next_due_on,
+        ReportingLine.last_held_on,
+    )
+    .join(_Report, _Report.id == ReportingLine.report_id)
+    .join(_Manager, _Manager.id == ReportingLine.manager_id)
+    .where(ReportingLine.manager_id == bindparam("manager"), ReportingLine.status == LineStatus.ACTIVE.value)
+    .order_by(ReportingLine.id)
+)
 
 
 def pending_lines_of(session: Session, person_id: int) -> list[Line]:

@@ -6,13 +6,14 @@ domain objects from bot.career, never ORM rows, so nothing outside storage touch
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Collection, Iterable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.career.bench import PlanGlance
 from bot.career.plan import ClosedGap, Goal, GoalKind, Plan, PlanForm, SavedPlan, Step
 from storage.db import as_utc
 from storage.models import Person, PlanDraft, PlanGap, PlanStep, PlanVersion
@@ -79,6 +80,52 @@ def _latest_plan(session: Session, version: Any) -> SavedPlan | None:
     steps = session.execute(_STEPS, {"version": version.id})
     gaps = session.execute(_GAPS, {"version": version.id})
     return _saved_plan(version, steps, gaps)
+
+
+def plan_glances(session: Session, person_ids: Collection[int]) -> dict[int, PlanGlance]:
+    """A glance at the latest plan of each of these people (by person id; those without a plan left out): its
+    next step and its focus gap with since when, and nothing else of it. Three reads whatever their number."""
+    if not person_ids:
+        return {}
+    versions = session.execute(_GLANCE_VERSIONS, {"people": list(person_ids)}).all()
+    if not versions:
+        return {}
+    version_ids = [version.id for version in versions]
+    next_steps: dict[int, Step] = {}
+    for step in session.execute(_GLANCE_STEPS, {"versions": version_ids}):
+        next_steps.setdefault(step.plan_version_id, Step(step.title, step.target, step.target_text))
+    focus = dict(session.execute(_GLANCE_FOCUS, {"versions": version_ids}).all())
+    return {
+        version.person_id: PlanGlance(
+            next_steps.get(version.id),
+            focus.get(version.id),
+            _focus_since(version.focus_since, as_utc(version.created_at)) if version.id in focus else None,
+        )
+        for version in versions
+    }
+
+
+_NEWEST_VERSIONS = (
+    select(PlanVersion.person_id, func.max(PlanVersion.version).label("version"))
+    .where(PlanVersion.person_id.in_(bindparam("people", expanding=True)))
+    .group_by(PlanVersion.person_id)
+    .subquery()
+)
+_GLANCE_VERSIONS = select(PlanVersion.id, PlanVersion.person_id, PlanVersion.focus_since, PlanVersion.created_at).join(
+    _NEWEST_VERSIONS,
+    (PlanVersion.person_id == _NEWEST_VERSIONS.c.person_id) & (PlanVersion.version == _NEWEST_VERSIONS.c.version),
+)
+_GLANCE_STEPS = (
+    select(PlanStep.plan_version_id, PlanStep.title, PlanStep.target, PlanStep.target_text)
+    .where(PlanStep.plan_version_id.in_(bindparam("versions", expanding=True)), PlanStep.done.is_(False))
+    .order_by(PlanStep.plan_version_id, PlanStep.position)
+)
+# The open gaps come first, so the focus, if any gap is open, is at position 0.
+_GLANCE_FOCUS = select(PlanGap.plan_version_id, PlanGap.description).where(
+    PlanGap.plan_version_id.in_(bindparam("versions", expanding=True)),
+    PlanGap.position == 0,
+    PlanGap.closed_on.is_(None),
+)
 
 
 def plan_history(session: Session, person_id: int) -> list[SavedPlan]:
@@ -183,7 +230,12 @@ def _saved_plan(version: Any, steps: Iterable[Any], gaps: Iterable[Any]) -> Save
         closed_gaps=tuple(
             ClosedGap(gap.description, gap.closed_on, gap.note or "") for gap in gap_rows if gap.closed_on is not None
         ),
-        # A version saved before focus dates were kept: its focus counts from the day it was saved.
-        focus_since=(version.focus_since or saved_at.date()) if open_gaps else None,
+        focus_since=_focus_since(version.focus_since, saved_at) if open_gaps else None,
     )
     return SavedPlan(plan=plan, version=version.version, saved_at=saved_at, id=version.id)
+
+
+def _focus_since(focus_since: date | None, saved_at: datetime) -> date:
+    """Since when a version's focus gap is the focus. A version saved before focus dates were kept: its focus
+    counts from the day it was saved."""
+    return focus_since or saved_at.date()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
@@ -37,6 +38,32 @@ def latest_reflection(session: Session, person_id: int) -> SavedReflection | Non
     return None if row is None else _saved(row)
 
 
+def latest_directions(session: Session, person_ids: Collection[int]) -> dict[int, Direction | None]:
+    """Which way the latest reflection of each of these people leans (by person id; None: it says not; those who
+    never reflected left out), in one read that loads none of their words."""
+    if not person_ids:
+        return {}
+    rows = session.execute(_LATEST_DIRECTIONS, {"people": list(person_ids)})
+    return {person_id: _direction(direction) for person_id, direction in rows}
+
+
+_RANKED = (
+    select(
+        ReflectionEntry.person_id,
+        ReflectionEntry.direction,
+        func.row_number()
+        .over(
+            partition_by=ReflectionEntry.person_id,
+            order_by=(ReflectionEntry.created_at.desc(), ReflectionEntry.id.desc()),
+        )
+        .label("rank"),
+    )
+    .where(ReflectionEntry.person_id.in_(bindparam("people", expanding=True)))
+    .subquery()
+)
+_LATEST_DIRECTIONS = select(_RANKED.c.person_id, _RANKED.c.direction).where(_RANKED.c.rank == 1)
+
+
 def reflections_of(session: Session, person_id: int) -> list[SavedReflection]:
     """All of the person's reflections, oldest first."""
     rows = session.scalars(
@@ -54,7 +81,11 @@ def _saved(row: ReflectionEntry) -> SavedReflection:
         year_from_now=row.year_from_now,
         why=why,
         why_words=row.why_words,
-        direction=None if row.direction is None else Direction(row.direction),
+        direction=_direction(row.direction),
     )
     moment = row.created_at if row.created_at.tzinfo is not None else row.created_at.replace(tzinfo=UTC)
     return SavedReflection(reflection=reflection, saved_at=moment)
+
+
+def _direction(value: str | None) -> Direction | None:
+    return None if value is None else Direction(value)

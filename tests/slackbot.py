@@ -206,6 +206,7 @@ def make_manager(bot: Bot, manager: str = BOSS, report: str = EMPLOYEE) -> Line:
     # The confirmation ends by republishing the report's Home: wait for it, so that a test counting publishes
     # next (e.g. after Share) does not take this one for its own.
     bot.slack.wait_for("views.publish", published + 1)
+    bot.settle()  # the managers' Homes are published after the report's
     line = line_of(bot, report)
     assert line is not None and line.manager == manager
     return line

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.career.asks import Ask, Suggestion
+from bot.career.bench import Bench
 from bot.career.conversation import Experiment
 from bot.career.feedback import FeedbackNote
 from bot.career.lines import Line
@@ -30,6 +31,7 @@ class HomeData:
     manager_line: Line | None = None  # the person's active line as a report: who may be shown their answers
     team: list[TeamMember] = field(default_factory=list)  # the person's reports, next due first (one page)
     team_size: int = 0  # all of their reports, when more than one page
+    bench: Bench | None = None  # for a manager: what the reports who share with them shared (issue 16)
     feedback: list[FeedbackNote] = field(default_factory=list)  # the latest on the current plan, newest first
     viewers: list[Share] = field(default_factory=list)  # whom the person shares their current plan with now
     # Asks for gaps the person sent: waiting for an answer, answered "not now" (lately), and the suggestions.

@@ -93,6 +93,11 @@ class Plan:
     def focus_gap(self) -> str | None:
         return self.gaps[0] if self.gaps else None
 
+    @property
+    def next_step(self) -> Step | None:
+        """The step being worked towards: the first not reached yet."""
+        return next((step for step in self.steps if not step.done), None)
+
 
 class GapsUnchanged(Exception):
     """Closing or reopening a gap would not do: the message says why, and the plan stays as it was."""

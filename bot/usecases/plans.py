@@ -34,6 +34,7 @@ from bot.career.plan import (
     reopen,
     revision,
 )
+from bot.usecases.bench import bench_of
 from bot.usecases.common import Clock, Refused, Who, row_id, today_of, utc_now
 from storage import asks as ask_store
 from storage import conversations as conversation_store
@@ -228,7 +229,7 @@ class Plans:
 
     def home(self, who: Who) -> HomeData:
         """What the person's Home tab shows: their plan, last reflection, who may see them, and (for a manager)
-        their reports, next due first, with the experiments still running."""
+        their reports, next due first, with the experiments still running, and the bench of those who share."""
         now = self.clock()
         with self.db.session() as session:
             person_id = people.find_person_id(session, who.team_id, who.user_id)
@@ -250,6 +251,7 @@ class Plans:
                 manager_line=line_store.active_line_of(session, person_id),
                 team=[TeamMember(line, running.get(line.id, [])) for line in lines],
                 team_size=team_size,
+                bench=bench_of(session, person_id, who.user_id) if team_size else None,
                 feedback=feedback,
                 viewers=share_store.viewers_of(session, person_id),
                 open_asks=ask_store.asks_made_by(session, person_id, [AskStatus.OPEN]),

@@ -1,7 +1,8 @@
 """App Home (F6). The employee's part: their plan at a glance (or an invitation to write one), their
 last reflection, and exactly who can see them, with the control to share or stop sharing. For a
 manager, then, their team: each report's next due date (or since when overdue), the last conversation
-held and the experiments running, with Log conversation and View plan. Dates only: no answers."""
+held and the experiments running, with Log conversation and View plan (dates only: no answers); and their
+bench, the succession picture of the reports who share (bot/slack/blocks/bench.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.career.home import HomeData, TeamMember
 from bot.career.plan import GoalKind, SavedPlan, human_date
 from bot.slack import ids
 from bot.slack.blocks.asks import home_blocks as asks_blocks
+from bot.slack.blocks.bench import bench_blocks
 from bot.slack.blocks.feedback import feedback_section
 from bot.slack.blocks.gaps import gap_blocks
 from bot.slack.blocks.reflections import reflection_summary
@@ -27,6 +29,7 @@ TEAM_PAGE = 15  # reports shown on Home; `/careerplan team` lists them all
 TEAM_BLOCK = "team_{}"  # the actions block of the n-th report shown
 EXPERIMENTS_SHOWN = 3  # per report; more are counted
 EXPERIMENT_WHAT_SHOWN = 200
+BENCH_RESERVE = 8  # blocks kept for the bench: its count and a few of those who share
 
 
 REMINDERS: Final = {
@@ -48,8 +51,12 @@ def home_view(data: HomeData) -> View:
     if data.reflection is not None:
         blocks += [{"type": "divider"}, *reflection_summary(data.reflection)]
     blocks += [{"type": "divider"}, *who_can_see(data.manager_line, data.viewers), REMINDERS]
+    # The bench keeps some room even beside the largest team page: the team's rest is a command away.
+    reserve = BENCH_RESERVE if data.bench is not None else 0
     if data.team:
-        blocks += team_blocks(data, room=MAX_BLOCKS - len(blocks))
+        blocks += team_blocks(data, room=MAX_BLOCKS - len(blocks) - reserve)
+    if data.bench is not None:
+        blocks += bench_blocks(data.bench, data.today, room=MAX_BLOCKS - len(blocks))
     return {"type": "home", "blocks": blocks}
 
 

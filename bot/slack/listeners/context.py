@@ -20,6 +20,7 @@ from slack_bolt import Ack, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.career.lines import Line
 from bot.slack import ids
 from bot.slack.blocks.asks import SUGGEST_TITLE
 from bot.slack.blocks.asks import TITLE as ASK_TITLE
@@ -144,6 +145,14 @@ def publish_home(client: WebClient, services: Services, who: Who) -> None:
         client.views_publish(user_id=who.user_id, view=home_view(services.plans.home(who)))
     except SlackApiError as exc:
         log.warning("views.publish failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
+
+
+def publish_bench(client: WebClient, services: Services, line: Line | None) -> None:
+    """What a report shares changed (their plan, their reflection, or whether they share): `line` is their active
+    line as it was before the change; if it was shared, its manager's Home (whose bench shows them) is published
+    again, so the manager sees the change now, and never what is no longer shared."""
+    if line is not None and line.shared:
+        publish_home(client, services, Who(team_id=line.team_id, user_id=line.manager))
 
 
 T = TypeVar("T")

@@ -18,6 +18,7 @@ from bot.slack.listeners.context import (
     log,
     notice_view,
     open_modal,
+    publish_bench,
     publish_home,
     state_values,
     subject_of,
@@ -50,6 +51,7 @@ def close_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, servic
         ack(response_action="update", view=closed_view(outcome.saved))
         log.info("focus gap closed by %s/%s (version %d)", who.team_id, who.user_id, outcome.saved.version)
         publish_home(client, services, who)
+        publish_bench(client, services, services.lines.manager_line(who))
 
 
 def reopen_clicked(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:
@@ -58,6 +60,7 @@ def reopen_clicked(ack: Ack, body: Payload, action: Payload, client: WebClient, 
     if outcome is not None:
         log.info("closed gap reopened by %s/%s (version %d)", who.team_id, who.user_id, outcome.saved.version)
         publish_home(client, services, who)
+        publish_bench(client, services, services.lines.manager_line(who))
 
 
 ACTIONS: Table = [(ids.ACTION_CLOSE_GAP, close_clicked), (ids.ACTION_REOPEN_GAP, reopen_clicked)]

@@ -180,6 +180,8 @@ def sharing(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Wh
     elif kind == "view":
         _refresh_saved_view(client, services, body, who)
     publish_home(client, services, who)
+    # The manager's bench shows the report from this moment, or no longer at all.
+    publish_home(client, services, Who(team_id=outcome.team_id, user_id=outcome.manager))
 
 
 def view_plan_clicked(
@@ -218,6 +220,10 @@ def _after_answer(client: WebClient, services: Services, body: Payload, outcome:
     if outcome.ended is not None and outcome.ended.manager != line.manager:
         dm(client, outcome.ended.manager, blocks.former_manager_note(outcome.ended))
     publish_home(client, services, Who(team_id=line.team_id, user_id=line.report))
+    # Both managers' teams and benches change now, not when they next open Home: the former one's loses the report.
+    if outcome.ended is not None and outcome.ended.manager != line.manager:
+        publish_home(client, services, Who(team_id=line.team_id, user_id=outcome.ended.manager))
+    publish_home(client, services, Who(team_id=line.team_id, user_id=line.manager))
 
 
 def _replace_message(client: WebClient, body: Payload, text: str, message: list[Payload]) -> None:

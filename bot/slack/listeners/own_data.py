@@ -15,6 +15,7 @@ from bot.slack.listeners.context import (
     dm,
     log,
     open_modal,
+    publish_bench,
     publish_home,
 )
 from bot.usecases.common import Who
@@ -75,10 +76,12 @@ def delete_command(command: Command) -> None:
 
 def delete_confirmed(ack: Ack, client: WebClient, who: Who, services: Services) -> None:
     """Only the person the modal was opened for gets here (the middleware re-checks it on the server)."""
+    line_before = services.lines.manager_line(who)  # as it was: the erase stops sharing
     counts = services.own_data.erase(who)
     ack(response_action="update", view=deleted_view(counts))
     log.info("answers erased for %s/%s: %s", who.team_id, who.user_id, counts)
     publish_home(client, services, who)
+    publish_bench(client, services, line_before)
 
 
 VIEW_SUBMISSIONS: Table = [(ids.VIEW_DELETE, delete_confirmed)]

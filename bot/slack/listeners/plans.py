@@ -21,6 +21,7 @@ from bot.slack.listeners.context import (
     for_owner,
     log,
     open_modal,
+    publish_bench,
     publish_home,
     state_values,
     trigger_of,
@@ -67,6 +68,7 @@ def page_submitted(ack: Ack, body: Payload, client: WebClient, who: Who, service
         ack(response_action="update", view=for_owner(saved_view(outcome.saved, line, outcome.today, viewers), who))
         log.info("plan saved for %s/%s (version %d)", who.team_id, who.user_id, outcome.saved.version)
         publish_home(client, services, who)
+        publish_bench(client, services, line)
 
 
 def moved(ack: Ack, body: Payload, action: Payload, client: WebClient, who: Who, services: Services) -> None:

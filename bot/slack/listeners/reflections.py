@@ -14,6 +14,7 @@ from bot.slack.listeners.context import (
     Table,
     log,
     open_modal,
+    publish_bench,
     publish_home,
     state_values,
     trigger_of,
@@ -54,6 +55,7 @@ def submitted(ack: Ack, body: Payload, client: WebClient, who: Who, services: Se
     ack(response_action="update", view=saved_view(outcome))
     log.info("reflection saved for %s/%s", who.team_id, who.user_id)
     publish_home(client, services, who)
+    publish_bench(client, services, services.lines.manager_line(who))
 
 
 ACTIONS: Table = [(ids.ACTION_REFLECT, reflect_clicked)]

@@ -308,6 +308,7 @@ def share(bot: Bot) -> None:
     payload = block_action({"action_id": ids.ACTION_SHARE, "value": value}, container="message", user_id=EMPLOYEE)
     assert bot.send.interactive(payload).status == 200
     bot.slack.wait_for("views.publish", before + 1)
+    bot.settle()  # the manager's Home is published after the report's
 
 
 def view_plan(bot: Bot, viewer: str) -> str:
