@@ -127,6 +127,11 @@ def test_one_gap_at_a_time_ask_for_gaps_share_and_feedback(demo: RunningDemo, pa
     # -- Ana asks Fay for gaps; Fay suggests two; Ana adds one --------------------------------------------------
     page.click_button("Ask for gaps", "#home")
     page.wait_for_modal(ASK_TITLE)
+    page.submit()
+    page.until(lambda: page.error_on(ids.BLOCK_ASK_WHO), "the inline error: nobody chosen")
+    page.choose(ids.BLOCK_ASK_WHO, "Ana (employee)")
+    page.submit()
+    page.until(lambda: "Ask someone else" in page.error_on(ids.BLOCK_ASK_WHO), "the inline error: not yourself")
     page.choose(ids.BLOCK_ASK_WHO, "Fay (manager's manager)")
     page.type_into(ids.BLOCK_ASK_NOTE, "Before my review <!here>")
     looks_whole(page, "#modal-layer")
@@ -162,6 +167,9 @@ def test_one_gap_at_a_time_ask_for_gaps_share_and_feedback(demo: RunningDemo, pa
     # -- Ana shares with Eve; Eve reads the plan and sends feedback; Ana sees it --------------------------------
     page.click_button("Share with someone", "#home")
     page.wait_for_modal(SHARE_WITH_TITLE)
+    page.choose(ids.BLOCK_SHARE_WITH, "Ana (employee)")
+    page.submit()
+    page.until(lambda: "name someone else" in page.error_on(ids.BLOCK_SHARE_WITH), "the inline error: not yourself")
     page.choose(ids.BLOCK_SHARE_WITH, "Eve (new here, no plan yet)")
     page.submit()
     page.until(lambda: "Eve" in page.text("#modal-layer .modal-body"), "the plan shared with Eve")
@@ -178,11 +186,17 @@ def test_one_gap_at_a_time_ask_for_gaps_share_and_feedback(demo: RunningDemo, pa
     page.screenshot("modal-view-plan")
     page.click_action(ids.ACTION_FEEDBACK, "#modal-layer")
     page.wait_for_modal(FEEDBACK_TITLE)
+    page.submit()
+    page.until(lambda: page.error_on(ids.BLOCK_FEEDBACK), "the inline error: no feedback written")
+    assert modals_open(page) == 2, "the form stays, over the plan"
     page.type_into(ids.BLOCK_FEEDBACK, FEEDBACK)
     looks_whole(page, "#modal-layer")
     page.screenshot("modal-feedback")
     page.submit()
     page.until(lambda: "sent" in page.text("#modal-layer .modal-body").lower(), "the feedback sent")
+    page.by_css("#modal-close").click()
+    page.wait_for_modal(PLAN_VIEW_TITLE)  # back to the plan under it, as Slack goes back down the stack
+    assert modals_open(page) == 1
     close_modals(page)
 
     page.be(ANA)
