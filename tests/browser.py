@@ -87,6 +87,10 @@ class Page:
     def by_css(self, css: str) -> Any:
         return self.driver.find_element("css selector", css)
 
+    def by_xpath(self, xpath: str) -> Any:
+        """What `xpath` finds, once the page shows it (for "the button next to this text")."""
+        return self.until(lambda: self.driver.find_element("xpath", xpath), f"an element at {xpath}")
+
     def all_css(self, css: str) -> list[Any]:
         return list(self.driver.find_elements("css selector", css))
 

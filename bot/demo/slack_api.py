@@ -13,8 +13,8 @@ Point a real ``slack_sdk.WebClient`` at it::
 What a person's Slack client would show is kept per user (`screen(user_id)`): the Home tab last published for
 them, their DM with the bot (messages in order, chat.update in place, ephemeral notes, shared files) and their
 stack of modals (views.open/push/update; `apply_view_answer` applies what the bot's HTTP answer to a submission
-said: update, push, errors, clear). A trigger_id handed out by `trigger_for(user)` tells views.open whose screen
-the modal opens on, as Slack's trigger ids do.
+said: update, push, errors, clear; views.push refuses a fourth view, as Slack does). A trigger_id handed out by
+`trigger_for(user)` tells views.open whose screen the modal opens on, as Slack's trigger ids do.
 
 File uploads follow slack_sdk's ``files_upload_v2``: ``files.getUploadURLExternal`` hands out an upload URL on
 the fake itself (``/upload/v1/F…``, no token needed, as on files.slack.com), the raw bytes POSTed there are kept
@@ -67,6 +67,8 @@ UPLOAD = "upload"
 VALID_TOKEN_PREFIXES = ("xoxb-", "xapp-")
 # Slack authenticates these with client_id/client_secret (HTTP Basic), not with a token.
 TOKENLESS_METHODS = frozenset({"oauth.v2.access", "oauth.access", "oauth.v2.exchange"})
+# A modal holds up to 3 views: after views.open, views.push adds 2 more, then `push_limit_reached`.
+MAX_VIEW_STACK = 3
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
 
@@ -581,6 +583,8 @@ class SlackStandIn:
         trigger = p.get("trigger_id")
         user_id = self._triggers.pop(trigger, None) if isinstance(trigger, str) else None
         stack = self._screen(user_id).modals if user_id is not None else None
+        if push and stack is not None and len(stack) >= MAX_VIEW_STACK:
+            return _error("push_limit_reached")
         if push and stack:
             root = str(stack[0]["id"])
         elif push and stack is None and self._last_root_view_id is not None:

@@ -34,7 +34,9 @@ def gap_blocks(saved: SavedPlan, today: date, *, buttons: bool = False) -> Block
             focus["accessory"] = button("Closed it", ids.ACTION_CLOSE_GAP, value=str(saved.id), style="primary")
         blocks.append(focus)
     elif plan.closed_gaps:
-        blocks.append(section("*No open gap:* every gap in this plan is closed. The next one goes in with Edit plan."))
+        # Edit plan is the owner's: anyone else reading the plan is not told to use it.
+        hint = " The next one goes in with Edit plan." if buttons else ""
+        blocks.append(section(f"*No open gap:* every gap in this plan is closed.{hint}"))
     others = plan.gaps[1:]
     if others:
         blocks.append(

@@ -180,7 +180,7 @@ def report_plan_view(
             value = plan_ref(report, saved.version)
             blocks.append({"type": "actions", "elements": [button("Feedback", ids.ACTION_FEEDBACK, value=value)]})
     if reflection is not None and reader.sees_reflection:
-        blocks += [{"type": "divider"}, *reflection_summary(reflection)]
+        blocks += [{"type": "divider"}, *reflection_summary(reflection, own=False)]
     return _modal(blocks[:100])
 
 

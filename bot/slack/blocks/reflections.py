@@ -101,13 +101,16 @@ def saved_view(saved: SavedReflection) -> View:
     }
 
 
-def reflection_summary(saved: SavedReflection) -> list[Block]:
-    """Home's blocks for the person's last reflection (user text escaped and cut to fit)."""
+def reflection_summary(saved: SavedReflection, *, own: bool = True) -> list[Block]:
+    """The person's last reflection (user text escaped and cut to fit): on their own Home (`own`), or read by
+    someone else (their manager's View plan), which speaks of "their" reflection and leaves out how to reflect."""
     answers = saved.reflection
     when = saved.saved_at
+    whose = "Your" if own else "Their"
     blocks: list[Block] = [
         section(
-            f"*Your last reflection* (<!date^{int(when.timestamp())}^{{date_short_pretty}}|{human_date(when.date())}>)"
+            f"*{whose} last reflection* "
+            f"(<!date^{int(when.timestamp())}^{{date_short_pretty}}|{human_date(when.date())}>)"
         )
     ]
     if answers.energy:
@@ -120,7 +123,10 @@ def reflection_summary(saved: SavedReflection) -> list[Block]:
         blocks.append(section("*What you hope it gives you:* " + "\n".join(part for part in (reasons, words) if part)))
     if answers.direction is not None:
         blocks.append(section(f"*Where you are leaning:* {DIRECTION_LABELS[answers.direction]}"))
-    blocks.append(context(f"Reflect again any time with `{ids.COMMAND} {ids.SUB_REFLECT}`; earlier answers are kept."))
+    if own:
+        blocks.append(
+            context(f"Reflect again any time with `{ids.COMMAND} {ids.SUB_REFLECT}`; earlier answers are kept.")
+        )
     return blocks
 
 

@@ -73,6 +73,19 @@ def test_modals_open_on_the_screen_of_whoever_the_trigger_belongs_to(slack: Slac
         client.views_update(view_id=opened["id"], view=modal("x"), hash="stale")
 
 
+def test_a_modal_holds_three_views_as_slacks_does(slack: SlackStandIn, client: WebClient) -> None:
+    client.views_open(trigger_id=slack.trigger_for(ANA), view=modal("One"))
+    for title in ("Two", "Three"):
+        client.views_push(trigger_id=slack.trigger_for(ANA), view=modal(title))
+    with pytest.raises(SlackApiError) as refused:
+        client.views_push(trigger_id=slack.trigger_for(ANA), view=modal("Four"))
+    assert refused.value.response["error"] == "push_limit_reached"
+    assert [m["title"]["text"] for m in slack.screen(ANA).modals] == ["One", "Two", "Three"]
+    slack.close_view(ANA)
+    client.views_push(trigger_id=slack.trigger_for(ANA), view=modal("Three again"))
+    assert [m["title"]["text"] for m in slack.screen(ANA).modals] == ["One", "Two", "Three again"]
+
+
 def test_the_bots_answer_to_a_submission_is_applied_as_slack_does(slack: SlackStandIn, client: WebClient) -> None:
     client.views_open(trigger_id=slack.trigger_for(ANA), view=modal("Page 1"))
     assert slack.apply_view_answer(ANA, {"response_action": "update", "view": modal("Page 2")}) is None

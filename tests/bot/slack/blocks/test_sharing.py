@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.career.home import HomeData
 from bot.career.lines import Line, LineStatus, RequestedBy
-from bot.career.plan import SavedPlan
+from bot.career.plan import SavedPlan, close_focus
 from bot.career.reflection import SavedReflection
 from bot.career.sharing import MAX_VIEWERS, Reader, Share
 from bot.slack import ids
@@ -16,7 +16,7 @@ from bot.slack.blocks.home import home_view
 from bot.slack.blocks.lines import report_plan_view
 from bot.slack.blocks.plans import saved_view
 from bot.slack.blocks.sharing import chosen_viewer, share_with_view, shared_with_you_message, who_can_see
-from tests.builders import a_plan, a_reflection
+from tests.builders import a_plan, a_plan_with_closed_gaps, a_reflection
 from tests.slackstate import assert_slack_accepts, state_from_initial
 
 TODAY = date(2026, 11, 21)
@@ -99,6 +99,23 @@ def test_the_plan_view_shows_a_viewer_no_reflection_and_the_manager_theirs() -> 
         assert "Own the deploy pipeline" in str(view)
     assert "Pairing on gnarly bugs" not in str(as_viewer) and "not their reflections" in str(as_viewer)
     assert "Pairing on gnarly bugs" in str(as_manager)
+
+
+def test_the_plan_view_speaks_of_the_owner_to_its_reader_never_as_if_to_the_owner() -> None:
+    # Seen on the demo's page: Ben's View plan of Ana's plan said "Your last reflection", "Reflect again any
+    # time with /careerplan reflect" and, with every gap closed, "The next one goes in with Edit plan".
+    every_gap_closed = close_focus(a_plan_with_closed_gaps(), TODAY)
+    saved = SavedPlan(every_gap_closed, 3, SHARED_AT)
+    reflection = SavedReflection(a_reflection("Pairing on gnarly bugs"), SHARED_AT)
+    for reader in (Reader.MANAGER, Reader.VIEWER):
+        shown = str(report_plan_view("UEMP", reader, saved, reflection, TODAY)["blocks"])
+        assert "No open gap" in shown and "Edit plan" not in shown
+        assert "Your last reflection" not in shown and f"{ids.COMMAND} {ids.SUB_REFLECT}" not in shown
+    as_manager = str(report_plan_view("UEMP", Reader.MANAGER, saved, reflection, TODAY)["blocks"])
+    assert "*Their last reflection*" in as_manager and "Pairing on gnarly bugs" in as_manager
+    own_home = str(home_view(HomeData(TODAY, saved=saved, reflection=reflection))["blocks"])
+    assert "The next one goes in with Edit plan" in own_home and "*Your last reflection*" in own_home
+    assert f"`{ids.COMMAND} {ids.SUB_REFLECT}`" in own_home
 
 
 def test_the_plan_forms_last_page_lists_the_viewers_and_leaves_their_controls_to_home() -> None:
