@@ -43,7 +43,7 @@ class _SignallingAck(Ack):
     """The request's own Ack (whose response Bolt answers with), which also wakes the request's thread."""
 
     def __init__(self, acked: Ack, handoff: _Handoff) -> None:
-        super().__init__()
+        self.response = None  # all Ack.__init__ does (it is untyped)
         self._acked = acked
         self._handoff = handoff
 
