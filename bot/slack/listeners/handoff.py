@@ -7,7 +7,11 @@ and every listener is registered through `after_ack`: the listener still runs on
 before, and the request's thread is woken by the ack itself (or the listener's end), never by a poll. The ack
 body (an ephemeral reply, `response_action` errors, update or push) is the HTTP answer, as before; the work
 after the ack (views.open, DMs, database writes) goes on on the executor; a failure is handed to Bolt's error
-handler (the app's `on_error`) on whichever side of the ack it happened, as Bolt's own runner does."""
+handler (the app's `on_error`) on whichever side of the ack it happened, as Bolt's own runner does.
+
+Work a middleware wants done for the request, that neither the ack nor the listener needs (`after_listener`),
+runs on the listener's thread once the listener is done: it does not compete with the ack or the views.open
+for the interpreter (2 cores, one GIL)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import Ack, BoltRequest, BoltResponse
+from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.kwargs_injection import build_required_kwargs
 from slack_bolt.listener.listener_error_handler import ListenerErrorHandler
 from slack_bolt.util.utils import get_arg_names_of_callable
@@ -27,6 +31,29 @@ from slack_bolt.util.utils import get_arg_names_of_callable
 ACK_TIMEOUT_SECONDS = 3.0
 
 log = logging.getLogger("careerplan")
+
+# The context's list of work for after the listener (see `after_listener`).
+_LATER = "careerplan_after_listener"
+
+
+def after_listener(context: BoltContext, work: Callable[[], None]) -> None:
+    """Have `work` run once the request's listener is done, on its thread (see `left_over` for a request that
+    reaches no listener). `work` handles its own errors; one it lets out is logged, by its type only."""
+    context.setdefault(_LATER, []).append(work)
+
+
+def left_over(context: BoltContext) -> list[Callable[[], None]]:
+    """The work `after_listener` was given that no listener took (the request matched none): the caller runs it."""
+    later: list[Callable[[], None]] = context.pop(_LATER, [])
+    return later
+
+
+def _run_later(later: list[Callable[[], None]]) -> None:
+    for work in later:
+        try:
+            work()
+        except Exception as error:
+            log.error("work after a listener failed: %s", type(error).__name__)
 
 
 class _Handoff:
@@ -73,6 +100,7 @@ def after_ack(
 
     def acknowledged(request: BoltRequest) -> None:
         ack = request.context.ack
+        later = left_over(request.context)
         if auto_ack:
             # As Bolt acks the Events API before running the listener: the answer does not wait on it.
             ack()
@@ -96,6 +124,7 @@ def after_ack(
                     error_handler().handle(error=error, request=request, response=None)
             finally:
                 handoff.acked_or_ended.set()
+                _run_later(later)
 
         executor().submit(work)
         if not auto_ack:
