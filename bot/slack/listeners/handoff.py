@@ -30,6 +30,9 @@ from slack_bolt.util.utils import get_arg_names_of_callable
 # after 3 s anyway; a listener that has not acked by then is logged by Bolt, as before.
 ACK_TIMEOUT_SECONDS = 3.0
 
+# How long a listener that acked waits for the request's thread to take the answer before working on.
+YIELD_SECONDS = 0.05
+
 log = logging.getLogger("careerplan")
 
 # The context's list of work for after the listener (see `after_listener`).
@@ -61,6 +64,7 @@ class _Handoff:
 
     def __init__(self) -> None:
         self.acked_or_ended = threading.Event()
+        self.returned = threading.Event()  # the request's thread has handed Bolt its answer
         self.lock = threading.Lock()
         self.waiting = True  # the request's thread has not answered yet
         self.error: Exception | None = None  # raised before the ack, for the request's thread to raise
@@ -81,6 +85,8 @@ class _SignallingAck(Ack):
             return response
         finally:
             self._handoff.acked_or_ended.set()
+            # Let the request's thread answer before this one goes on: they share one interpreter lock.
+            self._handoff.returned.wait(YIELD_SECONDS)
 
 
 def after_ack(
@@ -132,6 +138,7 @@ def after_ack(
         with handoff.lock:
             handoff.waiting = False
             error = handoff.error
+        handoff.returned.set()
         if error is not None:
             # Failed before acking: Bolt answers 500 and runs the error handler, as for a listener that raises.
             raise error
