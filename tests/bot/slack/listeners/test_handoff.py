@@ -13,10 +13,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from bot.slack.listeners.handoff import after_ack
+from bot.slack.listeners.handoff import after_ack, after_listener
 from tests.fakeslack import FakeSlack
 
 RELEASE_TIMEOUT = 5.0  # seconds a listener waits for the test: only reached when the answer was held back
@@ -165,3 +165,25 @@ def test_an_event_is_answered_before_its_listener_runs_to_the_end(listening: tup
     assert response.status == 200 and response.body == ""
     assert seen.finished.wait(RELEASE_TIMEOUT) and seen.answered_first
     assert opened == ["U1"]
+
+
+def test_a_middlewares_work_for_later_waits_for_the_listeners_own(listening: tuple[App, Listening]) -> None:
+    app, seen = listening
+    done: list[str] = []
+
+    @app.use
+    def later(context: BoltContext, next_: Callable[[], BoltResponse]) -> BoltResponse:
+        after_listener(context, lambda: done.append("the middleware's"))
+        return next_()
+
+    def careerplan(ack: Ack) -> None:
+        ack()
+        seen.work_after_ack()
+        done.append("the listener's")
+
+    register(app, app.command("/careerplan"), careerplan)
+    dispatch(app, seen, command())
+    app.listener_runner.listener_executor.shutdown(wait=True)
+
+    assert seen.answered_first
+    assert done == ["the listener's", "the middleware's"]
