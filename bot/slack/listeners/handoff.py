@@ -11,7 +11,7 @@ handler (the app's `on_error`) on whichever side of the ack it happened, as Bolt
 
 Work a middleware wants done for the request, that neither the ack nor the listener needs (`after_listener`),
 runs on the listener's thread once the listener is done: it does not compete with the ack or the views.open
-for the interpreter (2 cores, one GIL)."""
+for the interpreter lock."""
 
 from __future__ import annotations
 
