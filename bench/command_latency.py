@@ -1,25 +1,27 @@
 """Command latency (DESIGN.md §8): `careerplan run` with a large organisation, next to a bare Bolt app.
 
     python bench/command_latency.py [--lines 100000] [--requests 2000] [--submissions 300] [--homes 300]
-                                    [--block 100] [--postgres]
+                                    [--block 100] [--poll-ms 0.1] [--postgres]
 
 What it does, all on 127.0.0.1:
  1. Seeds a database with bench/seed.py's organisation: --lines active reporting lines (lines + 1 people,
     70% with a saved plan, histories of conversations and reminders). SQLite file by default; with
     --postgres, a schema of its own in CAREERPLAN_TEST_POSTGRES_URL (dropped afterwards).
- 2. Starts the fake Slack (tests/fakeslack.py), then two servers as subprocesses: the real bot
-    (`careerplan run`, HTTP mode, CAREERPLAN_SWEEP_MINUTES=60) on that database, and bench/bare_bolt.py, a
+ 2. Starts the fake Slack (tests/fakeslack.py), then four servers as subprocesses: the real bot
+    (`careerplan run`, HTTP mode, CAREERPLAN_SWEEP_MINUTES=60) on that database; bench/bare_bolt.py, a
     Bolt app with the same client, WSGI adapter and waitress server whose /careerplan only acks and calls
-    views.open with a fixed modal. The organisation is seeded as of now (the bot runs on the real clock),
-    so the sweep the bot runs as it starts finds the day's due reminders, as in production; the
-    measurements begin once that sweep is over and the bot is idle (steady state; the header says how long
-    that took and what the sweep did).
+    views.open with a fixed modal; and two floors for the ack (issue 17): the same bare app with Bolt's
+    10 ms check for the ack shortened to --poll-ms, and a raw WSGI app on a waitress server answering 200
+    at once (no Bolt, no signature check, no views.open). The organisation is seeded as of now (the bot
+    runs on the real clock), so the sweep the bot runs as it starts finds the day's due reminders, as in
+    production; the measurements begin once that sweep is over and the bot is idle (steady state; the
+    header says how long that took and what the sweep did).
  3. Sends signed requests one at a time (the next only once the previous one's Slack call arrived), after
     a few unmeasured warm-up requests to each server:
     - --requests `/careerplan` to each server, from people of the seeded org chosen at random (about 70%
-      have a plan, which fills the wizard), in blocks of --block that alternate between the two servers so
-      that machine noise hits both alike. Measured: request sent → HTTP response (the ack), and request
-      sent → views.open arriving at the fake Slack.
+      have a plan, which fills the wizard), in blocks of --block that take the servers in turn (each block
+      in a rotated order) so that machine noise hits all alike. Measured: request sent → HTTP response (the
+      ack), and request sent → views.open arriving at the fake Slack (not for the raw WSGI floor).
     - --submissions wizard walks on the bot (/careerplan, goal page, steps page, as Slack shapes each
       view_submission), timing only the last page, which saves the plan: → HTTP response (the ack carries
       the "saved" view) and → views.publish (the bot refreshes the person's Home after the ack).
@@ -66,6 +68,7 @@ from bot.slack import ids
 from tests.fakeslack import Call, FakeResponse, FakeSlack
 from tests.slackhttp import HttpResult, app_home_opened
 
+FLOORS = ("bare Bolt, poll shortened", "raw WSGI 200")
 WARM_UP = 20  # unmeasured requests to each server before the figures start
 SLACK_CALL_TIMEOUT = 10.0  # seconds to wait for the Slack call a request causes
 
@@ -123,6 +126,17 @@ def command(slack: TimedSlack, server: Server, user_id: str, into: Timings | Non
         into.slack.append(sent)
 
 
+def ack_only(server: Server, user_id: str, into: Timings | None) -> None:
+    """One `/careerplan` to a server that sends nothing to Slack (the raw WSGI floor): its HTTP answer, timed."""
+    started = time.perf_counter()
+    result = server.send.slash_command("", user_id=user_id)
+    answered = time.perf_counter()
+    if result.status != 200 or not _empty(result):
+        raise BenchError(f"unexpected answer: HTTP {result.status} {result.text[:300]}")
+    if into is not None:
+        into.ack.append((answered - started) * 1000)
+
+
 def _empty(result: HttpResult) -> bool:
     return result.body == b""
 
@@ -175,6 +189,9 @@ def main() -> None:
     parser.add_argument(
         "--postgres", action="store_true", help=f"use PostgreSQL at ${POSTGRES_ENV} instead of a SQLite file"
     )
+    parser.add_argument(
+        "--poll-ms", type=float, default=0.1, help="the shortened Bolt's check for the ack, in ms (0.1; stock: 10)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed for who sends what (1)")
     args = parser.parse_args()
     if min(args.lines, args.requests, args.block) < 1 or min(args.submissions, args.homes) < 0:
@@ -208,12 +225,14 @@ def run(args: argparse.Namespace, backend: str, postgres_url: str | None) -> Non
             with (
                 running("careerplan", careerplan, env, Path(tmp) / "careerplan.log") as bot,
                 running("bare Bolt", bare_bolt, env, Path(tmp) / "bare.log") as bare,
+                running(FLOORS[0], [*bare_bolt, "--poll-ms", str(args.poll_ms)], env, Path(tmp) / "short.log") as short,
+                running(FLOORS[1], [*bare_bolt, "--raw"], env, Path(tmp) / "raw.log") as raw,
             ):
                 idle, how = wait_until_idle(bot, slack)
                 sweep_calls = {m: len(slack.calls_to(m)) for m in ("chat.postMessage", "users.info")}
                 sweep_log = [line for line in bot.log.read_text().splitlines() if " sweep: " in line]
                 try:
-                    figures = measure(args, rng, org, slack, bot, bare)
+                    figures = measure(args, rng, org, slack, bot, bare, short, raw)
                 except BenchError as exc:
                     raise BenchError(f"{exc}\n--- careerplan log ---\n{bot.tail()}") from None
     print_report(args, backend, org, seeding, idle, how, sweep_calls, sweep_log, figures, time.perf_counter() - began)
@@ -225,6 +244,8 @@ class Figures:
     bot_with_plan: Timings = field(default_factory=Timings)
     bot_without_plan: Timings = field(default_factory=Timings)
     bare: Timings = field(default_factory=Timings)
+    short: Timings = field(default_factory=Timings)  # bare Bolt, its poll for the ack shortened
+    raw: Timings = field(default_factory=Timings)  # raw WSGI 200: the ack only
     saves: Timings = field(default_factory=Timings)
     homes: Timings = field(default_factory=Timings)
     with_plan: int = 0
@@ -232,7 +253,14 @@ class Figures:
 
 
 def measure(
-    args: argparse.Namespace, rng: random.Random, org: Org, slack: TimedSlack, bot: Server, bare: Server
+    args: argparse.Namespace,
+    rng: random.Random,
+    org: Org,
+    slack: TimedSlack,
+    bot: Server,
+    bare: Server,
+    short: Server,
+    raw: Server,
 ) -> Figures:
     figures = Figures()
     everyone = range(1, org.people + 1)
@@ -240,16 +268,22 @@ def measure(
     for _ in range(WARM_UP):
         command(slack, bot, org.slack_id(rng.choice(everyone)), None)
         command(slack, bare, org.slack_id(rng.choice(everyone)), None)
-    # /careerplan: blocks alternating between the servers (bot first in even blocks, bare first in odd ones).
+        command(slack, short, org.slack_id(rng.choice(everyone)), None)
+        ack_only(raw, org.slack_id(rng.choice(everyone)), None)
+    # /careerplan: each block goes to every server in turn, the order rotated by one from block to block.
+    servers = [bot, bare, short, raw]
     people = [rng.choice(everyone) for _ in range(args.requests)]
     figures.with_plan = sum(1 for p in people if p in org.with_plan)
     for start in range(0, args.requests, args.block):
         block = people[start : start + args.block]
-        order = (bot, bare) if (start // args.block) % 2 == 0 else (bare, bot)
-        for server in order:
+        turn = (start // args.block) % len(servers)
+        for server in servers[turn:] + servers[:turn]:
             for person in block:
-                if server is bare:
-                    command(slack, bare, org.slack_id(person), figures.bare)
+                if server is raw:
+                    ack_only(raw, org.slack_id(person), figures.raw)
+                    continue
+                if server is not bot:
+                    command(slack, server, org.slack_id(person), figures.bare if server is bare else figures.short)
                     continue
                 split = figures.bot_with_plan if person in org.with_plan else figures.bot_without_plan
                 command(slack, bot, org.slack_id(person), split)
@@ -311,16 +345,23 @@ def print_report(
     print(row("  people without a plan  → views.open", f.bot_without_plan.slack))
     print(row("/careerplan, bare Bolt   → HTTP ack", f.bare.ack))
     print(row("/careerplan, bare Bolt   → views.open", f.bare.slack))
+    print(row(f"/careerplan, {args.poll_ms:g} ms poll  → HTTP ack", f.short.ack))
+    print(row(f"/careerplan, {args.poll_ms:g} ms poll  → views.open", f.short.slack))
+    print(row("/careerplan, raw WSGI 200 → HTTP ack", f.raw.ack))
     print(ratio("careerplan / bare Bolt   → HTTP ack", f.bot.ack, f.bare.ack))
     print(ratio("careerplan / bare Bolt   → views.open", f.bot.slack, f.bare.slack))
+    print(ratio(f"careerplan / {args.poll_ms:g} ms poll  → HTTP ack", f.bot.ack, f.short.ack))
+    print(ratio(f"careerplan / {args.poll_ms:g} ms poll  → views.open", f.bot.slack, f.short.slack))
+    print(ratio("careerplan / raw WSGI 200 → HTTP ack", f.bot.ack, f.raw.ack))
     print(row("wizard last page (save)  → HTTP ack", f.saves.ack))
     print(row("wizard last page (save)  → views.publish", f.saves.slack))
     print(row("App Home opened          → HTTP ack", f.homes.ack))
     print(row("App Home opened          → views.publish", f.homes.slack))
     print()
     print(
-        "HTTP ack of /careerplan and of the wizard: Bolt (process_before_response=False, as in both apps) answers"
-        " once the listener has called ack(), which it checks for every 10 ms."
+        "HTTP ack: careerplan runs Bolt with process_before_response=True and answers the moment a listener acks"
+        " (bot.slack.listeners.handoff); the bare apps run Bolt's default, which checks for the ack every 10 ms"
+        f" (stock) or every {args.poll_ms:g} ms (shortened); the raw WSGI app answers 200 without Bolt."
     )
     print(f"total {total:.0f} s")
 

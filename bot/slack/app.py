@@ -53,8 +53,9 @@ def create_app(
     app = App(
         client=client or build_web_client(settings),
         signing_secret=settings.signing_secret,
-        # Listeners ack first and work after, so Slack's 3 s deadline never waits on the database.
-        process_before_response=False,
+        # Bolt answers as soon as a listener acks (no 10 ms poll for it); each listener's work after its ack goes
+        # on on Bolt's listener executor (bot.slack.listeners.handoff), so Slack's 3 s never wait on it.
+        process_before_response=True,
         logger=bolt_logger,
         listener_executor=listener_executor,
     )

@@ -29,6 +29,7 @@ from bot.slack.listeners import (
     shares,
 )
 from bot.slack.listeners.context import Services, Table, acting_person
+from bot.slack.listeners.handoff import after_ack
 
 COMMANDS: Table = [*commands.COMMANDS]
 ACTIONS: Table = [
@@ -60,6 +61,8 @@ EVENTS: Table = [*events.EVENTS]
 
 
 def register(app: App, services: Services) -> None:
+    """Add the middleware and every listener to `app` (built with process_before_response=True: each listener
+    answers Slack the moment it acks and works on after, see `handoff`)."""
     # The executor is looked up when used: the one Bolt has then (a test may give it a fresh one).
     app.use(acting_person(services, lambda work: app.listener_runner.listener_executor.submit(work)))
     kinds: list[tuple[Callable[[Any], Callable[[Callable[..., None]], Any]], Table]] = [
@@ -71,4 +74,11 @@ def register(app: App, services: Services) -> None:
     ]
     for listen, table in kinds:
         for matcher, listener in table:
-            listen(matcher)(listener)
+            listen(matcher)(
+                after_ack(
+                    listener,
+                    lambda: app.listener_runner.listener_executor,
+                    lambda: app.listener_runner.listener_error_handler,
+                    auto_ack=table is EVENTS,  # Bolt acks events itself
+                )
+            )

@@ -34,6 +34,7 @@ from bot.slack.blocks.plans import TITLE as PLAN_TITLE
 from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
 from bot.slack.blocks.sharing import SHARE_WITH_TITLE
 from bot.slack.blocks.welcome import NAME_MANAGER_TITLE
+from bot.slack.listeners.handoff import after_listener, left_over
 from bot.usecases.asks import Asks
 from bot.usecases.availability import Availability
 from bot.usecases.common import Refused, Who
@@ -323,7 +324,8 @@ def acting_person(services: Services, in_background: Callable[[Callable[[], None
     """Bolt middleware: put `who` and `services` in the context, or answer and stop (nothing changes).
 
     `in_background` runs work off the request's thread (Bolt's listener executor): no database call delays an
-    acknowledgement, which Slack wants within 3 s even while the database is slow."""
+    acknowledgement, which Slack wants within 3 s even while the database is slow. The work that needs no
+    answer (a workspace back from inactive) waits for the listener to be done (`handoff.after_listener`)."""
 
     def identify(ack: Ack, body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
         team_id = workspace_event_team(body)
@@ -343,10 +345,12 @@ def acting_person(services: Services, in_background: Callable[[Callable[[], None
         if not _first_time(services, who.team_id, body):
             return ack()
         # Slack sends a person's request only while the app is installed: a workspace marked inactive is back.
-        in_background(lambda: _reactivate(services, who.team_id))
+        after_listener(context, lambda: _reactivate(services, who.team_id))
         context["who"] = who
         context["services"] = services
         next()
+        for work in left_over(context):  # no listener took the request
+            in_background(work)
         return None
 
     return identify

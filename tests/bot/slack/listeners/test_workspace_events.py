@@ -19,7 +19,7 @@ from tests import builders
 from tests.clock import Clock
 from tests.fakeslack import FakeSlack
 from tests.slackbot import Running, running_bot
-from tests.slackhttp import load_fixture
+from tests.slackhttp import block_action, load_fixture
 
 TEAM, PERSON, BOSS = "T123ABC456", "U1234567", "U0BOSS"  # TEAM and PERSON as in the fixtures
 UNINSTALLED = "events/app_uninstalled_slack_doc_shape.json"
@@ -108,6 +108,18 @@ def test_the_next_request_from_a_person_there_marks_the_workspace_active_again(d
     with running_bot(db, clock) as bot:
         # Slack sends people's requests only to an installed app: this one says the app is back.
         assert bot.send.slash_command("help", user_id=PERSON, team_id=TEAM).status == 200
+        assert bot.settle() == []
+    assert state(db) == (None, held)
+
+
+def test_a_click_no_listener_takes_marks_the_workspace_active_again_too(db: Database, clock: Clock) -> None:
+    held = a_workspace(db)
+    with running_bot(db, clock) as bot:
+        send(bot, fixture(UNINSTALLED))
+    with running_bot(db, clock) as bot:
+        # A button of an older version of the app: no listener answers it, Slack still sent it.
+        click = block_action({"action_id": "careerplan.retired_button"}, container="home", user_id=PERSON, team_id=TEAM)
+        bot.send.interactive(click)
         assert bot.settle() == []
     assert state(db) == (None, held)
 
