@@ -1,0 +1,322 @@
+"""The reads of the admin's report (bot.career.report): per-team counts, aggregated in SQL.
+
+Every figure is a COUNT or SUM grouped by the line's manager (or, for people, by their active manager), so a
+read returns about one row per manager whatever the number of lines; the median of days late comes from day
+counts grouped the same way. Nothing typed by anyone is selected: only ids, dates, kinds and statuses.
+
+Days are local where the product makes them local: a conversation's day and a line's start are dates already;
+"today" for a line (overdue, first month over, experiment ended) is its manager's day, and whether a plan was
+saved in the period is decided on its owner's day, both through a CASE over the workspace's few time zones.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.career.cadence import FIRST_CONVERSATION_DAYS, ConversationKind, Outcome, local_day, zone
+from bot.career.lines import LineStatus
+from bot.career.report import ON_CADENCE_GRACE_DAYS, TeamTally, held_in, outcome_measure
+from bot.career.report import M as Measure
+from storage.models import Conversation, Experiment, Person, PlanShare, PlanVersion, ReportingLine, Workspace
+
+_Manager = aliased(Person, name="manager")
+_COUNTED = (LineStatus.ACTIVE.value, LineStatus.ENDED.value)  # pending and declined lines never began
+
+
+@dataclass(frozen=True)
+class Period:
+    since: date
+    until: date
+    now: datetime
+
+
+def workspace_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+
+
+def workspace_exists(session: Session, team_id: str) -> bool:
+    return session.get(Workspace, team_id) is not None
+
+
+def team_tallies(session: Session, team_id: str, period: Period) -> list[TeamTally]:
+    """Every team's counts in the workspace, plus the group of people with no active manager (manager None)."""
+    zones = _zones(session, team_id)
+    reads = _Reads(session, team_id, period, zones)
+    counts: defaultdict[int | None, Counter[str]] = defaultdict(Counter)
+    late: defaultdict[int, Counter[int]] = defaultdict(Counter)
+    reads.lines(counts)
+    reads.late_days(late)
+    reads.conversations(counts)
+    reads.experiments(counts)
+    reads.people(counts)
+    managers = reads.managers(key for key in counts if key is not None)
+    tallies = [TeamTally(manager=None, counts=dict(counts.pop(None)))] if None in counts else []
+    for manager_id, team in counts.items():
+        assert manager_id is not None
+        slack_id, parent = managers.get(manager_id, ("", None))
+        tallies.append(
+            TeamTally(
+                manager=manager_id, parent=parent, label=slack_id, counts=dict(team), late_days=dict(late[manager_id])
+            )
+        )
+    return tallies
+
+
+def _zones(session: Session, team_id: str) -> list[str | None]:
+    return list(session.scalars(select(Person.tz).where(Person.team_id == team_id).distinct()))
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+class _Reads:
+    def __init__(self, session: Session, team_id: str, period: Period, zones: list[str | None]) -> None:
+        self.session = session
+        self.team_id = team_id
+        self.period = period
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+        self.zones = [name for name in zones if name]
+        self.utc_today = local_day(period.now, None)
+
+    # --- dialect helpers -----------------------------------------------------------------------------------
+
+    def _date(self, day: date) -> ColumnElement[date]:
+        # SQLite's CAST(… AS DATE) would make a number of an ISO day: its days are bound as text, as stored.
+        return literal(day, Date) if self.sqlite else cast(literal(day, Date), Date)
+
+    def _instant(self, moment: datetime) -> ColumnElement[datetime]:
+        # SQLite keeps UTC wall time without a zone (storage.db.as_utc): compare with the same.
+        value = moment.astimezone(UTC).replace(tzinfo=None) if self.sqlite else moment.astimezone(UTC)
+        return literal(value, DateTime(timezone=True))
+
+    def today_of(self, tz: Any) -> ColumnElement[date]:
+        """The day it is now in the zone held by the column `tz` (UTC when unknown)."""
+        whens = {name: self._date(local_day(self.period.now, name)) for name in self.zones}
+        if not whens:
+            return self._date(self.utc_today)
+        return case(whens, value=tz, else_=self._date(self.utc_today))
+
+    def days(self, later: Any, earlier: Any) -> ColumnElement[int]:
+        if self.sqlite:
+            return cast(func.julianday(later) - func.julianday(earlier), Integer)
+        return cast(later - earlier, Integer)
+
+    def month(self, day: Any) -> ColumnElement[str]:
+        if self.sqlite:
+            return func.strftime("%Y-%m", day)
+        return func.to_char(day, "YYYY-MM")
+
+    def _bound(self, day: date, tz: str | None) -> datetime:
+        return datetime.combine(day, time(0), zone(tz)).astimezone(UTC)
+
+    def period_start_of(self, tz: Any) -> ColumnElement[datetime]:
+        """The first instant of the period's first day in the zone of the column `tz`."""
+        return self._zone_case(tz, self.period.since)
+
+    def period_end_of(self, tz: Any) -> ColumnElement[datetime]:
+        """The first instant after the period's last day in the zone of the column `tz`."""
+        return self._zone_case(tz, self.period.until + timedelta(days=1))
+
+    def _zone_case(self, tz: Any, day: date) -> ColumnElement[datetime]:
+        whens = {name: self._instant(self._bound(day, name)) for name in self.zones}
+        utc = self._instant(self._bound(day, None))
+        return case(whens, value=tz, else_=utc) if whens else utc
+
+    def _in_period(self, day: Any) -> ColumnElement[bool]:
+        return and_(day >= self._date(self.period.since), day <= self._date(self.period.until))
+
+    # --- the reads -------------------------------------------------------------------------------------------
+
+    def lines(self, counts: defaultdict[int | None, Counter[str]]) -> None:
+        line = ReportingLine
+        active = line.status == LineStatus.ACTIVE.value
+        today = self.today_of(_Manager.tz)
+        new = and_(line.started_on.is_not(None), self._in_period(line.started_on))
+        first_held = (
+            select(func.min(Conversation.held_on))
+            .where(Conversation.line_id == line.id, Conversation.kind == ConversationKind.HELD.value)
+            .scalar_subquery()
+        )
+        on_time = self.days(first_held, line.started_on) <= FIRST_CONVERSATION_DAYS
+        due = and_(active, line.next_due_on.is_not(None))
+        query = (
+            select(
+                line.manager_id,
+                _count_if(active),
+                _count_if(new),
+                # CASE evaluates the subquery only for the period's new lines.
+                _count_if(
+                    case(
+                        (new, case((on_time, True), else_=self.days(today, line.started_on) > FIRST_CONVERSATION_DAYS)),
+                        else_=False,
+                    )
+                ),
+                _count_if(case((new, on_time), else_=False)),
+                _count_if(due),
+                _count_if(and_(due, self.days(today, line.next_due_on) <= ON_CADENCE_GRACE_DAYS)),
+                _count_if(and_(due, line.next_due_on < today)),
+            )
+            .join(_Manager, _Manager.id == line.manager_id)
+            .where(_Manager.team_id == self.team_id, line.status.in_(_COUNTED))
+            .group_by(line.manager_id)
+        )
+        names = (
+            Measure.LINES_ACTIVE,
+            Measure.LINES_NEW,
+            Measure.FIRST_MONTH_DUE,
+            Measure.FIRST_MONTH_ON_TIME,
+            Measure.CADENCE_LINES,
+            Measure.ON_CADENCE,
+            Measure.OVERDUE,
+        )
+        for manager_id, *values in self.session.execute(query):
+            team = counts[manager_id]
+            for name, value in zip(names, values, strict=True):
+                team[name] += int(value or 0)
+
+    def late_days(self, late: defaultdict[int, Counter[int]]) -> None:
+        line = ReportingLine
+        today = self.today_of(_Manager.tz)
+        days = self.days(today, line.next_due_on).label("days")
+        query = (
+            select(line.manager_id, days, func.count())
+            .join(_Manager, _Manager.id == line.manager_id)
+            .where(
+                _Manager.team_id == self.team_id,
+                line.status == LineStatus.ACTIVE.value,
+                line.next_due_on.is_not(None),
+                line.next_due_on < today,
+            )
+            .group_by(line.manager_id, days)
+        )
+        for manager_id, day_count, lines in self.session.execute(query):
+            late[manager_id][int(day_count)] += int(lines)
+
+    def conversations(self, counts: defaultdict[int | None, Counter[str]]) -> None:
+        line = ReportingLine
+        month = self.month(Conversation.held_on).label("month")
+        query = (
+            select(line.manager_id, Conversation.kind, month, func.count())
+            .join(line, line.id == Conversation.line_id)
+            .join(_Manager, _Manager.id == line.manager_id)
+            .where(_Manager.team_id == self.team_id, self._in_period(Conversation.held_on))
+            .group_by(line.manager_id, Conversation.kind, month)
+        )
+        for manager_id, kind, held_month, number in self.session.execute(query):
+            team = counts[manager_id]
+            if kind == ConversationKind.HELD.value:
+                team[Measure.HELD] += number
+                team[held_in(held_month)] += number
+            elif kind == ConversationKind.SKIPPED.value:
+                team[Measure.SKIPPED] += number
+
+    def experiments(self, counts: defaultdict[int | None, Counter[str]]) -> None:
+        line = ReportingLine
+        agreed = (
+            select(line.manager_id, func.count())
+            .select_from(Experiment)
+            .join(Conversation, Conversation.id == Experiment.conversation_id)
+            .join(line, line.id == Experiment.line_id)
+            .join(_Manager, _Manager.id == line.manager_id)
+            .where(_Manager.team_id == self.team_id, self._in_period(Conversation.held_on))
+            .group_by(line.manager_id)
+        )
+        for manager_id, number in self.session.execute(agreed):
+            counts[manager_id][Measure.EXPERIMENTS_AGREED] += number
+        # The manager's answer, else the report's: one outcome per experiment.
+        outcome = func.coalesce(Experiment.manager_outcome, Experiment.report_outcome).label("outcome")
+        ended = (
+            select(line.manager_id, outcome, func.count())
+            .select_from(Experiment)
+            .join(line, line.id == Experiment.line_id)
+            .join(_Manager, _Manager.id == line.manager_id)
+            .where(
+                _Manager.team_id == self.team_id,
+                self._in_period(Experiment.ends_on),
+                Experiment.ends_on < self.today_of(_Manager.tz),
+            )
+            .group_by(line.manager_id, outcome)
+        )
+        known = {item.value: item for item in Outcome}
+        for manager_id, answer, number in self.session.execute(ended):
+            team = counts[manager_id]
+            team[Measure.EXPERIMENTS_ENDED] += number
+            team[outcome_measure(known.get(answer))] += number
+
+    def people(self, counts: defaultdict[int | None, Counter[str]]) -> None:
+        person = Person
+        line = aliased(ReportingLine, name="active_line")
+        versions = PlanVersion
+        has_plan = exists().where(
+            versions.person_id == person.id, versions.created_at <= self._instant(self.period.now)
+        )
+        revised = exists().where(
+            versions.person_id == person.id,
+            versions.created_at >= self.period_start_of(person.tz),
+            versions.created_at < self.period_end_of(person.tz),
+            versions.created_at <= self._instant(self.period.now),
+        )
+        shares = exists().where(PlanShare.owner_id == person.id, PlanShare.revoked_at.is_(None))
+        query = (
+            select(
+                line.manager_id,
+                func.count(),
+                _count_if(has_plan),
+                _count_if(revised),
+                _count_if(and_(has_plan, or_(line.shared_at.is_not(None), shares))),
+            )
+            .select_from(person)
+            .outerjoin(line, and_(line.report_id == person.id, line.status == LineStatus.ACTIVE.value))
+            .where(person.team_id == self.team_id, person.deactivated_at.is_(None))
+            .group_by(line.manager_id)
+        )
+        names = (Measure.PEOPLE, Measure.WITH_PLAN, Measure.REVISED, Measure.SHARING)
+        for manager_id, *values in self.session.execute(query):
+            team = counts[manager_id]
+            for name, value in zip(names, values, strict=True):
+                team[name] += int(value or 0)
+
+    def managers(self, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
+        """Each manager's Slack id and their own active manager (the tree of organisations)."""
+        wanted = set(ids)
+        up = aliased(ReportingLine, name="up")
+        query = (
+            select(Person.id, Person.slack_user_id, up.manager_id)
+            .outerjoin(up, and_(up.report_id == Person.id, up.status == LineStatus.ACTIVE.value))
+            .where(
+                Person.team_id == self.team_id,
+                Person.id.in_(select(ReportingLine.manager_id).where(ReportingLine.status.in_(_COUNTED))),
+            )
+        )
+        return {
+            person_id: (slack_id, parent)
+            for person_id, slack_id, parent in self.session.execute(query)
+            if person_id in wanted
+        }
+
+
+def person_id_of(session: Session, team_id: str, slack_user_id: str) -> int | None:
+    return session.scalar(
+        select(Person.id).where(Person.team_id == team_id, Person.slack_user_id == slack_user_id).limit(1)
+    )
