@@ -151,7 +151,13 @@ def test_outcomes_are_parts_of_the_experiments_ended() -> None:
 )
 def test_the_median_days_late_comes_from_grouped_day_counts(late_days: dict[int, int], median: float) -> None:
     overdue = sum(late_days.values())
-    counts: dict[str, int] = {M.LINES_ACTIVE: 30, M.CADENCE_LINES: 30, M.OVERDUE: overdue, M.ON_CADENCE: 30 - overdue, M.PEOPLE: 30}
+    counts: dict[str, int] = {
+        M.LINES_ACTIVE: 30,
+        M.CADENCE_LINES: 30,
+        M.OVERDUE: overdue,
+        M.ON_CADENCE: 30 - overdue,
+        M.PEOPLE: 30,
+    }
     built = report(TeamTally(1, None, "U1", counts, late_days))
     assert built.figure("cadence.median_days_late").days == median
 
