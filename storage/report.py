@@ -12,7 +12,6 @@ saved in the period is decided on its owner's day, both through a CASE over the 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -64,12 +63,11 @@ def team_tallies(session: Session, team_id: str, period: Period) -> list[TeamTal
     reads = _Reads(session, team_id, period, zones)
     counts: defaultdict[int | None, Counter[str]] = defaultdict(Counter)
     late: defaultdict[int, Counter[int]] = defaultdict(Counter)
-    reads.lines(counts)
+    managers = reads.lines(counts)
     reads.late_days(late)
     reads.conversations(counts)
     reads.experiments(counts)
     reads.people(counts)
-    managers = reads.managers(key for key in counts if key is not None)
     tallies = [TeamTally(manager=None, counts=dict(counts.pop(None)))] if None in counts else []
     for manager_id, team in counts.items():
         assert manager_id is not None
@@ -99,6 +97,10 @@ class _Reads:
         self.zones = [name for name in zones if name]
         self.utc_today = local_day(period.now, None)
 
+    def _rows(self, query: Any) -> Any:
+        # Core rows, not the ORM's: the reads return plain tuples, and ORM row handling would double their cost.
+        return self.session.connection().execute(query)
+
     # --- dialect helpers -----------------------------------------------------------------------------------
 
     def _date(self, day: date) -> ColumnElement[date]:
@@ -124,7 +126,7 @@ class _Reads:
 
     def month(self, day: Any) -> ColumnElement[str]:
         if self.sqlite:
-            return func.strftime("%Y-%m", day)
+            return func.substr(day, 1, 7)  # days are stored as YYYY-MM-DD text
         return func.to_char(day, "YYYY-MM")
 
     def _bound(self, day: date, tz: str | None) -> datetime:
@@ -148,8 +150,11 @@ class _Reads:
 
     # --- the reads -------------------------------------------------------------------------------------------
 
-    def lines(self, counts: defaultdict[int | None, Counter[str]]) -> None:
+    def lines(self, counts: defaultdict[int | None, Counter[str]]) -> dict[int, tuple[str, int | None]]:
+        """The counts of lines by manager; returns each manager's Slack id and their own active manager (the tree
+        of organisations)."""
         line = ReportingLine
+        up = aliased(ReportingLine, name="up")
         active = line.status == LineStatus.ACTIVE.value
         today = self.today_of(_Manager.tz)
         new = and_(line.started_on.is_not(None), self._in_period(line.started_on))
@@ -163,6 +168,8 @@ class _Reads:
         query = (
             select(
                 line.manager_id,
+                _Manager.slack_user_id,
+                up.manager_id,
                 _count_if(active),
                 _count_if(new),
                 # CASE evaluates the subquery only for the period's new lines.
@@ -178,8 +185,9 @@ class _Reads:
                 _count_if(and_(due, line.next_due_on < today)),
             )
             .join(_Manager, _Manager.id == line.manager_id)
+            .outerjoin(up, and_(up.report_id == line.manager_id, up.status == LineStatus.ACTIVE.value))
             .where(_Manager.team_id == self.team_id, line.status.in_(_COUNTED))
-            .group_by(line.manager_id)
+            .group_by(line.manager_id, _Manager.slack_user_id, up.manager_id)
         )
         names = (
             Measure.LINES_ACTIVE,
@@ -190,10 +198,13 @@ class _Reads:
             Measure.ON_CADENCE,
             Measure.OVERDUE,
         )
-        for manager_id, *values in self.session.execute(query):
+        managers: dict[int, tuple[str, int | None]] = {}
+        for manager_id, slack_id, parent, *values in self._rows(query):
+            managers[manager_id] = (slack_id, parent)
             team = counts[manager_id]
             for name, value in zip(names, values, strict=True):
                 team[name] += int(value or 0)
+        return managers
 
     def late_days(self, late: defaultdict[int, Counter[int]]) -> None:
         line = ReportingLine
@@ -210,7 +221,7 @@ class _Reads:
             )
             .group_by(line.manager_id, days)
         )
-        for manager_id, day_count, lines in self.session.execute(query):
+        for manager_id, day_count, lines in self._rows(query):
             late[manager_id][int(day_count)] += int(lines)
 
     def conversations(self, counts: defaultdict[int | None, Counter[str]]) -> None:
@@ -223,11 +234,13 @@ class _Reads:
             .where(_Manager.team_id == self.team_id, self._in_period(Conversation.held_on))
             .group_by(line.manager_id, Conversation.kind, month)
         )
-        for manager_id, kind, held_month, number in self.session.execute(query):
+        months: dict[str, str] = {}
+        for manager_id, kind, held_month, number in self._rows(query):
             team = counts[manager_id]
             if kind == ConversationKind.HELD.value:
                 team[Measure.HELD] += number
-                team[held_in(held_month)] += number
+                month_key = months.get(held_month) or months.setdefault(held_month, held_in(held_month))
+                team[month_key] += number
             elif kind == ConversationKind.SKIPPED.value:
                 team[Measure.SKIPPED] += number
 
@@ -242,7 +255,7 @@ class _Reads:
             .where(_Manager.team_id == self.team_id, self._in_period(Conversation.held_on))
             .group_by(line.manager_id)
         )
-        for manager_id, number in self.session.execute(agreed):
+        for manager_id, number in self._rows(agreed):
             counts[manager_id][Measure.EXPERIMENTS_AGREED] += number
         # The manager's answer, else the report's: one outcome per experiment.
         outcome = func.coalesce(Experiment.manager_outcome, Experiment.report_outcome).label("outcome")
@@ -259,7 +272,7 @@ class _Reads:
             .group_by(line.manager_id, outcome)
         )
         known = {item.value: item for item in Outcome}
-        for manager_id, answer, number in self.session.execute(ended):
+        for manager_id, answer, number in self._rows(ended):
             team = counts[manager_id]
             team[Measure.EXPERIMENTS_ENDED] += number
             team[outcome_measure(known.get(answer))] += number
@@ -292,28 +305,10 @@ class _Reads:
             .group_by(line.manager_id)
         )
         names = (Measure.PEOPLE, Measure.WITH_PLAN, Measure.REVISED, Measure.SHARING)
-        for manager_id, *values in self.session.execute(query):
+        for manager_id, *values in self._rows(query):
             team = counts[manager_id]
             for name, value in zip(names, values, strict=True):
                 team[name] += int(value or 0)
-
-    def managers(self, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
-        """Each manager's Slack id and their own active manager (the tree of organisations)."""
-        wanted = set(ids)
-        up = aliased(ReportingLine, name="up")
-        query = (
-            select(Person.id, Person.slack_user_id, up.manager_id)
-            .outerjoin(up, and_(up.report_id == Person.id, up.status == LineStatus.ACTIVE.value))
-            .where(
-                Person.team_id == self.team_id,
-                Person.id.in_(select(ReportingLine.manager_id).where(ReportingLine.status.in_(_COUNTED))),
-            )
-        )
-        return {
-            person_id: (slack_id, parent)
-            for person_id, slack_id, parent in self.session.execute(query)
-            if person_id in wanted
-        }
 
 
 def person_id_of(session: Session, team_id: str, slack_user_id: str) -> int | None:
