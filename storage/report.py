@@ -32,9 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.career.cadence import FIRST_CONVERSATION_DAYS, ConversationKind, Outcome, local_day, zone
+from bot.career.cadence import FIRST_CONVERSATION_DAYS, ConversationKind, Outcome, add_months, local_day, zone
 from bot.career.lines import LineStatus
-from bot.career.report import ON_CADENCE_GRACE_DAYS, TeamTally, held_in, outcome_measure
+from bot.career.report import ON_CADENCE_GRACE_DAYS, TeamTally, held_in, month_keys, outcome_measure
 from bot.career.report import M as Measure
 from storage.models import Conversation, Experiment, Person, PlanShare, PlanVersion, ReportingLine, Workspace
 
@@ -123,11 +123,6 @@ class _Reads:
         if self.sqlite:
             return cast(func.julianday(later) - func.julianday(earlier), Integer)
         return cast(later - earlier, Integer)
-
-    def month(self, day: Any) -> ColumnElement[str]:
-        if self.sqlite:
-            return func.substr(day, 1, 7)  # days are stored as YYYY-MM-DD text
-        return func.to_char(day, "YYYY-MM")
 
     def _bound(self, day: date, tz: str | None) -> datetime:
         return datetime.combine(day, time(0), zone(tz)).astimezone(UTC)
@@ -225,24 +220,38 @@ class _Reads:
             late[manager_id][int(day_count)] += int(lines)
 
     def conversations(self, counts: defaultdict[int | None, Counter[str]]) -> None:
+        """Conversations held (in all, and per month) and cycles skipped: one row per manager, the months as
+        columns, so the rows fetched stay one per team."""
         line = ReportingLine
-        month = self.month(Conversation.held_on).label("month")
+        held = Conversation.kind == ConversationKind.HELD.value
+        months = month_keys(self.period.since, self.period.until)
+        starts = [date.fromisoformat(f"{month}-01") for month in months]
+        ends = [*starts[1:], add_months(starts[-1], 1)]
         query = (
-            select(line.manager_id, Conversation.kind, month, func.count())
+            select(
+                line.manager_id,
+                _count_if(held),
+                _count_if(Conversation.kind == ConversationKind.SKIPPED.value),
+                *(
+                    _count_if(
+                        and_(held, Conversation.held_on >= self._date(start), Conversation.held_on < self._date(end))
+                    )
+                    for start, end in zip(starts, ends, strict=True)
+                ),
+            )
             .join(line, line.id == Conversation.line_id)
             .join(_Manager, _Manager.id == line.manager_id)
             .where(_Manager.team_id == self.team_id, self._in_period(Conversation.held_on))
-            .group_by(line.manager_id, Conversation.kind, month)
+            .group_by(line.manager_id)
         )
-        months: dict[str, str] = {}
-        for manager_id, kind, held_month, number in self._rows(query):
+        keys = [held_in(month) for month in months]
+        for manager_id, held_count, skipped, *per_month in self._rows(query):
             team = counts[manager_id]
-            if kind == ConversationKind.HELD.value:
-                team[Measure.HELD] += number
-                month_key = months.get(held_month) or months.setdefault(held_month, held_in(held_month))
-                team[month_key] += number
-            elif kind == ConversationKind.SKIPPED.value:
-                team[Measure.SKIPPED] += number
+            team[Measure.HELD] += int(held_count)
+            team[Measure.SKIPPED] += int(skipped)
+            for key, number in zip(keys, per_month, strict=True):
+                if number:
+                    team[key] += int(number)
 
     def experiments(self, counts: defaultdict[int | None, Counter[str]]) -> None:
         line = ReportingLine
