@@ -44,7 +44,8 @@ def _svg(chart: Chart) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "careerplan", "font.size": 10}):
         chart.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE: inline SVG in HTML needs neither
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE: inline SVG in HTML needs neither
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)  # RDF about the drawing tool
 
 
 def conversations_chart(report: Report) -> str:
