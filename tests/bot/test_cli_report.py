@@ -162,7 +162,7 @@ def test_without_matplotlib_html_says_how_to_install_it(
 
 def test_no_format_prints_anything_anyone_typed(cli: InProcess, org: tuple[Database, str], tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=org[1])
-    outputs = []
+    outputs: list[str] = []
     for under in ([], ["--under", X], ["--under", M]):
         for minimum in ("2", "5"):
             for form in ("table", "csv", "json"):

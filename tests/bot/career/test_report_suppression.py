@@ -61,7 +61,7 @@ def random_org(rng: random.Random) -> Org:
         plans = rng.randint(0, size)
         new = rng.randint(0, size)
         due = rng.randint(0, new)
-        counts = {
+        counts: dict[str, int] = {
             M.PEOPLE: size,
             M.LINES_ACTIVE: size,
             M.CADENCE_LINES: size,
