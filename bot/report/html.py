@@ -131,11 +131,11 @@ def render_html(report: Report) -> str:
         "&ldquo;suppressed&rdquo; a figure hidden so that such a group cannot be worked out from the others.</p>",
     ]
     for section in report.sections:
+        parts.append(f"<h2>{escape(section.title)}</h2>")
         if section.key == "months":
-            parts.append(
-                f'<figure id="chart-months">{charts[0]}<figcaption>{escape(section.title)}</figcaption></figure>'
-            )
-        parts.append(f'<h2>{escape(section.title)}</h2><table id="section-{escape(section.key)}"><tbody>')
+            caption = "A month hidden to protect a small group is marked, not drawn"
+            parts.append(f'<figure id="chart-months">{charts[0]}<figcaption>{caption}</figcaption></figure>')
+        parts.append(f'<table id="section-{escape(section.key)}"><tbody>')
         for row in section.rows:
             parts.append(
                 f'<tr><th scope="row">{escape(row.label)}</th>{_cell(row.text(k), row.hidden is not None)}</tr>'
