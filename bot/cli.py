@@ -390,14 +390,23 @@ def _write_report(args: argparse.Namespace) -> int:
     url = database_url(env)
     _configure_logging("WARNING")
     html_page = None
+    charts: threading.Thread | None = None
     if args.html is not None:
-        from bot.report.html import INSTALL_HINT, render_html
+        import importlib.util
+
+        from bot.report.html import INSTALL_HINT, load_charts, render_html
 
         try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            raise ReportRefused(f"{INSTALL_HINT} (it is not installed)") from None
+            found = importlib.util.find_spec("matplotlib") is not None
+        except ValueError:  # a broken or stubbed-out matplotlib
+            found = False
+        if not found:
+            raise ReportRefused(f"{INSTALL_HINT} (it is not installed)")
         html_page = render_html
+        # matplotlib takes about a second to import: let it load while the database is read (SQLite and psycopg
+        # let go of the GIL while a query runs), not after.
+        charts = threading.Thread(target=load_charts, name="import-matplotlib", daemon=True)
+        charts.start()
     now = bot.usecases.common.utc_now()
     until = args.until or (now.date() if args.since is None else max(args.since, now.date()))
     since = args.since or default_period(until)[0]
@@ -432,6 +441,8 @@ def _write_report(args: argparse.Namespace) -> int:
     from bot.report.render import render
 
     if html_page is not None:
+        if charts is not None:
+            charts.join()
         try:
             args.html.write_text(html_page(report), encoding="utf-8")
         except OSError as exc:

@@ -36,6 +36,15 @@ def _figure_class() -> type[Chart]:
     return Figure
 
 
+def load_charts() -> None:
+    """Import what the charts need, ahead of drawing them (an ImportError here shows again when drawing)."""
+    try:
+        import matplotlib.backends.backend_svg
+        import matplotlib.figure  # noqa: F401
+    except ImportError:
+        pass
+
+
 def _svg(chart: Chart) -> str:
     import matplotlib
 
