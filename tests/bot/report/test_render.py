@@ -15,7 +15,7 @@ from bot.career.report import M, Report, TeamTally, build_report, held_in
 from bot.report.html import ChartsUnavailable, render_html
 from bot.report.render import render_csv, render_json, render_text
 
-HOSTILE = "=HYPERLINK(\"x\")\x1b[31m<script>alert(1)</script>$\\nosuchcommand{$ & \u202e"  # TeX, to matplotlib
+HOSTILE = '=HYPERLINK("x")\x1b[31m<script>alert(1)</script>$\\nosuchcommand{$ & \u202e'  # TeX, to matplotlib
 
 
 def a_report(label: str = "U0000001") -> Report:
