@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.error import URLError
@@ -173,6 +173,28 @@ For PostgreSQL, use pg_dump. Restore by stopping the bot and putting the copy in
 Reads DATABASE_URL."""
 
 
+REPORT_DESCRIPTION = """\
+Counts for HR, never anyone's answers: people and reporting lines, first-month conversations, conversations
+held per month, lines on cadence and overdue now, skips, experiments and their outcomes, and plans (having one,
+revising it, sharing it), for the whole workspace or the organisation under one manager (--under), over a period
+(default: the last 12 months ending today, UTC). Any group of fewer than --min-group people, lines or events is
+shown as "fewer than N", and any figure from which such a group could be worked out by subtraction as
+"suppressed" (README.md, "Reports for HR", says what each figure means).
+
+Prints a table (or --format csv|json) on stdout; --html FILE also writes a self-contained page with charts
+(needs the extra: pip install "careerplan[report]").
+
+Reads DATABASE_URL; SLACK_BOT_TOKEN and SLACK_API_URL only to look up an e-mail given to --under."""
+REPORT_EPILOG = """\
+exit status:
+  0  the report was printed (and written, with --html)
+  1  the database could not be read
+  2  the report cannot be made as asked: a bad option, an unknown workspace or person, several workspaces
+     and no --team, --html without matplotlib"""
+# What `report` reads: DATABASE_URL, and Slack only to turn an e-mail into a Slack id.
+REPORT_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_API_URL", "DATABASE_URL")
+
+
 DEMO_PORT = 8765
 DEMO_DATA = "careerplan-demo"
 DEMO_DATABASE = "careerplan-demo.db"
@@ -290,6 +312,26 @@ def _parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="erase it; without this, only show what would be erased"
     )
     purge_workspace.set_defaults(handler=_purge_workspace)
+    report = commands.add_parser(
+        "report",
+        help="counts for HR (first-month and on-cadence rates, overdue, experiments, plans): never anyone's answers",
+        description=REPORT_DESCRIPTION,
+        epilog=REPORT_EPILOG,
+        formatter_class=raw,
+    )
+    report.add_argument("--team", metavar="T", help="the workspace's Slack team id (needed when there are several)")
+    report.add_argument(
+        "--under", metavar="@ID|EMAIL", help="only the organisation under this manager (a Slack user id or e-mail)"
+    )
+    report.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="first day (default: 12 months ago)")
+    report.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last day, included (default: today, UTC)")
+    report.add_argument(
+        "--min-group", type=int, default=5, metavar="N", help="smallest group shown (default 5, at least 2)"
+    )
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table", help="what to print")
+    report.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained HTML page with charts")
+    report.add_argument("--teams", type=_teams, default=25, metavar="N", help="how many teams to list (default 25)")
+    report.set_defaults(handler=_report)
     return parser
 
 
@@ -312,6 +354,143 @@ def _days(raw: str) -> int:
     if not raw.isdigit() or not 0 <= int(raw) <= 36500:
         raise argparse.ArgumentTypeError(f"must be a whole number of days from 0 to 36500, not {raw!r}")
     return int(raw)
+
+
+def _teams(raw: str) -> int:
+    if not raw.isdigit() or not 0 <= int(raw) <= 100_000:
+        raise argparse.ArgumentTypeError(f"must be a whole number of teams from 0 to 100000, not {raw!r}")
+    return int(raw)
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a day written YYYY-MM-DD, e.g. 2027-01-31, not {raw!r}") from None
+
+
+class ReportRefused(Exception):
+    """`careerplan report` cannot be made as asked (exit status 2); str(exc) says why."""
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        return _write_report(args)
+    except ReportRefused as exc:
+        print(f"careerplan: {printable(str(exc))}", file=sys.stderr)
+        return 2
+
+
+def _write_report(args: argparse.Namespace) -> int:
+    import bot.usecases.common
+    from bot.career.report import default_period
+    from bot.usecases.report import ReportError, Reports
+
+    env = {name: os.environ[name] for name in REPORT_SETTINGS if name in os.environ}
+    url = database_url(env)
+    _configure_logging("WARNING")
+    html_page = None
+    charts: threading.Thread | None = None
+    if args.html is not None:
+        import importlib.util
+
+        from bot.report.html import INSTALL_HINT, load_charts, render_html
+
+        try:
+            found = importlib.util.find_spec("matplotlib") is not None
+        except ValueError:  # a broken or stubbed-out matplotlib
+            found = False
+        if not found:
+            raise ReportRefused(f"{INSTALL_HINT} (it is not installed)")
+        html_page = render_html
+        # matplotlib takes about a second to import: let it load while the database is read (SQLite and psycopg
+        # let go of the GIL while a query runs), not after.
+        charts = threading.Thread(target=load_charts, name="import-matplotlib", daemon=True)
+        charts.start()
+    now = bot.usecases.common.utc_now()
+    until = args.until or (now.date() if args.since is None else max(args.since, now.date()))
+    since = args.since or default_period(until)[0]
+    path = _sqlite_file(url)
+    if path is not None and not path.exists():
+        raise StartupError(f"there is no database at {_safe(url)} (check DATABASE_URL)")
+    db = _open_database(url, writable=False)
+    try:
+        if not db.is_at_head():
+            raise StartupError(
+                f"the database is at revision {_current(db) or 'none'} but this release needs {head_revision()}: "
+                "run `careerplan db upgrade` first"
+            )
+        reports = Reports(db)
+        team_id = _report_team(args.team, reports.workspaces())
+        under = _report_under(args.under, env)
+        report = reports.report(
+            team_id,
+            since=since,
+            until=until,
+            now=now,
+            min_group=args.min_group,
+            under_user=under,
+            max_teams=args.teams,
+        )
+    except ReportError as exc:
+        raise ReportRefused(str(exc)) from None
+    except SQLAlchemyError as exc:
+        raise StartupError(f"the report failed: {_reason(exc)}") from None
+    finally:
+        db.dispose()
+    from bot.report.render import render
+
+    if html_page is not None:
+        if charts is not None:
+            charts.join()
+        try:
+            args.html.write_text(html_page(report), encoding="utf-8")
+        except OSError as exc:
+            raise ReportRefused(f"cannot write {args.html}: {exc.strerror or exc}") from None
+        print(f"Wrote the report with its charts to {args.html}", file=sys.stderr)
+    sys.stdout.write(render(report, args.format))
+    return 0
+
+
+def _report_team(asked: str | None, workspaces: list[str]) -> str:
+    if asked is not None:
+        return asked.strip()
+    if not workspaces:
+        raise ReportRefused("there is no workspace in the database yet: nothing to report")
+    if len(workspaces) > 1:
+        raise ReportRefused(
+            f"the database holds several workspaces ({', '.join(workspaces)}): choose one with --team T"
+        )
+    return workspaces[0]
+
+
+def _report_under(asked: str | None, env: dict[str, str]) -> str | None:
+    """--under as a Slack user id: `U0123`, `@U0123` or `<@U0123>` as written, an e-mail looked up in Slack."""
+    if asked is None:
+        return None
+    text = asked.strip()
+    if text.startswith("<@") and text.endswith(">"):
+        text = text[2:-1].split("|", 1)[0]
+    text = text.removeprefix("@")
+    if "@" not in text:
+        return text.upper()  # Slack's ids are upper case
+    if "SLACK_BOT_TOKEN" not in env:
+        raise ReportRefused(
+            f"--under {text}: an e-mail is looked up in Slack, which needs SLACK_BOT_TOKEN; or give the Slack user id"
+        )
+    from bot.slack.client import build_web_client
+    from bot.usecases.importer import LookupFailed
+
+    settings = Settings.from_env({**env, "SLACK_SIGNING_SECRET": "unused by report"})
+    try:
+        found = _lookup_by_email(build_web_client(settings))(text)
+    except LookupFailed as exc:
+        raise ReportRefused(f"--under {text}: {exc}") from None
+    except (URLError, OSError) as exc:
+        raise StartupError(f"cannot reach Slack at {settings.slack_api_url}: {_reason(exc)}") from None
+    if found is None:
+        raise ReportRefused(f"--under {text}: Slack knows nobody with that e-mail")
+    return found
 
 
 def _run(_args: argparse.Namespace) -> int:
