@@ -55,4 +55,3 @@ class Admins:
             return self.reports.report(team_id, since=since, until=until, now=now, min_group=DEFAULT_MIN_GROUP)
         except ReportError as exc:
             return Refused(f"No report yet: {exc}.")
-
