@@ -403,7 +403,7 @@ def a_report(counts: dict[str, int] | None = None, *, team: str = TEAM, now: dat
     )
 
 
-DEFAULT_TALLIES = {
+DEFAULT_TALLIES: dict[str, int] = {
     M.PEOPLE: 12,
     M.LINES_ACTIVE: 10,
     M.CADENCE_LINES: 10,

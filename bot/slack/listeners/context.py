@@ -237,8 +237,8 @@ def dm(
 def upload_to_dm(
     client: WebClient, who: Who, *, what: str, content: str, filename: str, title: str, comment: str
 ) -> str | None:
-    """Share a file in the bot's DM with `who` (files_upload_v2); its id, or None once the failure is logged (ids
-    and Slack's error code only: never the file's content). `what` names the file in the log ("export")."""
+    """Share a file in the bot's DM with `who` (files_upload_v2): its id ("" if Slack named none), or None once the
+    failure is logged (ids and Slack's error code only: never the file's content). `what` names it in the log."""
     try:
         opened = client.conversations_open(users=who.user_id)
         channel = opened.get("channel")

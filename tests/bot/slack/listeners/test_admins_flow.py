@@ -21,12 +21,13 @@ from bot.settings import Settings
 from bot.slack import ids
 from bot.slack.app import create_app
 from bot.slack.blocks.workspace import SEND_REPORT, TITLE
+from bot.slack.listeners.admins import REPORT_FAILED
 from bot.usecases.admins import NOT_AN_ADMIN
 from storage.db import Database
 from tests import builders
 from tests.botserver import serving
 from tests.clock import Clock
-from tests.fakeslack import TEAM_ID, FakeSlack
+from tests.fakeslack import TEAM_ID, FakeResponse, FakeSlack
 from tests.reportorg import MARKER, REPORT_NOW, A, M, build_report_org
 from tests.slackbot import SECRET, Bot, after, calls, dms_to
 from tests.slackhttp import SlackSender, app_home_opened, block_action
@@ -243,3 +244,16 @@ def test_without_matplotlib_the_admin_is_told_how_to_install_it(bot: Bot, monkey
     note = refused(bot, lambda: click_send(bot))
     assert INSTALL_HINT in note
     assert re.search(r'pip install "careerplan\[report\]"', note)
+
+
+def test_a_report_slack_does_not_take_is_explained_and_logged_with_ids_only(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="careerplan")
+    bot.slack.script("files.getUploadURLExternal", FakeResponse(body={"ok": False, "error": "missing_scope"}))
+
+    note = after(bot, ADMIN, lambda: click_send(bot)).params["text"]
+    assert note == REPORT_FAILED
+    assert bot.slack.files == {}
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "careerplan" and "not sent" in r.getMessage()]
+    assert warning == f"report for {TEAM_ID}/{ADMIN} not sent: missing_scope"
