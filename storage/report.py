@@ -20,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Integer,
+    Text,
     and_,
     case,
     cast,
@@ -63,8 +64,7 @@ def team_tallies(session: Session, team_id: str, period: Period) -> list[TeamTal
     reads = _Reads(session, team_id, period, zones)
     counts: defaultdict[int | None, Counter[str]] = defaultdict(Counter)
     late: defaultdict[int, Counter[int]] = defaultdict(Counter)
-    managers = reads.lines(counts)
-    reads.late_days(late)
+    managers = reads.lines(counts, late)
     reads.conversations(counts)
     reads.experiments(counts)
     reads.people(counts)
@@ -119,6 +119,12 @@ class _Reads:
             return self._date(self.utc_today)
         return case(whens, value=tz, else_=self._date(self.utc_today))
 
+    def joined(self, numbers: Any) -> ColumnElement[str]:
+        """The group's non-NULL numbers as one comma-separated text."""
+        if self.sqlite:
+            return func.group_concat(numbers, ",")
+        return func.string_agg(cast(numbers, Text), ",")
+
     def days(self, later: Any, earlier: Any) -> ColumnElement[int]:
         if self.sqlite:
             return cast(func.julianday(later) - func.julianday(earlier), Integer)
@@ -145,9 +151,12 @@ class _Reads:
 
     # --- the reads -------------------------------------------------------------------------------------------
 
-    def lines(self, counts: defaultdict[int | None, Counter[str]]) -> dict[int, tuple[str, int | None]]:
-        """The counts of lines by manager; returns each manager's Slack id and their own active manager (the tree
-        of organisations)."""
+    def lines(
+        self, counts: defaultdict[int | None, Counter[str]], late: defaultdict[int, Counter[int]]
+    ) -> dict[int, tuple[str, int | None]]:
+        """The counts of lines by manager, and how many days each overdue line is late (joined into one text per
+        manager: the same pass over the lines, few rows); returns each manager's Slack id and their own active
+        manager (the tree of organisations)."""
         line = ReportingLine
         up = aliased(ReportingLine, name="up")
         active = line.status == LineStatus.ACTIVE.value
@@ -178,6 +187,7 @@ class _Reads:
                 _count_if(due),
                 _count_if(and_(due, self.days(today, line.next_due_on) <= ON_CADENCE_GRACE_DAYS)),
                 _count_if(and_(due, line.next_due_on < today)),
+                self.joined(case((and_(due, line.next_due_on < today), self.days(today, line.next_due_on)))),
             )
             .join(_Manager, _Manager.id == line.manager_id)
             .outerjoin(up, and_(up.report_id == line.manager_id, up.status == LineStatus.ACTIVE.value))
@@ -194,30 +204,14 @@ class _Reads:
             Measure.OVERDUE,
         )
         managers: dict[int, tuple[str, int | None]] = {}
-        for manager_id, slack_id, parent, *values in self._rows(query):
+        for manager_id, slack_id, parent, *values, late_days in self._rows(query):
             managers[manager_id] = (slack_id, parent)
             team = counts[manager_id]
             for name, value in zip(names, values, strict=True):
                 team[name] += int(value or 0)
+            if late_days:
+                late[manager_id].update(int(days) for days in late_days.split(","))
         return managers
-
-    def late_days(self, late: defaultdict[int, Counter[int]]) -> None:
-        line = ReportingLine
-        today = self.today_of(_Manager.tz)
-        days = self.days(today, line.next_due_on).label("days")
-        query = (
-            select(line.manager_id, days, func.count())
-            .join(_Manager, _Manager.id == line.manager_id)
-            .where(
-                _Manager.team_id == self.team_id,
-                line.status == LineStatus.ACTIVE.value,
-                line.next_due_on.is_not(None),
-                line.next_due_on < today,
-            )
-            .group_by(line.manager_id, days)
-        )
-        for manager_id, day_count, lines in self._rows(query):
-            late[manager_id][int(day_count)] += int(lines)
 
     def conversations(self, counts: defaultdict[int | None, Counter[str]]) -> None:
         """Conversations held (in all, and per month) and cycles skipped: one row per manager, the months as

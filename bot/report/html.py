@@ -14,7 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.career.report import Report
-from bot.report.render import period_line, scope_title, team_label, teams_note
+from bot.report.render import period_line, printable, scope_title, team_label, teams_note
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as Chart
@@ -79,7 +79,10 @@ def conversations_chart(report: Report) -> str:
 def teams_chart(report: Report) -> str:
     """Horizontal bars of each listed team's share of lines on cadence; teams whose share is hidden are left out."""
     figure_class = _figure_class()
-    shown = [(team_label(row), row.on_cadence.share) for row in report.teams if row.on_cadence.share is not None]
+    # printable: a control character is not even valid in an SVG (XML) document.
+    shown = [
+        (printable(team_label(row)), row.on_cadence.share) for row in report.teams if row.on_cadence.share is not None
+    ]
     shown = shown[:TEAMS_IN_CHART]
     chart = figure_class(figsize=(8, max(1.5, 0.3 * len(shown) + 1)))
     axes = chart.subplots()
@@ -88,6 +91,8 @@ def teams_chart(report: Report) -> str:
         rates = [100 * (rate or 0) for _, rate in shown][::-1]
         axes.barh(range(len(shown)), rates, color=[LATE if rate < 50 else BAR for rate in rates])
         axes.set_yticks(range(len(shown)), names)
+        for label in axes.get_yticklabels():
+            label.set_parse_math(False)  # a label is a Slack id from the database: never TeX
     else:
         axes.text(0.5, 0.5, "No team's rate can be shown", ha="center", va="center", color=MUTED)
         axes.set_yticks([])
@@ -162,7 +167,7 @@ def render_html(report: Report) -> str:
                 _cell(figure.text(k), figure.hidden is not None)
                 for figure in (team.lines, team.on_cadence, team.overdue)
             )
-            parts.append(f'<tr><th scope="row">{escape(team_label(team))}</th>{cells}</tr>')
+            parts.append(f'<tr><th scope="row">{escape(printable(team_label(team)))}</th>{cells}</tr>')
         parts.append("</tbody></table>")
     else:
         parts.append(f"<p>No team of {k} or more people in this scope.</p>")

@@ -46,7 +46,7 @@ class Reports:
         if min_group < MIN_MIN_GROUP:
             raise ReportError(f"the minimum group must be at least {MIN_MIN_GROUP}, not {min_group}")
         if under_user is not None and not SLACK_USER_ID.fullmatch(under_user):
-            raise ReportError("--under takes a Slack user id such as U0123ABCD")
+            raise ReportError("a manager is named by a Slack user id such as U0123ABCD")
         with self.db.session() as session:
             if not store.workspace_exists(session, team_id):
                 raise ReportError(f"there is no workspace {team_id!r} in the database")
