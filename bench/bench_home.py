@@ -1,6 +1,7 @@
 """Time a manager's Home with the bench (issue 16): the whole HomeData read (team page, bench, own plan) and the
 bench's own reads, for a manager of many reports who mostly share, each with two plan versions and two
-reflections, and the Home view built from it; a report's Home (no team, so no bench) beside it for scale.
+reflections, and the Home view built from it; a report's Home (no team, so no bench) beside it for scale; and what
+an admin's Home adds (CAREERPLAN_ADMINS): the workspace's counts of the last 12 months, read and built.
 
     python bench/bench_home.py [--reports 200] [--runs 300] [--postgres]
 
@@ -31,6 +32,7 @@ from sqlalchemy import create_engine, event, text
 from bench.common import POSTGRES_ENV, machine, percentile
 from bot.career.reflection import Direction
 from bot.slack.blocks.home import home_view
+from bot.usecases.admins import Admins
 from bot.usecases.bench import bench_of
 from bot.usecases.common import Who
 from bot.usecases.plans import Plans
@@ -125,6 +127,10 @@ def main() -> None:
         home = plans.home(who)
         assert home.bench is not None and home.bench.team_size == args.reports
 
+        admins = Admins(db, frozenset({MANAGER}), Clock(NOW))
+        admins.installed_in(TEAM)
+        assert admins.home_counts(who) is not None
+
         def bench_alone() -> object:
             with db.session() as session:
                 return bench_of(session, manager_id, MANAGER)
@@ -133,6 +139,7 @@ def main() -> None:
             ("HomeData (team page + bench + own)", timed(args.runs, lambda: plans.home(who))),
             ("a report's HomeData (no team)", timed(args.runs, lambda: plans.home(a_report))),
             ("the bench's reads alone", timed(args.runs, bench_alone)),
+            ("an admin's Workspace counts", timed(args.runs, lambda: admins.home_counts(who))),
             ("home_view built from HomeData", timed(args.runs, lambda: home_view(home))),
         ]
         counted = statements(db, lambda: plans.home(who))

@@ -58,6 +58,8 @@ class Settings:
     health_port: int | None = None  # HEALTH_PORT: Socket Mode's /healthz on 127.0.0.1 (None: not served)
     log_format: str = "text"  # LOG_FORMAT: "text" lines, or "json", one object a line (for log collectors)
     metrics: bool = True  # CAREERPLAN_METRICS=off: no GET /metrics (Prometheus' counts) on PORT or HEALTH_PORT
+    # CAREERPLAN_ADMINS: the Slack user ids who see the Workspace section on Home and may have the report by DM.
+    admins: frozenset[str] = frozenset()
 
     @property
     def socket_mode(self) -> bool:
@@ -117,6 +119,7 @@ class Settings:
             welcome=_on_off(env, "CAREERPLAN_WELCOME", default=False),
             metrics=_on_off(env, "CAREERPLAN_METRICS", default=True),
             health_port=_int(env, "HEALTH_PORT", 0, 0, 65535) if _optional(env, "HEALTH_PORT") else None,
+            admins=_admins(env),
         )
 
 
@@ -159,6 +162,23 @@ def _on_off(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     if raw.lower() not in ("on", "off"):
         raise SettingsError(f"{name} must be on or off, not {raw!r}")
     return raw.lower() == "on"
+
+
+ADMIN_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")  # a Slack user id, as bot.usecases.common.SLACK_USER_ID
+
+
+def _admins(env: Mapping[str, str]) -> frozenset[str]:
+    """CAREERPLAN_ADMINS: Slack user ids separated by commas or spaces (a typo must not pass as a name)."""
+    raw = _optional(env, "CAREERPLAN_ADMINS") or ""
+    entries = [entry for entry in re.split(r"[,\s]+", raw) if entry]
+    for entry in entries:
+        if not ADMIN_ID.fullmatch(entry):
+            shown = entry if len(entry) <= 40 else entry[:40] + "…"
+            raise SettingsError(
+                f"CAREERPLAN_ADMINS must list Slack user ids such as U0123ABCD (Profile → ⋮ → Copy member ID), "
+                f"separated by commas or spaces; {shown!r} is not one"
+            )
+    return frozenset(entries)
 
 
 def _slack_api_url(env: Mapping[str, str]) -> str:

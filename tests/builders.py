@@ -1,6 +1,7 @@
 """Test data builders: people, reporting lines, plan shares, plan versions, reflections, feedback on plans,
 conversations with their experiments, nudges, and asks for gaps with their suggestions, written in the caller's
-session through the real storage functions, so what a test builds is what the bot itself would have written.
+session through the real storage functions, so what a test builds is what the bot itself would have written;
+and reports of counts, built purely from tallies.
 
 Each builder takes the session, then what tells the thing apart (people by Slack user id); the rest has a
 default that a test names only when it matters to it: the fake Slack's workspace, NOW (the clock fixture's
@@ -23,6 +24,7 @@ from bot.career.feedback import FeedbackNote
 from bot.career.lines import EndReason, Line, RequestedBy
 from bot.career.plan import Goal, GoalKind, Plan, SavedPlan, Step, close_focus
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
+from bot.career.report import M, Report, TeamTally, build_report, default_period
 from bot.career.sharing import Share
 from storage import asks as ask_store
 from storage import conversations as conversation_store
@@ -386,3 +388,26 @@ def suggestion(
     answered = ask_store.suggestion_of(session, ask.id)
     assert answered is not None
     return answered
+
+
+# --- reports ---------------------------------------------------------------------------------------------
+
+
+def a_report(counts: dict[str, int] | None = None, *, team: str = TEAM, now: datetime = NOW) -> Report:
+    """The workspace's report of the last 12 months, built purely from one team's tallies (manager U0BOSS): by
+    default 12 people on 10 active lines, 7 of them on cadence and 2 overdue, 4 people with a plan."""
+    tallies = counts if counts is not None else DEFAULT_TALLIES
+    since, until = default_period(now.date())
+    return build_report(
+        team, [TeamTally(1, None, "U0BOSS", tallies)], since=since, until=until, generated_at=now, min_group=5
+    )
+
+
+DEFAULT_TALLIES: dict[str, int] = {
+    M.PEOPLE: 12,
+    M.LINES_ACTIVE: 10,
+    M.CADENCE_LINES: 10,
+    M.ON_CADENCE: 7,
+    M.OVERDUE: 2,
+    M.WITH_PLAN: 4,
+}

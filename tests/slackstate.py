@@ -38,7 +38,11 @@ def assert_slack_accepts(view: dict[str, Any]) -> None:
     assert len(view["blocks"]) in range(1, 101)
     for block in view["blocks"]:
         if block["type"] == "section":
-            assert len(block["text"]["text"]) <= 3000
+            # A section has text, fields (at most 10, each at most 2,000 characters), or both.
+            assert "text" in block or block.get("fields")
+            assert len(block.get("text", {}).get("text", "")) <= 3000
+            assert len(block.get("fields", [])) <= 10
+            assert all(len(field["text"]) <= 2000 for field in block.get("fields", []))
         if block["type"] == "context":
             assert all(len(e["text"]) <= 3000 for e in block["elements"])
         if block["type"] == "input" and block["element"]["type"] == "plain_text_input":

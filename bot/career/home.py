@@ -12,6 +12,7 @@ from bot.career.feedback import FeedbackNote
 from bot.career.lines import Line
 from bot.career.plan import SavedPlan
 from bot.career.reflection import SavedReflection
+from bot.career.report import Report
 from bot.career.sharing import Share
 
 
@@ -21,6 +22,15 @@ class TeamMember:
 
     line: Line  # active; line.next_due_on and line.last_held_on are the schedule
     running: list[Experiment] = field(default_factory=list)  # experiments not yet ended
+
+
+@dataclass(frozen=True)
+class WorkspaceCounts:
+    """An admin's Workspace section on Home: the workspace's report (counts only, suppressed), or why there is none
+    yet (`missing`, safe to show)."""
+
+    report: Report | None
+    missing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,3 +48,4 @@ class HomeData:
     open_asks: list[Ask] = field(default_factory=list)
     declined_asks: list[Ask] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)  # newest first
+    workspace: WorkspaceCounts | None = None  # only for an admin (CAREERPLAN_ADMINS): the Workspace section

@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.slack.client import build_web_client
 from bot.slack.listeners import register
 from bot.slack.listeners.context import Services, tell_failure
+from bot.usecases.admins import Admins
 from bot.usecases.asks import Asks
 from bot.usecases.availability import Availability
 from bot.usecases.common import Clock, utc_now
@@ -111,6 +112,7 @@ def build_services(db: Database, settings: Settings, clock: Clock = utc_now) -> 
         requests=Requests(db, clock),
         feedback=Feedback(db, clock),
         asks=Asks(db, clock),
+        admins=Admins(db, settings.admins, clock),
         welcome=settings.welcome,
     )
 

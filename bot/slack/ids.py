@@ -83,6 +83,7 @@ ACTION_SUGGEST: Final = "careerplan.suggest"  # the asked person's DM: open VIEW
 ACTION_NOT_NOW: Final = "careerplan.not_now"  # the asked person's DM; value: the ask's id
 ACTION_WITHDRAW_ASK: Final = "careerplan.withdraw_ask"  # Home; value: the ask's id
 ACTION_ADD_SUGGESTED_GAP: Final = "careerplan.add_suggested_gap"  # Home, DM; value: the suggested gap's id
+ACTION_SEND_REPORT: Final = "careerplan.send_report"  # an admin's Home: DM me the HTML report (no value is read)
 # Url buttons of a reminder that open a calendar's new-event form. Slack still sends a block_actions for a click;
 # it is acknowledged and changes nothing.
 ACTION_CALENDAR_GOOGLE: Final = "careerplan.calendar.google"

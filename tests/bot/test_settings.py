@@ -35,6 +35,7 @@ EVERY_INTERFACE = "0.0.0.0"  # noqa: S104  (the default: Slack must reach the bo
         ("away_markers", DEFAULT_AWAY_MARKERS),
         ("welcome", False),
         ("metrics", True),
+        ("admins", frozenset()),
     ],
 )
 def test_what_is_not_set_takes_its_default(field: str, default: object) -> None:
@@ -283,6 +284,39 @@ def test_a_malformed_value_gets_one_line_that_names_it(name: str, raw: str, mess
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({**HTTP, name: raw})
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "admins"),
+    [
+        ("U0ADMIN", {"U0ADMIN"}),
+        ("U0ADMIN,W0GRID", {"U0ADMIN", "W0GRID"}),
+        (" U0ADMIN ,  W0GRID\tU0THIRD,", {"U0ADMIN", "W0GRID", "U0THIRD"}),
+        ("U0ADMIN U0ADMIN", {"U0ADMIN"}),
+        (" , ", set()),
+    ],
+)
+def test_admins_are_slack_user_ids_separated_by_commas_or_spaces(raw: str, admins: set[str]) -> None:
+    assert Settings.from_env({**HTTP, "CAREERPLAN_ADMINS": raw}).admins == admins
+
+
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        ("U0ADMIN,alice@example.com", "'alice@example.com'"),
+        ("<@U0ADMIN>", "'<@U0ADMIN>'"),
+        ("u0admin", "'u0admin'"),  # Slack's ids are upper case: a lower-case one is a typo
+        ("T0TEAM", "'T0TEAM'"),  # a workspace, not a person
+        ("U" + "X" * 60, "'U" + "X" * 39 + "…'"),
+    ],
+)
+def test_an_admin_entry_that_is_not_a_user_id_is_named(raw: str, named: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**HTTP, "CAREERPLAN_ADMINS": raw})
+    assert str(caught.value) == (
+        "CAREERPLAN_ADMINS must list Slack user ids such as U0123ABCD (Profile → ⋮ → Copy member ID), "
+        f"separated by commas or spaces; {named} is not one"
+    )
 
 
 def test_the_new_settings_have_defaults_so_a_settings_built_by_hand_needs_none_of_them() -> None:

@@ -21,6 +21,7 @@ from bot.slack.blocks.reflections import reflection_summary
 from bot.slack.blocks.sharing import who_can_see
 from bot.slack.blocks.targets import target_note_blocks
 from bot.slack.blocks.text import button, context, escape, fit, header, mrkdwn, section
+from bot.slack.blocks.workspace import workspace_blocks
 
 View = dict[str, Any]
 
@@ -51,6 +52,8 @@ def home_view(data: HomeData) -> View:
     if data.reflection is not None:
         blocks += [{"type": "divider"}, *reflection_summary(data.reflection)]
     blocks += [{"type": "divider"}, *who_can_see(data.manager_line, data.viewers), REMINDERS]
+    if data.workspace is not None:  # an admin's: before the team, whose page shrinks to fit
+        blocks += workspace_blocks(data.workspace)
     # The bench keeps some room even beside the largest team page: the team's rest is a command away.
     reserve = BENCH_RESERVE if data.bench is not None else 0
     if data.team:

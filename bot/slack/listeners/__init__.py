@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.slack.listeners import (
+    admins,
     asks,
     availability,
     commands,
@@ -43,6 +44,7 @@ ACTIONS: Table = [
     *feedback.ACTIONS,
     *shares.ACTIONS,
     *asks.ACTIONS,
+    *admins.ACTIONS,
 ]
 VIEW_SUBMISSIONS: Table = [
     *plans.VIEW_SUBMISSIONS,

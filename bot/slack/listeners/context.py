@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from slack_bolt import Ack, BoltContext, BoltResponse
@@ -35,6 +35,7 @@ from bot.slack.blocks.reflections import TITLE as REFLECT_TITLE
 from bot.slack.blocks.sharing import SHARE_WITH_TITLE
 from bot.slack.blocks.welcome import NAME_MANAGER_TITLE
 from bot.slack.listeners.handoff import after_listener, left_over
+from bot.usecases.admins import Admins
 from bot.usecases.asks import Asks
 from bot.usecases.availability import Availability
 from bot.usecases.common import Refused, Who
@@ -70,6 +71,7 @@ class Services:
     requests: Requests
     feedback: Feedback
     asks: Asks
+    admins: Admins
     welcome: bool = False  # CAREERPLAN_WELCOME: joiners and first-time Home visitors get a welcome DM
 
 
@@ -143,7 +145,11 @@ def state_values(view: dict[str, Any]) -> dict[str, Any]:
 
 def publish_home(client: WebClient, services: Services, who: Who) -> None:
     try:
-        client.views_publish(user_id=who.user_id, view=home_view(services.plans.home(who)))
+        data = services.plans.home(who)
+        workspace = services.admins.home_counts(who)  # None unless an admin: nobody else sees the section
+        if workspace is not None:
+            data = replace(data, workspace=workspace)
+        client.views_publish(user_id=who.user_id, view=home_view(data))
     except SlackApiError as exc:
         log.warning("views.publish failed for %s/%s: %s", who.team_id, who.user_id, exc.response.get("error"))
 
@@ -227,6 +233,29 @@ def dm(
         return None
     channel, ts = answer.get("channel"), answer.get("ts")
     return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
+
+
+def upload_to_dm(
+    client: WebClient, who: Who, *, what: str, content: str, filename: str, title: str, comment: str
+) -> str | None:
+    """Share a file in the bot's DM with `who` (files_upload_v2): its id ("" if Slack named none), or None once the
+    failure is logged (ids and Slack's error code only: never the file's content). `what` names it in the log."""
+    try:
+        opened = client.conversations_open(users=who.user_id)
+        channel = opened.get("channel")
+        dm_id = channel.get("id") if isinstance(channel, dict) else None
+        if not isinstance(dm_id, str) or not dm_id:
+            raise ValueError("conversations.open answered without a channel id")
+        sent = client.files_upload_v2(
+            channel=dm_id, content=content, filename=filename, title=title, initial_comment=comment
+        )
+    except (SlackClientError, OSError, ValueError) as exc:
+        code = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("%s for %s/%s not sent: %s", what, who.team_id, who.user_id, code)
+        return None
+    file = sent.get("file")
+    file_id = file.get("id") if isinstance(file, dict) else None
+    return str(file_id) if file_id else ""
 
 
 def open_modal(client: WebClient, who: Who, trigger_id: str, view: dict[str, Any], subject: str | None = None) -> bool:
@@ -336,6 +365,9 @@ def acting_person(services: Services, in_background: Callable[[Callable[[], None
             context["services"] = services
             next()
             return None
+        # The workspace the bot's token is for (Bolt's auth.test, never the payload): where admins are admins.
+        authorized = context.authorize_result
+        services.admins.installed_in(authorized.team_id if authorized is not None else None)
         who = who_from(body)
         view = view_of(body)
         if who is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.slack import ids
 from bot.slack.blocks.own_data import delete_confirm_view, deleted_view
@@ -17,6 +16,7 @@ from bot.slack.listeners.context import (
     open_modal,
     publish_bench,
     publish_home,
+    upload_to_dm,
 )
 from bot.usecases.common import Who
 
@@ -41,27 +41,19 @@ def export_command(command: Command) -> None:
 
 def send_export(client: WebClient, services: Services, who: Who) -> None:
     export = services.own_data.export(who)
-    try:
-        opened = client.conversations_open(users=who.user_id)
-        channel = opened.get("channel")
-        dm_id = channel.get("id") if isinstance(channel, dict) else None
-        if not isinstance(dm_id, str) or not dm_id:
-            raise ValueError("conversations.open answered without a channel id")
-        sent = client.files_upload_v2(
-            channel=dm_id,
-            content=export.markdown,
-            filename=export.filename,
-            title=f"Career plan export, {export.exported_on.isoformat()}",
-            initial_comment=EXPORT_COMMENT,
-        )
-    except (SlackClientError, OSError, ValueError) as exc:
-        # Ids and the error code only: the file's content never goes to the logs.
-        code = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
-        log.warning("export for %s/%s not sent: %s", who.team_id, who.user_id, code)
+    file_id = upload_to_dm(
+        client,
+        who,
+        what="export",
+        content=export.markdown,
+        filename=export.filename,
+        title=f"Career plan export, {export.exported_on.isoformat()}",
+        comment=EXPORT_COMMENT,
+    )
+    if file_id is None:
         dm(client, who.user_id, EXPORT_FAILED)
         return
-    file = sent.get("file")
-    log.info("export sent to %s/%s (file %s)", who.team_id, who.user_id, file.get("id") if file else None)
+    log.info("export sent to %s/%s (file %s)", who.team_id, who.user_id, file_id or None)
 
 
 def delete_command(command: Command) -> None:

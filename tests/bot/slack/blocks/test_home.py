@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.career.cadence import ExperimentKind
 from bot.career.conversation import Experiment
-from bot.career.home import HomeData, TeamMember
+from bot.career.home import HomeData, TeamMember, WorkspaceCounts
 from bot.career.lines import Line, LineStatus, RequestedBy
 from bot.career.plan import CLOSED_NOTE_MAX, MAX_GAPS, MAX_STEPS, ClosedGap, Goal, GoalKind, Plan, SavedPlan, Step
 from bot.career.reflection import Direction, Reflection, SavedReflection, Why
@@ -17,6 +17,7 @@ from bot.career.sharing import Reader
 from bot.slack import ids
 from bot.slack.blocks.home import home_view, team_blocks
 from bot.slack.blocks.lines import report_plan_view
+from tests import builders
 from tests.slackstate import assert_slack_accepts
 
 TODAY = date(2026, 11, 21)
@@ -262,9 +263,11 @@ def test_the_whole_home_stays_within_100_blocks_however_large_the_team() -> None
         TeamMember(report_line(n, due=date(2026, 10, 1), held=date(2026, 7, 1)), running(9, HOSTILE_WHAT))
         for n in range(1, 61)  # more than a page: the builder still cuts
     ]
-    view = home_view(HomeData(TODAY, saved(plan), reflection, manager, team=team, team_size=400))
+    workspace = WorkspaceCounts(builders.a_report())  # an admin's: the Workspace section too
+    view = home_view(HomeData(TODAY, saved(plan), reflection, manager, team=team, team_size=400, workspace=workspace))
     assert_slack_accepts(view)
     assert len(view["blocks"]) <= 100
+    assert ids.ACTION_SEND_REPORT in text_of(view)
     shown = team_sections(view)
     assert 0 < len(shown) <= 15
     assert list(shown) == [f"U0R{n:03d}" for n in range(1, len(shown) + 1)]  # the use case's order is kept
