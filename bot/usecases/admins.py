@@ -8,6 +8,8 @@ for. The same id in another workspace is another person, and gets nothing.
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime, timedelta
 from typing import Final
 
 from bot.career.home import WorkspaceCounts
@@ -15,6 +17,10 @@ from bot.career.report import DEFAULT_MIN_GROUP, Report
 from bot.usecases.common import Clock, Refused, Who, utc_now
 from bot.usecases.report import ReportError, Reports, default_since_until
 from storage.db import Database
+
+# Home's counts are a whole report's reads (seconds at 100k lines), and an admin's Home is published often (opening
+# it, their own saves): reuse one for this long. The report by DM is always counted afresh.
+HOME_COUNTS_FRESH: Final = timedelta(minutes=10)
 
 NOT_AN_ADMIN: Final = "Only careerplan's admins in this workspace can have its report, so nothing was sent."
 
@@ -25,6 +31,8 @@ class Admins:
         self.admins = admins
         self.clock = clock
         self._workspace: str | None = None  # unknown until Slack's first request: nobody is an admin yet
+        self._home_counts: dict[str, tuple[datetime, WorkspaceCounts]] = {}  # team id -> (counted at, counts)
+        self._lock = threading.Lock()
 
     def installed_in(self, team_id: str | None) -> None:
         """The workspace the bot's token is for, as Slack's auth.test of it says (Bolt's, on each request)."""
@@ -39,8 +47,16 @@ class Admins:
         None for everyone else."""
         if not self.is_admin(who):
             return None
+        now = self.clock()
+        with self._lock:
+            kept = self._home_counts.get(who.team_id)
+        if kept is not None and now - kept[0] < HOME_COUNTS_FRESH:
+            return kept[1]
         report = self._report(who.team_id)
-        return WorkspaceCounts(None, report.message) if isinstance(report, Refused) else WorkspaceCounts(report)
+        counts = WorkspaceCounts(None, report.message) if isinstance(report, Refused) else WorkspaceCounts(report)
+        with self._lock:
+            self._home_counts[who.team_id] = (now, counts)
+        return counts
 
     def report(self, who: Who) -> Report | Refused:
         """The full report for the admin who clicked: always of the workspace the click came from."""

@@ -28,8 +28,10 @@ def workspace_blocks(counts: WorkspaceCounts) -> list[dict[str, Any]]:
         *blocks,
         {"type": "section", "fields": fields},
         context(
-            f"{report.since.isoformat()} to {report.until.isoformat()}, the last 12 months. Counts only, never "
-            f"anyone's answers; a group of fewer than {k} people is not shown."
+            f"{report.since.isoformat()} to {report.until.isoformat()}, the last 12 months, counted "
+            f"{report.generated_at:%Y-%m-%d %H:%M} UTC (Home counts again after 10 minutes; the full report is "
+            f"always counted afresh). Counts only, never anyone's answers; a group of fewer than {k} people is not "
+            "shown."
         ),
         {
             "type": "actions",

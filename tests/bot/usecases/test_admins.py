@@ -11,7 +11,9 @@ from bot.career.report import DEFAULT_MIN_GROUP
 from bot.usecases.admins import NOT_AN_ADMIN, Admins
 from bot.usecases.common import Refused, Who
 from storage.db import Database
+from tests import builders as b
 from tests.builders import TEAM
+from tests.clock import Clock
 from tests.reportorg import REPORT_NOW, A, build_report_org
 
 ADMIN = Who(TEAM, "U0ADMIN")
@@ -59,3 +61,27 @@ def test_a_workspace_with_nothing_stored_yet_says_so(db: Database) -> None:
     assert isinstance(refused, Refused) and refused.message.startswith("No report yet: there is no workspace")
     counts = empty.home_counts(ADMIN)
     assert counts is not None and counts.report is None and counts.missing == refused.message
+
+
+def test_home_counts_are_kept_ten_minutes_and_the_report_by_dm_is_always_counted_afresh(db: Database) -> None:
+    with db.session() as session:
+        build_report_org(session)
+    clock = Clock(REPORT_NOW)
+    serving = Admins(db, frozenset({ADMIN.user_id}), clock)
+    serving.installed_in(TEAM)
+
+    def people_on_home() -> int | None:
+        counts = serving.home_counts(ADMIN)
+        assert counts is not None and counts.report is not None
+        return counts.report.figure("people").count
+
+    before = people_on_home()
+    assert before is not None
+    with db.session() as session:
+        b.person(session, "UNEW00001", now=REPORT_NOW)
+    clock.advance(minutes=9)
+    assert people_on_home() == before  # the Home's counts, as counted 9 minutes ago
+    fresh = serving.report(ADMIN)
+    assert not isinstance(fresh, Refused) and fresh.figure("people").count == before + 1
+    clock.advance(minutes=1)
+    assert people_on_home() == before + 1

@@ -34,6 +34,7 @@ def test_the_section_shows_each_headline_as_the_report_prints_it() -> None:
     assert shown["People with a plan"] == "fewer than 5"  # 4: a small group
     assert shown["Lines on cadence (at most 14 days past due)"] == "suppressed"  # 7 of 10: the other 3 are few
     assert "a group of fewer than 5 people is not shown" in str(blocks)
+    assert f"counted {report.generated_at:%Y-%m-%d %H:%M} UTC" in str(blocks)  # how fresh Home's counts are
 
 
 def test_the_button_carries_no_value_to_trust() -> None:
