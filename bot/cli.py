@@ -615,6 +615,7 @@ def _serve_demo(data: Path, port: int) -> int:
         work_start=NINE_TO_FIVE[0],
         work_end=NINE_TO_FIVE[1],
         log_level="WARNING",
+        admins=frozenset({org.ADMIN.user_id}),
     )
     clock = DemoClock(data / DEMO_CLOCK, demo_start(datetime.now(UTC).date()))
     db: Database | None = None

@@ -44,6 +44,7 @@ DAN = DemoPerson("U0DEMODAN", "Dan", "plan not shared", "America/New_York")
 FAY = DemoPerson("U0DEMOFAY", "Fay", "manager's manager", "Europe/Berlin")
 EVE = DemoPerson("U0DEMOEVE", "Eve", "new here, no plan yet", "Europe/London")
 PEOPLE = (ANA, BEN, CAI, DAN, FAY, EVE)
+ADMIN = FAY  # in CAREERPLAN_ADMINS in the demo: her Home shows the Workspace counts (issue 16)
 
 
 def users_info(person: DemoPerson) -> dict[str, object]:

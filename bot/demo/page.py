@@ -361,8 +361,9 @@ class _Handler(BaseHTTPRequestHandler):
             elif split.path == "/api/file":
                 name, raw = demo.file(query.get("user", ""), query.get("id", ""))
                 safe = "".join(c for c in name if c.isalnum() or c in "._-") or "export.md"
+                kind = "text/html" if safe.endswith(".html") else "text/markdown"  # an admin's report, or an export
                 self._send(
-                    200, raw, "text/markdown; charset=utf-8", {"Content-Disposition": f'attachment; filename="{safe}"'}
+                    200, raw, f"{kind}; charset=utf-8", {"Content-Disposition": f'attachment; filename="{safe}"'}
                 )
             else:
                 self._json({"error": "not found"}, 404)

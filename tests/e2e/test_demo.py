@@ -17,7 +17,7 @@ import pytest
 
 from bot.slack import ids
 from tests.cli import careerplan, clean_env
-from tests.demo import BEN, EVE, RunningDemo, running_demo
+from tests.demo import ANA, BEN, EVE, FAY, RunningDemo, running_demo
 from tests.slackstate import state_from_initial
 
 pytestmark = pytest.mark.e2e
@@ -233,3 +233,19 @@ def test_a_port_in_use_is_one_line_naming_the_fix(tmp_path: Path) -> None:
         )
     assert done.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+
+
+def test_fay_is_the_demos_admin_and_gets_the_report_by_dm_while_ana_sees_no_workspace(demo: RunningDemo) -> None:
+    fay = demo.api("/api/home", {"user": FAY})["home"]
+    assert "Workspace" in blocks_text(fay) and "Send me the full report" in blocks_text(fay)
+    assert "Send me the full report" not in blocks_text(demo.api("/api/home", {"user": ANA})["home"])
+    after = demo.api("/api/action", {"user": FAY, "where": "home", "action": {"action_id": ids.ACTION_SEND_REPORT}})
+    (shared,) = [f for m in after["dm"] for f in m.get("files", [])]
+    status, raw, headers = demo.get(f"/api/file?user={FAY}&id={shared['id']}")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert headers["content-disposition"].startswith("attachment")  # downloaded, never run on the demo's page
+    assert "careerplan report" in raw.decode() and "<svg" in raw.decode()
+    # Ana can't download it, nor clicks her way to one.
+    assert demo.get(f"/api/file?user={ANA}&id={shared['id']}")[0] == 404
+    refused = demo.api("/api/action", {"user": ANA, "where": "home", "action": {"action_id": ids.ACTION_SEND_REPORT}})
+    assert not [f for m in refused["dm"] for f in m.get("files", [])]

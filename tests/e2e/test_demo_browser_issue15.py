@@ -223,3 +223,22 @@ def test_one_gap_at_a_time_ask_for_gaps_share_and_feedback(demo: RunningDemo, pa
         seen = json.dumps(demo.state(user), ensure_ascii=False)  # their Home, DM and modals, as the page gets them
         for words, readers in may_see.items():
             assert user in readers or words not in seen, (words, user)
+
+
+def test_fay_the_admin_sees_the_workspace_counts_and_has_the_report_sent_to_her_dm(page: Page) -> None:
+    """Issue 16: the demo's admin; the counts are drawn from Slack's section fields, small groups suppressed."""
+    page.be(FAY)
+    page.tab("home")
+    page.until(lambda: "Send me the full report" in page.text("#home"), "Fay's Workspace section")
+    home = page.text("#home")
+    assert "Workspace" in home and "People" in home and "fewer than 5" in home, home  # six people: mostly small
+    page.screenshot("home-admin-workspace")
+    page.click_button("Send me the full report", "#home")
+    page.tab("messages")
+    page.until(lambda: "careerplan report, " in page.text("#messages"), "the report's file in Fay's DM")
+    assert "HTML" in page.text("#messages .file-icon")
+    page.screenshot("dm-admin-report")
+    page.be(ANA)
+    page.tab("home")
+    page.until(lambda: "Ask for gaps" in page.text("#home"), "Ana's Home")
+    assert "Send me the full report" not in page.text("#home")

@@ -131,7 +131,7 @@
         else body.appendChild(mrkdwn(m.text, people));
         (m.files || []).forEach((f) => {
           const card = el("div", "file");
-          card.appendChild(el("span", "file-icon", "MD"));
+          card.appendChild(el("span", "file-icon", /\.html$/i.test(f.name || "") ? "HTML" : "MD"));
           card.appendChild(el("span", "file-name", f.title || f.name));
           const a = el("a", "download", "Download");
           a.href = "/api/file?user=" + encodeURIComponent(user) + "&id=" + encodeURIComponent(f.id);
