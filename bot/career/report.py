@@ -519,8 +519,10 @@ def build_report(
         built = []
         for row in rows:
             if row.key == "cadence.median_days_late":
-                # A statistic of the overdue lines: shown with their count only.
-                built.append(Figure(row.key, row.label, days=median, hidden=overdue.hidden))
+                # A statistic of the overdue lines: shown with their count only. Hidden, it reads "suppressed":
+                # "fewer than 5" next to a number of days would read as fewer than 5 days late.
+                hidden = Hidden.PROTECTS if overdue.hidden is not None else None
+                built.append(Figure(row.key, row.label, days=median, hidden=hidden))
             else:
                 built.append(figures[row.key])
         sections.append(Section(key, title, tuple(built)))

@@ -42,7 +42,8 @@ def teams_note(report: Report) -> str:
     if report.teams_not_listed:
         notes.append(f"{report.teams_not_listed:,} more teams not listed (--teams N lists more)")
     if report.teams_small:
-        notes.append(f"{report.teams_small:,} teams of fewer than {report.min_group} people not shown")
+        teams = "team" if report.teams_small == 1 else "teams"
+        notes.append(f"{report.teams_small:,} {teams} of fewer than {report.min_group} people not shown")
     return "; ".join(notes)
 
 

@@ -4,6 +4,7 @@ label (the only text from the database: a manager's Slack id)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from bot.career.report import M, Report, TeamTally, build_report, held_in
 from bot.report.html import ChartsUnavailable, render_html
-from bot.report.render import render_csv, render_json, render_text
+from bot.report.render import render_csv, render_json, render_text, teams_note
 
 HOSTILE = '=HYPERLINK("x")\x1b[31m<script>alert(1)</script>$\\nosuchcommand{$ & \u202e'  # TeX, to matplotlib
 
@@ -69,3 +70,9 @@ def test_without_matplotlib_the_page_says_how_to_install_it(monkeypatch: pytest.
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(ChartsUnavailable, match=r'pip install "careerplan\[report\]"'):
         render_html(a_report())
+
+
+@pytest.mark.parametrize(("small", "said"), [(1, "1 team of fewer than 5"), (3, "3 teams of fewer than 5")])
+def test_the_teams_not_shown_are_counted_in_plain_words(small: int, said: str) -> None:
+    report = dataclasses.replace(a_report(), teams_small=small)
+    assert f"{said} people not shown" in teams_note(report)
