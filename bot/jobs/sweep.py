@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum, auto
 from http.client import HTTPException
 from typing import Final, TypeVar
@@ -267,6 +267,7 @@ class Sweep:
             with self.db.session() as session:  # abandoned wizards' drafts: their words go after two days
                 plan_store.purge_old_drafts(session, now)
                 request_store.forget_old(session, now)  # handled requests' keys, once no replay can reuse them
+            self.db.checkpoint()  # the pass's writes into SQLite's main file, now it is over
             completed = True
         finally:
             # A pass that failed (the database went away) still counts what it did before it stopped.
@@ -288,71 +289,89 @@ class Sweep:
     def _enqueue(self, now: datetime, zones: _Zones, tally: _Tally) -> None:
         # Zones ahead of UTC reach a day first: look one day further, and decide on each manager's own day.
         through = now.astimezone(UTC).date() + timedelta(days=1)
+        for chunk in self._due_lines(through):
+            self._enqueue_lines(chunk, now, zones, tally)
         with self.db.session() as session:
-            lines = store.lines_to_nudge(session, through)
             ended = store.experiments_to_ask(session, through)
-        lead_days = self.settings.lead_days
-        for chunk in _chunks(lines, ENQUEUE_BATCH):
-            # The manager's day, in the same current zone their DM will be delivered in (a stale one is asked of
-            # Slack again here, before the transaction below): a manager who moved is reminded on their new day.
-            today = {
-                line.id: local_day(
-                    now, zones.of(line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at).tz
-                )
-                for line in chunk
-            }
-            decisions = {}
-            for line in chunk:
-                if line.next_nudge_on > today[line.id]:
-                    continue  # its day has not come where the manager is (most of a pass, most of the day)
-                cycle = Cycle(line.next_due_on, line.started_on, line.first_cycle, lead_days)
-                decision = next_stage(cycle, line.next_nudge_on, today[line.id])
-                if decision.stage is not None or decision.next_nudge_on != line.next_nudge_on:
-                    decisions[line.id] = decision
-            moves = [
-                store.Move(line.id, line.next_due_on, line.next_nudge_on, decisions[line.id].next_nudge_on)
-                for line in chunk
-                if line.id in decisions
-            ]
-            if not moves:
-                continue
-            with self.db.session() as session:
-                moved = store.advance_lines(session, moves)  # lines another sweeper (or a click) changed stay out
-                new: list[store.NewNudge] = []
-                for line in chunk:
-                    stage = decisions[line.id].stage if line.id in moved else None
-                    if stage is None:
-                        continue
-                    new.append(store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.MANAGER, line.manager_id))
-                    if stage.kind in REPORT_INVITED_AT:
-                        new.append(
-                            store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.REPORT, line.report_id)
-                        )
-                tally.enqueued += store.enqueue(session, new, now)
         for groups in _chunks(ended, ENQUEUE_BATCH):
-            # Time zones first: no Slack call while the transaction below holds its locks.
-            over = [
-                group
-                for group in groups
-                if group.ends_on
-                <= local_day(
-                    now,
-                    zones.of(group.manager_id, group.manager, group.manager_tz, group.manager_tz_checked_at).tz,
-                )
-            ]
-            if not over:
-                continue
-            with self.db.session() as session:
-                new = []
-                for group in over:
-                    if not store.mark_asked(session, group.experiment_ids, now):
-                        continue  # another sweeper asks
-                    for audience, person in ((Audience.MANAGER, group.manager_id), (Audience.REPORT, group.report_id)):
-                        new.append(
-                            store.NewNudge(group.line_id, NudgeKind.EXPERIMENT_ENDED, group.ends_on, audience, person)
-                        )
-                tally.enqueued += store.enqueue(session, new, now)
+            self._enqueue_ended(groups, now, zones, tally)
         zones.save(self.db)
+
+    def _due_lines(self, through: date) -> Iterator[list[store.DueLine]]:
+        """The due lines, ENQUEUE_BATCH at a time, each chunk read in a short transaction of its own: a pass
+        holds one chunk in memory, however large the organisation. A line this pass moves to a later day
+        still inside `through` comes round again in a later chunk, and is then not due on its manager's day."""
+        after: tuple[date, int] | None = None
+        while True:
+            with self.db.session() as session:
+                chunk = store.lines_to_nudge(session, through, after=after, limit=ENQUEUE_BATCH)
+            if chunk:
+                yield chunk
+            if len(chunk) < ENQUEUE_BATCH:
+                return
+            after = (chunk[-1].next_nudge_on, chunk[-1].id)
+
+    def _enqueue_lines(self, chunk: Sequence[store.DueLine], now: datetime, zones: _Zones, tally: _Tally) -> None:
+        lead_days = self.settings.lead_days
+        # The manager's day, in the same current zone their DM will be delivered in (a stale one is asked of
+        # Slack again here, before the transaction below): a manager who moved is reminded on their new day.
+        today = {
+            line.id: local_day(
+                now, zones.of(line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at).tz
+            )
+            for line in chunk
+        }
+        decisions = {}
+        for line in chunk:
+            if line.next_nudge_on > today[line.id]:
+                continue  # its day has not come where the manager is (most of a pass, most of the day)
+            cycle = Cycle(line.next_due_on, line.started_on, line.first_cycle, lead_days)
+            decision = next_stage(cycle, line.next_nudge_on, today[line.id])
+            if decision.stage is not None or decision.next_nudge_on != line.next_nudge_on:
+                decisions[line.id] = decision
+        moves = [
+            store.Move(line.id, line.next_due_on, line.next_nudge_on, decisions[line.id].next_nudge_on)
+            for line in chunk
+            if line.id in decisions
+        ]
+        if not moves:
+            return
+        with self.db.session() as session:
+            moved = store.advance_lines(session, moves)  # lines another sweeper (or a click) changed stay out
+            new: list[store.NewNudge] = []
+            for line in sorted(chunk, key=lambda line: line.id):  # the nudges' ids in line order, as ever
+                stage = decisions[line.id].stage if line.id in moved else None
+                if stage is None:
+                    continue
+                new.append(store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.MANAGER, line.manager_id))
+                if stage.kind in REPORT_INVITED_AT:
+                    new.append(store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.REPORT, line.report_id))
+            tally.enqueued += store.enqueue(session, new, now)
+
+    def _enqueue_ended(
+        self, groups: Sequence[store.EndedExperiments], now: datetime, zones: _Zones, tally: _Tally
+    ) -> None:
+        # Time zones first: no Slack call while the transaction below holds its locks.
+        over = [
+            group
+            for group in groups
+            if group.ends_on
+            <= local_day(
+                now, zones.of(group.manager_id, group.manager, group.manager_tz, group.manager_tz_checked_at).tz
+            )
+        ]
+        if not over:
+            return
+        with self.db.session() as session:
+            # One claim for the chunk's experiments: a group is this sweeper's if it marked any of them.
+            mine = store.mark_asked(session, [e for group in over for e in group.experiment_ids], now)
+            new = [
+                store.NewNudge(group.line_id, NudgeKind.EXPERIMENT_ENDED, group.ends_on, audience, person)
+                for group in over
+                if mine.intersection(group.experiment_ids)  # else another sweeper asks
+                for audience, person in ((Audience.MANAGER, group.manager_id), (Audience.REPORT, group.report_id))
+            ]
+            tally.enqueued += store.enqueue(session, new, now)
 
     # -- deliver ------------------------------------------------------------------------------------------
 

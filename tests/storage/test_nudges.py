@@ -268,9 +268,9 @@ def test_experiments_are_asked_about_once(db: Database) -> None:
     with db.session() as session:
         (group,) = store.experiments_to_ask(session, date(2026, 11, 23))
         assert (group.line_id, group.ends_on, len(group.experiment_ids)) == (line, date(2026, 11, 20), 2)
-        assert store.mark_asked(session, group.experiment_ids, NOW) == 2
+        assert store.mark_asked(session, group.experiment_ids, NOW) == set(group.experiment_ids)
     with db.session() as session:
-        assert store.mark_asked(session, group.experiment_ids, NOW) == 0
+        assert store.mark_asked(session, group.experiment_ids, NOW) == set()
         assert store.experiments_to_ask(session, date(2026, 11, 23)) == []
         shown = store.ended_experiments(session, line, date(2026, 11, 20))
     assert [e.what for e in shown] == ["shadow Kim", "lead the retro"]
