@@ -10,13 +10,24 @@ Monday 10:00 in New York, and measures:
   day has come, with their manager's time zone; and unasked experiments that have ended, of active lines);
 - *sweep: find*: the sweep's own reads of the same rows (storage.nudges.lines_to_nudge and
   experiments_to_ask), and its ratio to the hand-written query;
+- *set-based floor*: bench/floor.py's pass: the same reads and rules with the writes of the whole pass in
+  five set-based statements, on the driver's cursor, rolled back after it is timed (issue 17's "fair floor");
 - *sweep: find + enqueue*: a whole pass that decides each line's stage in its manager's time zone, moves
-  the line's schedule on by conditional update and inserts the nudge rows (no delivery), and its ratio;
+  the line's schedule on by conditional update and inserts the nudge rows (no delivery), its ratio to the
+  hand-written query, and (in the detail) to the floor, with whether it left the very rows the floor did.
+  This pass asks Slack for no time zone (the floor cannot): each manager's stored zone decides, as in the floor;
 - *delivery*: the next pass, sending every nudge inside working hours to the fake Slack (DMs per second);
 - *steady pass*: the pass after that, when nothing new is due: what every 5-minute pass costs all day.
 
 Figures only; no pass/fail. Query timings are the median of 5 warm runs; passes run once each (they
-change the data).
+change the data), the floor 3 times (rolled back, the median). The machine may be shared: compare the ratios
+of one run, not figures across runs.
+
+    python bench/sweep.py --lines 1000000 --no-delivery
+
+is the scale run: seeding streams; the delivery pass (every due DM sent to the fake Slack, minutes at this size)
+is replaced by marking the pending nudges sent in one statement, so the steady pass after it is the idle pass of
+a day whose reminders have gone.
 """
 
 from __future__ import annotations
@@ -28,17 +39,22 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
+
+from sqlalchemy import update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.floor import rows as rows_left
+from bench.floor import set_based_pass
 from bench.seed import MONDAY_10AM_NEW_YORK, bench_database, seed
 from bot.jobs.sweep import DELIVERY_BATCH, Sweep, SweepReport
 from bot.settings import Settings
 from bot.slack.client import build_web_client
 from storage import nudges as store
 from storage.db import Database
+from storage.models import Nudge
 from tests.fakeslack import FakeSlack
 
 NOW = MONDAY_10AM_NEW_YORK
@@ -107,11 +123,21 @@ def timed_pass(sweep: Sweep) -> tuple[float, SweepReport]:
     return time.perf_counter() - started, report
 
 
-def bench(backend: str, size: int, postgres_url: str | None) -> list[str]:
+def mark_all_sent(db: Database) -> int:
+    """What the delivery pass would leave, without sending: every pending nudge sent now."""
+    with db.session() as session:
+        result = session.execute(
+            update(Nudge).where(Nudge.status == "pending").values(status="sent", attempts=1, sent_at=NOW)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def bench(backend: str, size: int, postgres_url: str | None, *, deliver: bool = True) -> list[str]:
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as folder, bench_database(backend, folder, postgres_url) as (db, _):
         started = time.perf_counter()
         org = seed(db, size)
+        db.checkpoint()  # the seed's rows out of SQLite's write-ahead log, not into the first pass's figures
         seeded = time.perf_counter() - started
         with FakeSlack() as slack:
             settings = Settings.from_env(
@@ -130,11 +156,20 @@ def bench(backend: str, size: int, postgres_url: str | None) -> list[str]:
             row("hand-written query", query, f"{found} due rows; seeded {org.people} people in {seeded:.0f} s")
             find, found_by_sweep = median_seconds(sweep_find(db))
             row("sweep: find", find, f"{found_by_sweep} due rows", query)
-            seconds, report = timed_pass(sweep(delivery_batch=0))
-            row("sweep: find + enqueue", seconds, report.line(), query)
-            seconds, report = timed_pass(sweep(delivery_batch=1_000_000))
-            rate = report.sent / seconds if seconds else 0.0
-            row("delivery", seconds, f"{rate:.0f} DMs/s; {report.line()}")
+            floors = [set_based_pass(db, NOW.astimezone(UTC), settings.lead_days) for _ in range(3)]
+            floor = statistics.median(seconds for seconds, _, _ in floors)
+            row("set-based floor", floor, f"{floors[0][1]} nudge rows written, then rolled back", query)
+            floor_rows = floors[0][2]
+            enqueue = Sweep(db, client, settings, lambda: NOW, delivery_batch=0, tz_lookups_per_pass=0)
+            seconds, report = timed_pass(enqueue)
+            same = "identical rows" if rows_left(db) == floor_rows else "ROWS DIFFER from the floor's"
+            row("sweep: find + enqueue", seconds, f"{seconds / floor:.2f}× the floor, {same}; {report.line()}", query)
+            if deliver:
+                seconds, report = timed_pass(sweep(delivery_batch=1_000_000))
+                rate = report.sent / seconds if seconds else 0.0
+                row("delivery", seconds, f"{rate:.0f} DMs/s; {report.line()}")
+            else:
+                row("(no delivery)", 0.0, f"{mark_all_sent(db)} pending nudges marked sent instead")
             query, found = median_seconds(hand_written(db))
             seconds, report = timed_pass(sweep())
             row("steady pass", seconds, f"{report.line()}; query {query * 1000:.1f} ms for {found} rows", query)
@@ -149,13 +184,16 @@ def main() -> None:
         default=os.environ.get("CAREERPLAN_TEST_POSTGRES_URL"),
         help="a PostgreSQL URL to run on too (default: $CAREERPLAN_TEST_POSTGRES_URL)",
     )
+    parser.add_argument(
+        "--no-delivery", action="store_true", help="mark the day's nudges sent instead of sending them (scale runs)"
+    )
     args = parser.parse_args()
     backends = ["sqlite"] + (["postgresql"] if args.postgres else [])
     print(f"the sweep, clock pinned to {NOW:%A %Y-%m-%d %H:%M} UTC, fake Slack on 127.0.0.1")
     print(f"{'backend':<10} {'lines':>7} {'what':<22} {'ms':>9} {'ratio':>7}  detail")
     for backend in backends:
         for size in args.lines:
-            for line in bench(backend, size, args.postgres):
+            for line in bench(backend, size, args.postgres, deliver=not args.no_delivery):
                 print(line, flush=True)
 
 
