@@ -5,9 +5,10 @@ cursor, decides each line's stage in its manager's (stored) time zone with bot.c
 whole pass in five set-based statements: the line moves (`UPDATE … FROM`), the older stage nudges superseded,
 the experiments marked asked, and the nudge rows (`INSERT … SELECT … ON CONFLICT`), from arrays (`unnest`) on
 PostgreSQL and a JSON array (`json_each`) on SQLite. No Slack, no chunks, no ORM, no guard against another
-sweeper beyond what the statements say. It runs in one transaction and is rolled back (the rollback is not
-timed), so the sweep can run on the same rows next; what it left before the rollback is what the sweep must
-leave (`rows(db)` after it).
+sweeper beyond what the statements say. It runs in one transaction, on a copy of a SQLite database (committed
+and checkpointed inside the time, as the sweep's pass is), or on PostgreSQL rolled back after the time is taken
+(a commit there is one WAL flush), so the sweep can run on the same rows next. What it left is what the sweep
+must leave (`rows(db)` after it).
 """
 
 from __future__ import annotations
@@ -89,9 +90,10 @@ _POSTGRES = {
 }
 
 
-def set_based_pass(db: Database, now: datetime, lead_days: int) -> tuple[float, int, Rows]:
-    """One enqueue pass, rolled back: (seconds it took before the rollback, nudge rows it wrote, what the tables
-    held before the rollback)."""
+def set_based_pass(db: Database, now: datetime, lead_days: int, *, commit: bool) -> tuple[float, int, Rows]:
+    """One enqueue pass: (seconds it took, nudge rows it wrote, what the tables held after it). `commit`: commit
+    it, and on SQLite checkpoint the log as the sweep does at the end of its pass, inside the time (for a copy
+    of the database); else roll it back after the time is taken."""
     sqlite = db.engine.dialect.name == "sqlite"
     through = now.date() + timedelta(days=1)
     with db.engine.connect() as connection:
@@ -155,12 +157,19 @@ def set_based_pass(db: Database, now: datetime, lead_days: int) -> tuple[float, 
             columns = ("lines", "kinds", "dues", "audiences", "recipients")
             params = {name: [n[i] for n in new] for i, name in enumerate(columns)} | {"now": now}
             written = len(_returned(cursor, sqlite, "insert", params))
+        if commit:
+            if sqlite:
+                cursor.execute("COMMIT")
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            else:
+                raw.commit()
         seconds = time.perf_counter() - started
         left = _read_rows(cursor)
-        if sqlite:
-            cursor.execute("ROLLBACK")
-        else:
-            raw.rollback()
+        if not commit:
+            if sqlite:
+                cursor.execute("ROLLBACK")
+            else:
+                raw.rollback()
         cursor.close()
     return seconds, written, left
 

@@ -69,7 +69,7 @@ TZ_LOOKUPS_PER_PASS: Final = 300
 DELIVERY_BATCH: Final = 1000  # nudges looked at per pass; the rest wait for the next pass
 # At most this many waiting reminders are counted for /metrics, so a scrape stays cheap whatever the backlog.
 QUEUED_CAP: Final = 100_000
-ENQUEUE_BATCH: Final = 500  # lines per transaction
+ENQUEUE_BATCH: Final = 2000  # lines per transaction
 # Slack errors that no retry can fix: the nudge fails for good.
 PERMANENT_ERRORS: Final = frozenset(
     {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot", "user_deleted"}
@@ -216,10 +216,8 @@ class _Zones:
         if not self.to_store and not self.away_to_store:
             return
         with db.session() as session:
-            for person_id, tz in sorted(self.to_store.items()):
-                people.set_tz(session, person_id, tz, self.now)
-            for person_id, until in sorted(self.away_to_store.items()):
-                people.set_away_until(session, person_id, until)
+            people.set_zones(session, self.to_store, self.now)
+            people.set_away(session, self.away_to_store)
         self.to_store.clear()
         self.away_to_store.clear()
 
