@@ -13,6 +13,7 @@ must leave (`rows(db)` after it).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from datetime import date, datetime, timedelta
@@ -174,7 +175,7 @@ def set_based_pass(db: Database, now: datetime, lead_days: int, *, commit: bool)
     return seconds, written, left
 
 
-Rows = tuple[list[tuple[Any, ...]], ...]
+Rows = tuple[tuple[int, str], ...]  # per table: how many rows, and a digest of them all
 # What an enqueue pass leaves: each line's schedule, each nudge (by its natural key, without the surrogate id,
 # which PostgreSQL's sequences do not give back on a rollback), each experiment's asked time.
 _ROWS = (
@@ -186,7 +187,7 @@ _ROWS = (
 
 
 def rows(db: Database) -> Rows:
-    """What the tables hold now, as `set_based_pass` reads them before its rollback."""
+    """What the tables hold now, as `set_based_pass` reads them after its pass."""
     with db.engine.connect() as connection:
         raw = connection.connection.dbapi_connection
         assert raw is not None
@@ -198,10 +199,15 @@ def rows(db: Database) -> Rows:
 
 
 def _read_rows(cursor: Any) -> Rows:
+    """Digests, read a block at a time: a million lines have four million nudges, too many to hold as tuples."""
     found = []
     for sql in _ROWS:
         cursor.execute(sql)
-        found.append([tuple(row) for row in cursor.fetchall()])
+        digest, count = hashlib.sha256(), 0
+        while block := cursor.fetchmany(10_000):
+            count += len(block)
+            digest.update(repr(block).encode())
+        found.append((count, digest.hexdigest()))
     return tuple(found)
 
 

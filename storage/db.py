@@ -22,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import ARRAY, Engine, Integer, any_, bindparam, column, create_engine, event, func, select
+from sqlalchemy import ARRAY, Engine, Integer, String, any_, bindparam, column, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError, StatementError
@@ -79,14 +79,16 @@ def upsert_into(session: Session, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def one_of(session: Session, column_: Any, ids: Iterable[int]) -> Any:
-    """The condition "`column_` is one of `ids`", as one bound parameter whatever their number: `= ANY(array)` on
-    PostgreSQL, a JSON array read by `json_each` on SQLite. An expanded IN list would be a new statement for each
-    length, parsed again by the driver (psycopg caches no statement with over 50 parameters) and by the database."""
-    values = [int(value) for value in ids]
+def one_of(session: Session, column_: Any, values: Iterable[int] | Iterable[str]) -> Any:
+    """The condition "`column_` is one of `values`" (ids, or names), as one bound parameter whatever their number:
+    `= ANY(array)` on PostgreSQL, a JSON array read by `json_each` on SQLite. An expanded IN list would be a new
+    statement for each length, parsed again by the driver (psycopg caches no statement with over 50 parameters)
+    and by the database."""
+    given = list(values)
+    names = any(isinstance(value, str) for value in given)
     if session.get_bind().dialect.name == "postgresql":
-        return column_ == any_(bindparam(None, values, type_=ARRAY(Integer)))
-    return column_.in_(select(column("value")).select_from(func.json_each(json.dumps(values))))
+        return column_ == any_(bindparam(None, given, type_=ARRAY(String if names else Integer)))
+    return column_.in_(select(column("value")).select_from(func.json_each(json.dumps(given))))
 
 
 def normalise_url(url: str) -> str:

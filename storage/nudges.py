@@ -152,11 +152,28 @@ def _in_active_workspaces(session: Session, person: Any) -> Any:
     return person.team_id.not_in(inactive) if inactive else true()
 
 
+@dataclass(frozen=True)
+class NotYet:
+    """Lines to leave out of a pass: those whose next nudge day is `day` (tomorrow in UTC), while their manager's
+    zone, checked since `checked_since`, is one of `zones`, where it is not `day` yet. Most of the lines read
+    would be these (a pass looks a day ahead for the zones east of UTC), and the pass would skip them anyway."""
+
+    day: date
+    zones: tuple[str, ...]
+    checked_since: datetime
+
+
 def lines_to_nudge(
-    session: Session, through: date, *, after: tuple[date, int] | None = None, limit: int | None = None
+    session: Session,
+    through: date,
+    *,
+    after: tuple[date, int] | None = None,
+    limit: int | None = None,
+    not_yet: NotYet | None = None,
 ) -> list[DueLine]:
     """Active lines with `next_nudge_on <= through` (an index range on (status, next_nudge_on)), but none of
-    a workspace that uninstalled the app or revoked its token; in (next_nudge_on, id) order.
+    a workspace that uninstalled the app or revoked its token, nor those `not_yet` names; in (next_nudge_on, id)
+    order.
 
     `after` and `limit` read them a chunk at a time (keyset paging): the `limit` lines after the last one of
     the chunk before, `(next_nudge_on, id)` of which is `after`. The order is the index's own on SQLite (its
@@ -189,6 +206,17 @@ def lines_to_nudge(
         query = query.where(
             _LINES.c.next_nudge_on >= day,  # the index range, whatever a planner makes of the row value below
             tuple_(_LINES.c.next_nudge_on, _LINES.c.id) > (day, line_id),
+        )
+    if not_yet is not None and not_yet.zones:
+        query = query.where(
+            # (No NULL may reach the NOT: a manager without a zone, or never checked, is read.)
+            ~(
+                (_LINES.c.next_nudge_on == not_yet.day)
+                & _MANAGERS.c.tz.is_not(None)
+                & one_of(session, _MANAGERS.c.tz, not_yet.zones)
+                & _MANAGERS.c.tz_checked_at.is_not(None)
+                & (_MANAGERS.c.tz_checked_at > as_utc(not_yet.checked_since))
+            )
         )
     if limit is not None:
         query = query.limit(limit)

@@ -21,9 +21,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum, auto
+from functools import lru_cache
 from http.client import HTTPException
 from typing import Final, TypeVar
 from urllib.error import URLError
+from zoneinfo import available_timezones
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -287,7 +289,7 @@ class Sweep:
     def _enqueue(self, now: datetime, zones: _Zones, tally: _Tally) -> None:
         # Zones ahead of UTC reach a day first: look one day further, and decide on each manager's own day.
         through = now.astimezone(UTC).date() + timedelta(days=1)
-        for chunk in self._due_lines(through):
+        for chunk in self._due_lines(through, _not_yet(now, through)):
             self._enqueue_lines(chunk, now, zones, tally)
         with self.db.session() as session:
             ended = store.experiments_to_ask(session, through)
@@ -295,14 +297,14 @@ class Sweep:
             self._enqueue_ended(groups, now, zones, tally)
         zones.save(self.db)
 
-    def _due_lines(self, through: date) -> Iterator[list[store.DueLine]]:
+    def _due_lines(self, through: date, not_yet: store.NotYet) -> Iterator[list[store.DueLine]]:
         """The due lines, ENQUEUE_BATCH at a time, each chunk read in a short transaction of its own: a pass
         holds one chunk in memory, however large the organisation. A line this pass moves to a later day
         still inside `through` comes round again in a later chunk, and is then not due on its manager's day."""
         after: tuple[date, int] | None = None
         while True:
             with self.db.session() as session:
-                chunk = store.lines_to_nudge(session, through, after=after, limit=ENQUEUE_BATCH)
+                chunk = store.lines_to_nudge(session, through, after=after, limit=ENQUEUE_BATCH, not_yet=not_yet)
             if chunk:
                 yield chunk
             if len(chunk) < ENQUEUE_BATCH:
@@ -592,6 +594,24 @@ def _transport_code(exc: BaseException) -> str:
     if isinstance(exc, SlackClientError):
         return "client_error"
     return "connection_error"
+
+
+def _not_yet(now: datetime, through: date) -> store.NotYet:
+    """The lines due `through` (tomorrow in UTC) whose manager's day it is not yet, by a zone kept fresh (one
+    older than TZ_MAX_AGE is asked of Slack first, so its lines are read): the zones still before `through`."""
+    return store.NotYet(through, _zones_before(now, through), now - TZ_MAX_AGE)
+
+
+@lru_cache(maxsize=4)
+def _zones_before(now: datetime, day: date) -> tuple[str, ...]:
+    # Every zone this machine knows, once a pass (the pass's `now`); zones are cached, so this is a loop of
+    # offsets. A name not in the list (an alias) is read, as before, and decided on in Python.
+    return tuple(sorted(name for name in _known_zones() if local_day(now, name) < day))
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())  # read from the disk once: it walks the zone files
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

@@ -251,6 +251,47 @@ def test_candidates_are_active_lines_whose_nudge_day_has_come(db: Database) -> N
     assert ended != due_line
 
 
+def test_due_lines_are_read_in_chunks_after_the_last_one_read(db: Database) -> None:
+    with db.session() as session:
+        made = [
+            builders.active_line(session, f"UREPORT{n}", "UBOSS", started_on=STARTED - timedelta(days=n % 3), now=NOW)
+            for n in range(7)
+        ]
+    read: list[store.DueLine] = []
+    while True:
+        after = (read[-1].next_nudge_on, read[-1].id) if read else None
+        with db.session() as session:
+            chunk = store.lines_to_nudge(session, STARTED, after=after, limit=3)
+        read += chunk
+        if len(chunk) < 3:
+            break
+    keys = [(line.next_nudge_on, line.id) for line in read]
+    assert keys == sorted(keys) and len({day for day, _ in keys}) == 3  # by day, then id: not by id alone
+    assert sorted(line.id for line in read) == sorted(line.id for line in made)  # each once
+
+
+def test_lines_due_tomorrow_are_left_out_only_where_a_fresh_zone_says_it_is_not_tomorrow_yet(db: Database) -> None:
+    tomorrow = STARTED + timedelta(days=1)
+    week_ago = NOW - timedelta(days=7)
+    managers = {  # manager: (zone, checked at)
+        "UFRESH": ("America/New_York", NOW),  # left out
+        "USTALE": ("America/New_York", week_ago - timedelta(minutes=1)),  # its zone is asked of Slack first: read
+        "UAHEAD": ("Pacific/Auckland", NOW),  # not in the list: read
+        "UNONE": (None, None),  # never learnt: read
+    }
+    lines = {}
+    with db.session() as session:
+        for manager, (tz, checked) in managers.items():
+            person_id = builders.person(session, manager)
+            if checked is not None:
+                people.set_tz(session, person_id, tz, checked)
+            lines[manager] = builders.active_line(session, f"R{manager}", manager, started_on=tomorrow, now=NOW).id
+        today = builders.active_line(session, "RTODAY", "UFRESH", started_on=STARTED, now=NOW).id
+        not_yet = store.NotYet(tomorrow, ("America/New_York", "Europe/London"), week_ago)
+        found = {line.id for line in store.lines_to_nudge(session, tomorrow, not_yet=not_yet)}
+    assert found == {lines["USTALE"], lines["UAHEAD"], lines["UNONE"], today}
+
+
 def _lines_to_nudge(db: Database, through: date) -> list[store.DueLine]:
     with db.session() as session:
         return store.lines_to_nudge(session, through)
