@@ -38,7 +38,7 @@ SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 SQLITE_CACHE_KB = 16 * 1024  # per connection
 # Pages in the write-ahead log before a commit copies them into the main file. SQLite's default (1000) makes a
 # large sweep stop to checkpoint several times during its pass; it checkpoints once, at the end, instead.
-SQLITE_AUTOCHECKPOINT_PAGES = 10_000
+SQLITE_AUTOCHECKPOINT_PAGES = 100_000
 
 log = logging.getLogger("careerplan.db")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Table, bindparam, func, select, text, true, tuple_, update
+from sqlalchemy import DateTime, Table, bindparam, func, select, text, true, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome
@@ -163,21 +163,22 @@ class NotYet:
     checked_since: datetime
 
 
+def due_line_ids(session: Session, through: date) -> list[int]:
+    """The ids of the active lines with `next_nudge_on <= through`, in id order: read from the (status,
+    next_nudge_on) index alone (its entries end with the id), a few bytes a line, so that a pass can then read and
+    write the lines in chunks of neighbouring ids (the pages of one chunk are the next chunk's only at its edge)."""
+    return sorted(
+        session.scalars(select(_LINES.c.id).where(_LINES.c.status == _ACTIVE, _LINES.c.next_nudge_on <= through))
+    )
+
+
 def lines_to_nudge(
-    session: Session,
-    through: date,
-    *,
-    after: tuple[date, int] | None = None,
-    limit: int | None = None,
-    not_yet: NotYet | None = None,
+    session: Session, through: date, *, ids: Sequence[int] | None = None, not_yet: NotYet | None = None
 ) -> list[DueLine]:
     """Active lines with `next_nudge_on <= through` (an index range on (status, next_nudge_on)), but none of
-    a workspace that uninstalled the app or revoked its token, nor those `not_yet` names; in (next_nudge_on, id)
-    order.
-
-    `after` and `limit` read them a chunk at a time (keyset paging): the `limit` lines after the last one of
-    the chunk before, `(next_nudge_on, id)` of which is `after`. The order is the index's own on SQLite (its
-    entries end with the rowid), so no chunk sorts what is left of the range."""
+    a workspace that uninstalled the app or revoked its token, nor those `not_yet` names; in id order (one lock
+    order for every sweeper). `ids`: only these lines (a chunk of `due_line_ids`), looked up by id.
+    """
     # Core, on the tables: a pass runs this once per chunk, and the ORM's own work per statement would be most of it.
     query = (
         select(
@@ -199,14 +200,10 @@ def lines_to_nudge(
             _LINES.c.next_due_on.is_not(None),
             _in_active_workspaces(session, _MANAGERS.c),
         )
-        .order_by(_LINES.c.next_nudge_on, _LINES.c.id)
+        .order_by(_LINES.c.id)
     )
-    if after is not None:
-        day, line_id = after
-        query = query.where(
-            _LINES.c.next_nudge_on >= day,  # the index range, whatever a planner makes of the row value below
-            tuple_(_LINES.c.next_nudge_on, _LINES.c.id) > (day, line_id),
-        )
+    if ids is not None:
+        query = query.where(one_of(session, _LINES.c.id, ids))
     if not_yet is not None and not_yet.zones:
         query = query.where(
             # (No NULL may reach the NOT: a manager without a zone, or never checked, is read.)
@@ -218,8 +215,6 @@ def lines_to_nudge(
                 & (_MANAGERS.c.tz_checked_at > as_utc(not_yet.checked_since))
             )
         )
-    if limit is not None:
-        query = query.limit(limit)
     rows = session.execute(query)
     # Plain tuples into the dataclass: a pass may read thousands of rows, and this is most of its reading.
     return [

@@ -298,18 +298,17 @@ class Sweep:
         zones.save(self.db)
 
     def _due_lines(self, through: date, not_yet: store.NotYet) -> Iterator[list[store.DueLine]]:
-        """The due lines, ENQUEUE_BATCH at a time, each chunk read in a short transaction of its own: a pass
-        holds one chunk in memory, however large the organisation. A line this pass moves to a later day
-        still inside `through` comes round again in a later chunk, and is then not due on its manager's day."""
-        after: tuple[date, int] | None = None
-        while True:
+        """The due lines, ENQUEUE_BATCH at a time in id order, each chunk read in a short transaction of its own:
+        a pass holds the due lines' ids (a few bytes each) and one chunk of lines, however large the organisation.
+        Neighbouring ids keep each chunk's writes on pages of its own, as one statement over the whole pass would:
+        a chunk of lines from all over the table would write most pages again in every chunk."""
+        with self.db.session() as session:
+            ids = store.due_line_ids(session, through)
+        for start in range(0, len(ids), ENQUEUE_BATCH):
             with self.db.session() as session:
-                chunk = store.lines_to_nudge(session, through, after=after, limit=ENQUEUE_BATCH, not_yet=not_yet)
+                chunk = store.lines_to_nudge(session, through, ids=ids[start : start + ENQUEUE_BATCH], not_yet=not_yet)
             if chunk:
                 yield chunk
-            if len(chunk) < ENQUEUE_BATCH:
-                return
-            after = (chunk[-1].next_nudge_on, chunk[-1].id)
 
     def _enqueue_lines(self, chunk: Sequence[store.DueLine], now: datetime, zones: _Zones, tally: _Tally) -> None:
         lead_days = self.settings.lead_days
@@ -339,7 +338,7 @@ class Sweep:
         with self.db.session() as session:
             moved = store.advance_lines(session, moves)  # lines another sweeper (or a click) changed stay out
             new: list[store.NewNudge] = []
-            for line in sorted(chunk, key=lambda line: line.id):  # the nudges' ids in line order, as ever
+            for line in chunk:
                 stage = decisions[line.id].stage if line.id in moved else None
                 if stage is None:
                     continue

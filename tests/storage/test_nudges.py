@@ -7,7 +7,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus
@@ -251,23 +251,23 @@ def test_candidates_are_active_lines_whose_nudge_day_has_come(db: Database) -> N
     assert ended != due_line
 
 
-def test_due_lines_are_read_in_chunks_after_the_last_one_read(db: Database) -> None:
+def test_due_lines_are_read_by_their_ids_in_chunks(db: Database) -> None:
     with db.session() as session:
         made = [
             builders.active_line(session, f"UREPORT{n}", "UBOSS", started_on=STARTED - timedelta(days=n % 3), now=NOW)
             for n in range(7)
         ]
+        later = builders.active_line(session, "ULATER", "UBOSS", started_on=STARTED + timedelta(days=1), now=NOW)
+        ids = store.due_line_ids(session, STARTED)
+    assert ids == sorted(line.id for line in made)  # not the line whose day comes later
     read: list[store.DueLine] = []
-    while True:
-        after = (read[-1].next_nudge_on, read[-1].id) if read else None
+    for start in range(0, len(ids), 3):
         with db.session() as session:
-            chunk = store.lines_to_nudge(session, STARTED, after=after, limit=3)
-        read += chunk
-        if len(chunk) < 3:
-            break
-    keys = [(line.next_nudge_on, line.id) for line in read]
-    assert keys == sorted(keys) and len({day for day, _ in keys}) == 3  # by day, then id: not by id alone
-    assert sorted(line.id for line in read) == sorted(line.id for line in made)  # each once
+            read += store.lines_to_nudge(session, STARTED, ids=ids[start : start + 3])
+    assert [line.id for line in read] == ids
+    with db.session() as session:  # one that is no longer due by the time its chunk is read is left out
+        session.execute(update(ReportingLine).where(ReportingLine.id == ids[0]).values(next_nudge_on=DUE))
+        assert [line.id for line in store.lines_to_nudge(session, STARTED, ids=[ids[0], later.id])] == []
 
 
 def test_lines_due_tomorrow_are_left_out_only_where_a_fresh_zone_says_it_is_not_tomorrow_yet(db: Database) -> None:
