@@ -163,13 +163,15 @@ class NotYet:
     checked_since: datetime
 
 
-def due_line_ids(session: Session, through: date) -> list[int]:
-    """The ids of the active lines with `next_nudge_on <= through`, in id order: read from the (status,
-    next_nudge_on) index alone (its entries end with the id), a few bytes a line, so that a pass can then read and
-    write the lines in chunks of neighbouring ids (the pages of one chunk are the next chunk's only at its edge)."""
-    return sorted(
-        session.scalars(select(_LINES.c.id).where(_LINES.c.status == _ACTIVE, _LINES.c.next_nudge_on <= through))
-    )
+def due_line_ids(session: Session, through: date, *, not_yet: NotYet | None = None) -> list[int]:
+    """The ids of the active lines with `next_nudge_on <= through`, but not those `not_yet` names, in id order: a
+    range of the (status, next_nudge_on) index (its entries end with the id), a few bytes a line, so that a pass
+    can then read and write the lines in chunks of neighbouring ids (the pages of one chunk are the next chunk's
+    only at its edge). With `not_yet`, each line's manager is read too: most lines of an idle pass go here."""
+    query = select(_LINES.c.id).where(_LINES.c.status == _ACTIVE, _LINES.c.next_nudge_on <= through)
+    if not_yet is not None and not_yet.zones:
+        query = query.join(_MANAGERS, _MANAGERS.c.id == _LINES.c.manager_id).where(_not_yet(session, not_yet))
+    return sorted(session.scalars(query))
 
 
 def lines_to_nudge(
@@ -205,16 +207,7 @@ def lines_to_nudge(
     if ids is not None:
         query = query.where(one_of(session, _LINES.c.id, ids))
     if not_yet is not None and not_yet.zones:
-        query = query.where(
-            # (No NULL may reach the NOT: a manager without a zone, or never checked, is read.)
-            ~(
-                (_LINES.c.next_nudge_on == not_yet.day)
-                & _MANAGERS.c.tz.is_not(None)
-                & one_of(session, _MANAGERS.c.tz, not_yet.zones)
-                & _MANAGERS.c.tz_checked_at.is_not(None)
-                & (_MANAGERS.c.tz_checked_at > as_utc(not_yet.checked_since))
-            )
-        )
+        query = query.where(_not_yet(session, not_yet))
     rows = session.execute(query)
     # Plain tuples into the dataclass: a pass may read thousands of rows, and this is most of its reading.
     return [
@@ -233,6 +226,18 @@ def lines_to_nudge(
         )
         for line, manager_id, report_id, manager, tz, checked, started, due, nudge_on, first in rows
     ]
+
+
+def _not_yet(session: Session, not_yet: NotYet) -> Any:
+    """The condition "not one of the lines `not_yet` names", on _LINES joined to _MANAGERS."""
+    # (No NULL may reach the NOT: a manager without a zone, or never checked, is read.)
+    return ~(
+        (_LINES.c.next_nudge_on == not_yet.day)
+        & _MANAGERS.c.tz.is_not(None)
+        & one_of(session, _MANAGERS.c.tz, not_yet.zones)
+        & _MANAGERS.c.tz_checked_at.is_not(None)
+        & (_MANAGERS.c.tz_checked_at > as_utc(not_yet.checked_since))
+    )
 
 
 @dataclass(frozen=True)

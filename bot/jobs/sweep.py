@@ -303,7 +303,7 @@ class Sweep:
         Neighbouring ids keep each chunk's writes on pages of its own, as one statement over the whole pass would:
         a chunk of lines from all over the table would write most pages again in every chunk."""
         with self.db.session() as session:
-            ids = store.due_line_ids(session, through)
+            ids = store.due_line_ids(session, through, not_yet=not_yet)
         for start in range(0, len(ids), ENQUEUE_BATCH):
             with self.db.session() as session:
                 chunk = store.lines_to_nudge(session, through, ids=ids[start : start + ENQUEUE_BATCH], not_yet=not_yet)
