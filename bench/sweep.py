@@ -22,14 +22,14 @@ Monday 10:00 in New York, and measures:
 - *idle pass*: the same once every zone is fresh (no Slack call): the sweep's own cost when there is nothing to do.
 
 Figures only; no pass/fail. Query timings are the median of 5 warm runs; passes run once each (they
-change the data), the floor 3 times (rolled back, the median). The machine may be shared: compare the ratios
+change the data), the floor 3 times, the median (once above 300k lines). The machine may be shared: compare the ratios
 of one run, not figures across runs.
 
     python bench/sweep.py --lines 1000000 --no-delivery
 
-is the scale run: seeding streams; the delivery pass (every due DM sent to the fake Slack, minutes at this size)
-is replaced by marking the pending nudges sent in one statement, so the steady pass after it is the idle pass of
-a day whose reminders have gone.
+is the scale run (about 20 minutes; 3 GB of disk): seeding streams; the delivery pass (every due DM sent to the
+fake Slack, minutes at this size) is replaced by marking the pending nudges sent in one statement, so the steady
+pass after it is the pass of a day whose reminders have gone.
 """
 
 from __future__ import annotations
