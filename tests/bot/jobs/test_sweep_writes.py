@@ -2,9 +2,10 @@
 
 Two copies of one organisation, on the same backend, swept at the same instants over four months: one by the
 sweep as it is (due lines' ids read first, then the lines in chunks of three ids, each chunk's moves and nudges
-written by one statement each, the lines not due yet east of UTC left unread), one by the sweep with the storage of before issue 17 put back (every due line read at once in
-id order, IN lists, one multi-row INSERT, one experiment claim per group). After every pass, both databases
-hold the same lines' schedules, the same nudges in the same states and the same experiments asked.
+written by one statement each, the lines not due yet east of UTC left unread), one by the sweep with the storage
+of before issue 17 put back (every due line read at once in id order, IN lists, one multi-row INSERT, one
+experiment claim per group). After every pass, both databases hold the same lines' schedules, the same nudges in
+the same states and the same experiments asked.
 """
 
 from __future__ import annotations
