@@ -1,6 +1,7 @@
 """Resident memory of a running `careerplan run` (HTTP mode, SQLite) holding a realistic organisation.
 
     python bench/memory.py [--lines 1000 10000 100000]
+    python bench/memory.py --lines 1000000 --seeded FILE   # a copy of a file bench/seed.py filled already
 
 For each size it seeds bench/seed.py's organisation, starts the bot as a subprocess against the fake Slack
 on 127.0.0.1 with its clock pinned to Monday 10:00 in New York (so the sweep it runs at start-up finds the
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import queue
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,14 +30,18 @@ from tests.fakeslack import FakeSlack
 from tests.slackhttp import SlackSender
 
 COMMANDS = 200
-# `careerplan run`, with bot.usecases.plans.utc_now pinned before the CLI is imported.
+# `careerplan run`, with the clock pinned before the CLI is imported: bot.usecases.common's first, so that what
+# takes it as a default when imported (the sweep's clock) gets the pinned one too.
 PINNED_RUN = """\
 import sys
 from datetime import datetime
 
+import bot.usecases.common
+
+bot.usecases.common.utc_now = lambda: datetime.fromisoformat(sys.argv[1])
 import bot.usecases.plans
 
-bot.usecases.plans.utc_now = lambda: datetime.fromisoformat(sys.argv[1])
+bot.usecases.plans.utc_now = bot.usecases.common.utc_now
 from bot.cli import main
 
 sys.exit(main(["run"]))
@@ -60,9 +66,14 @@ def mb(kb: int) -> str:
     return f"{kb / 1024:.0f}"
 
 
-def measure(size: int) -> str:
+def measure(size: int, seeded: Path | None = None) -> str:
     with tempfile.TemporaryDirectory() as folder, bench_database("sqlite", folder, None) as (db, url):
-        org = seed(db, size)
+        if seeded is None:
+            people = seed(db, size).people
+        else:  # a copy of a database seed() filled with `size` lines already (seeding a million takes minutes)
+            db.dispose()
+            shutil.copyfile(seeded, url.removeprefix("sqlite:///"))
+            people = size + 1
         db.dispose()
         with FakeSlack() as slack:
             env = bot_env(
@@ -84,7 +95,7 @@ def measure(size: int) -> str:
                 after_sweep = status_kb(bot.pid, "VmRSS")
                 send = SlackSender(url_line.split("listening on ", 1)[1].strip(), SECRET)
                 for n in range(COMMANDS):
-                    person = 2 + n * (org.people - 2) // COMMANDS
+                    person = 2 + n * (people - 2) // COMMANDS
                     assert send.slash_command("", user_id=slack_id(person)).status == 200
                 slack.wait_for("views.open", COMMANDS, timeout=60)
                 after_commands = status_kb(bot.pid, "VmRSS")
@@ -101,12 +112,19 @@ def measure(size: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument(
+        "--seeded",
+        type=Path,
+        help="a SQLite file bench/seed.py filled with the one size given already (copied, not changed)",
+    )
     args = parser.parse_args()
+    if args.seeded is not None and len(args.lines) != 1:
+        parser.error("--seeded goes with one --lines size, the one it was seeded with")
     print(f"careerplan run, SQLite, clock pinned to {MONDAY_10AM_NEW_YORK:%A %Y-%m-%d %H:%M} UTC; resident MB")
     columns = ("lines", 7), ("listening", 10), ("after sweep", 12), ("after commands", 15), ("peak", 8), ("sweep s", 8)
     print(" ".join(f"{name:>{width}}" for name, width in columns) + "  sweep")
     for size in args.lines:
-        print(measure(size), flush=True)
+        print(measure(size, args.seeded), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""A realistic organisation for the benchmarks, written with Core inserts in seconds.
+"""A realistic organisation for the benchmarks, written with Core inserts in seconds, streamed (a million lines
+fits in memory: the rows are written and committed as they are made).
 
 `seed(db, lines)` builds a company of `lines + 1` people in a tree (spans of control of 8): everyone but
 the top has an active reporting line. About 1% of requests are still pending, and 5% of people have an
@@ -68,6 +69,7 @@ ZONES = (
 CADENCES = ((3, 50), (4, 20), (5, 10), (6, 20))
 LEAD_DAYS = 3
 _ROWS_PER_INSERT = 20_000
+_ROWS_PER_FLUSH = 100_000
 
 
 @dataclass(frozen=True)
@@ -91,14 +93,47 @@ def slack_id(person_id: int) -> str:
 def seed(db: Database, lines: int, *, now: datetime = MONDAY_10AM_NEW_YORK, rng_seed: int = 1) -> Org:
     """Fill an empty, upgraded database with an organisation of `lines` active reporting lines."""
     rng = random.Random(rng_seed)
+    people = lines + 1
+    with db.engine.connect() as connection:
+        connection.execute(insert(Workspace), [{"team_id": TEAM_ID, "created_at": now}])
+        rows = _Rows(connection)
+        with_plan = _generate(rows, rng, people, now)
+        rows.flush(everything=True)
+        _after_explicit_ids(connection)
+        connection.commit()
+    return Org(people, lines, [slack_id(n) for n in range(1, people + 1)], frozenset(with_plan))
+
+
+class _Rows:
+    """The rows being generated, written out (in an order the foreign keys accept) and committed every
+    _ROWS_PER_FLUSH rows: a seed of a million lines never holds more than that many at once."""
+
+    ORDER = (Person, ReportingLine, Conversation, Experiment, Nudge, PlanVersion, PlanStep, PlanGap)
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.tables: dict[Any, list[dict[str, Any]]] = {table: [] for table in self.ORDER}
+
+    def __getitem__(self, table: Any) -> list[dict[str, Any]]:
+        return self.tables[table]
+
+    def flush(self, *, everything: bool = False) -> None:
+        if not everything and sum(map(len, self.tables.values())) < _ROWS_PER_FLUSH:
+            return
+        for table in self.ORDER:
+            pending = self.tables[table]
+            for start in range(0, len(pending), _ROWS_PER_INSERT):
+                self.connection.execute(insert(table), pending[start : start + _ROWS_PER_INSERT])
+            pending.clear()
+        self.connection.commit()
+
+
+def _generate(rows: _Rows, rng: random.Random, people: int, now: datetime) -> set[int]:
+    """The organisation's rows, into `rows` as they are made; returns who has a plan."""
     today = now.date()
     yesterday = today - timedelta(days=1)
-    people = lines + 1
     zones, zone_weights = zip(*ZONES, strict=True)
     cadences, cadence_weights = zip(*CADENCES, strict=True)
-    rows: dict[Any, list[dict[str, Any]]] = {
-        table: [] for table in (Person, ReportingLine, Conversation, Experiment, Nudge, PlanVersion, PlanStep, PlanGap)
-    }
     for person_id in range(1, people + 1):
         roll = rng.random()
         # The sweep refreshes a zone when it DMs the person and it is a week old: most are older by now.
@@ -114,6 +149,7 @@ def seed(db: Database, lines: int, *, now: datetime = MONDAY_10AM_NEW_YORK, rng_
                 "created_at": now - timedelta(days=rng.randint(0, 4 * 365)),
             }
         )
+        rows.flush()
     line_id = conversation_id = 0
     for report_id in range(2, people + 1):
         manager_id = (report_id - 2) // SPAN + 1
@@ -184,14 +220,8 @@ def seed(db: Database, lines: int, *, now: datetime = MONDAY_10AM_NEW_YORK, rng_
                         "asked_at": now - timedelta(days=1) if ends_on < today else None,
                     }
                 )
-    with_plan = _plans(rows, rng, people, now)
-    with db.engine.begin() as connection:
-        connection.execute(insert(Workspace), [{"team_id": TEAM_ID, "created_at": now}])
-        for table, table_rows in rows.items():
-            for start in range(0, len(table_rows), _ROWS_PER_INSERT):
-                connection.execute(insert(table), table_rows[start : start + _ROWS_PER_INSERT])
-        _after_explicit_ids(connection)
-    return Org(people, lines, [slack_id(n) for n in range(1, people + 1)], frozenset(with_plan))
+        rows.flush()
+    return _plans(rows, rng, people, now)
 
 
 def _line(
@@ -249,7 +279,7 @@ def _sent(
         )
 
 
-def _plans(rows: dict[Any, list[dict[str, Any]]], rng: random.Random, people: int, now: datetime) -> set[int]:
+def _plans(rows: _Rows, rng: random.Random, people: int, now: datetime) -> set[int]:
     with_plan: set[int] = set()
     version_id = 0
     for person_id in range(1, people + 1):
@@ -288,6 +318,7 @@ def _plans(rows: dict[Any, list[dict[str, Any]]], rng: random.Random, people: in
                 rows[PlanGap].append(
                     {"plan_version_id": version_id, "position": position, "description": "Public speaking"}
                 )
+        rows.flush()
     return with_plan
 
 

@@ -7,11 +7,12 @@ Migrations are Alembic's, shipped in this package and run by `careerplan db upgr
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ARRAY, Engine, Integer, String, any_, bindparam, column, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError, StatementError
@@ -34,6 +35,11 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 # -wal and -shm files the main file's mode, so creating the main file with it is enough for a new database.
 SQLITE_FILE_MODE = 0o600
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+SQLITE_CACHE_KB = 16 * 1024  # per connection
+# Pages in the write-ahead log before a commit copies them into the main file. SQLite's default (1000) makes a
+# large sweep stop to checkpoint several times during its pass (at a million lines, a quarter of its time); it
+# checkpoints once, at the end, instead, every few minutes. This is the backstop: the log file may reach ~400 MB.
+SQLITE_AUTOCHECKPOINT_PAGES = 100_000
 
 log = logging.getLogger("careerplan.db")
 
@@ -74,6 +80,18 @@ def upsert_into(session: Session, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+def one_of(session: Session, column_: Any, values: Iterable[int] | Iterable[str]) -> Any:
+    """The condition "`column_` is one of `values`" (ids, or names), as one bound parameter whatever their number:
+    `= ANY(array)` on PostgreSQL, a JSON array read by `json_each` on SQLite. An expanded IN list would be a new
+    statement for each length, parsed again by the driver (psycopg caches no statement with over 50 parameters)
+    and by the database."""
+    given = list(values)
+    names = any(isinstance(value, str) for value in given)
+    if session.get_bind().dialect.name == "postgresql":
+        return column_ == any_(bindparam(None, given, type_=ARRAY(String if names else Integer)))
+    return column_.in_(select(column("value")).select_from(func.json_each(json.dumps(given))))
+
+
 def normalise_url(url: str) -> str:
     """Accept the common spellings of a PostgreSQL URL and use psycopg 3 for them."""
     for prefix in ("postgres://", "postgresql://"):
@@ -112,6 +130,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Deleted rows are overwritten with zeros, not left in free pages (many builds have it on by default).
         cursor.execute("PRAGMA secure_delete=ON")
+        # A sweep over a large organisation reads its indexes again on each chunk: keep more of them in memory
+        # than SQLite's default 2 MB (a cache grows only as pages are read, so a small database uses no more).
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
+        # The sweep checkpoints at the end of its pass (Database.checkpoint); this is the backstop between them.
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     return engine
@@ -181,6 +204,14 @@ class Database:
         if busy:
             # Another connection was reading or writing past the busy timeout; the next checkpoint finishes it.
             log.warning("the write-ahead log could not be truncated after an erase: another connection was busy")
+
+    def checkpoint(self) -> None:
+        """On SQLite, copy the write-ahead log into the main file now, without waiting on readers or writers
+        (a PASSIVE checkpoint): the sweep's writes, once its pass is over rather than in the middle of it."""
+        if not is_sqlite(self.url):
+            return
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").close()
 
     def upgrade(self) -> None:
         with self.engine.begin() as connection:

@@ -6,18 +6,19 @@ sweeper and a click) racing on one row can never both win: the loser's update ma
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, literal_column, null, select, true, tuple_, update
+from sqlalchemy import DateTime, Table, bindparam, func, select, text, true, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome
 from bot.career.conversation import Experiment as ConversationExperiment
 from bot.career.lines import LineStatus
-from storage.db import as_utc, upsert_into
+from storage.db import as_utc, one_of
 from storage.models import Experiment, Nudge, Person, ReportingLine
 from storage.workspaces import inactive_teams
 
@@ -29,7 +30,8 @@ _LINES = cast(Table, ReportingLine.__table__)
 _NUDGES = cast(Table, Nudge.__table__)
 _EXPERIMENTS = cast(Table, Experiment.__table__)
 _PEOPLE = cast(Table, Person.__table__)
-_BATCH = 500  # rows per multi-row insert
+_MANAGERS = _PEOPLE.alias("manager")
+_BATCH = 2000  # rows per statement
 
 
 @dataclass(frozen=True)
@@ -150,31 +152,63 @@ def _in_active_workspaces(session: Session, person: Any) -> Any:
     return person.team_id.not_in(inactive) if inactive else true()
 
 
-def lines_to_nudge(session: Session, through: date) -> list[DueLine]:
+@dataclass(frozen=True)
+class NotYet:
+    """Lines to leave out of a pass: those whose next nudge day is `day` (tomorrow in UTC), while their manager's
+    zone, checked since `checked_since`, is one of `zones`, where it is not `day` yet. Most of the lines read
+    would be these (a pass looks a day ahead for the zones east of UTC), and the pass would skip them anyway."""
+
+    day: date
+    zones: tuple[str, ...]
+    checked_since: datetime
+
+
+def due_line_ids(session: Session, through: date, *, not_yet: NotYet | None = None) -> list[int]:
+    """The ids of the active lines with `next_nudge_on <= through`, but not those `not_yet` names, in id order: a
+    range of the (status, next_nudge_on) index (its entries end with the id), a few bytes a line, so that a pass
+    can then read and write the lines in chunks of neighbouring ids (the pages of one chunk are the next chunk's
+    only at its edge). With `not_yet`, each line's manager is read too: most lines of an idle pass go here."""
+    query = select(_LINES.c.id).where(_LINES.c.status == _ACTIVE, _LINES.c.next_nudge_on <= through)
+    if not_yet is not None and not_yet.zones:
+        query = query.join(_MANAGERS, _MANAGERS.c.id == _LINES.c.manager_id).where(_not_yet(session, not_yet))
+    return sorted(session.scalars(query))
+
+
+def lines_to_nudge(
+    session: Session, through: date, *, ids: Sequence[int] | None = None, not_yet: NotYet | None = None
+) -> list[DueLine]:
     """Active lines with `next_nudge_on <= through` (an index range on (status, next_nudge_on)), but none of
-    a workspace that uninstalled the app or revoked its token."""
-    rows = session.execute(
+    a workspace that uninstalled the app or revoked its token, nor those `not_yet` names; in id order (one lock
+    order for every sweeper). `ids`: only these lines (a chunk of `due_line_ids`), looked up by id.
+    """
+    # Core, on the tables: a pass runs this once per chunk, and the ORM's own work per statement would be most of it.
+    query = (
         select(
-            ReportingLine.id,
-            ReportingLine.manager_id,
-            ReportingLine.report_id,
-            _Manager.slack_user_id,
-            _Manager.tz,
-            _Manager.tz_checked_at,
-            ReportingLine.started_on,
-            ReportingLine.next_due_on,
-            ReportingLine.next_nudge_on,
-            (ReportingLine.last_held_on.is_(None) & ReportingLine.last_skipped_on.is_(None)).label("first_cycle"),
+            _LINES.c.id,
+            _LINES.c.manager_id,
+            _LINES.c.report_id,
+            _MANAGERS.c.slack_user_id,
+            _MANAGERS.c.tz,
+            _MANAGERS.c.tz_checked_at,
+            _LINES.c.started_on,
+            _LINES.c.next_due_on,
+            _LINES.c.next_nudge_on,
+            _LINES.c.last_held_on.is_(None) & _LINES.c.last_skipped_on.is_(None),
         )
-        .join(_Manager, _Manager.id == ReportingLine.manager_id)
+        .join(_MANAGERS, _MANAGERS.c.id == _LINES.c.manager_id)
         .where(
-            ReportingLine.status == _ACTIVE,
-            ReportingLine.next_nudge_on <= through,
-            ReportingLine.next_due_on.is_not(None),
-            _in_active_workspaces(session, _Manager),
+            _LINES.c.status == _ACTIVE,
+            _LINES.c.next_nudge_on <= through,
+            _LINES.c.next_due_on.is_not(None),
+            _in_active_workspaces(session, _MANAGERS.c),
         )
-        .order_by(ReportingLine.id)  # one lock order for every sweeper: no deadlocks between them
+        .order_by(_LINES.c.id)
     )
+    if ids is not None:
+        query = query.where(one_of(session, _LINES.c.id, ids))
+    if not_yet is not None and not_yet.zones:
+        query = query.where(_not_yet(session, not_yet))
+    rows = session.execute(query)
     # Plain tuples into the dataclass: a pass may read thousands of rows, and this is most of its reading.
     return [
         # (The query keeps only lines with both days set.)
@@ -194,6 +228,18 @@ def lines_to_nudge(session: Session, through: date) -> list[DueLine]:
     ]
 
 
+def _not_yet(session: Session, not_yet: NotYet) -> Any:
+    """The condition "not one of the lines `not_yet` names", on _LINES joined to _MANAGERS."""
+    # (No NULL may reach the NOT: a manager without a zone, or never checked, is read.)
+    return ~(
+        (_LINES.c.next_nudge_on == not_yet.day)
+        & _MANAGERS.c.tz.is_not(None)
+        & one_of(session, _MANAGERS.c.tz, not_yet.zones)
+        & _MANAGERS.c.tz_checked_at.is_not(None)
+        & (_MANAGERS.c.tz_checked_at > as_utc(not_yet.checked_since))
+    )
+
+
 @dataclass(frozen=True)
 class Move:
     """Move a line's `next_nudge_on` from `old` to `new`, if its due date is still `due_on`."""
@@ -208,32 +254,56 @@ def advance_lines(session: Session, moves: Sequence[Move]) -> set[int]:
     """Move each line's schedule on, only if nothing changed the line meanwhile (another sweeper, a
     conversation logged or skipped, a snooze, the line ending). Returns the lines this call moved."""
     moved: set[int] = set()
-    by_day: dict[date | None, list[Move]] = {}
-    for move in moves:
-        by_day.setdefault(move.new, []).append(move)
-    # One conditional UPDATE per new day (a pass moves most lines to the same few days), in one order for
-    # every sweeper. RETURNING names the lines whose (due, old) still matched: the ones this sweeper won.
-    # Another sweeper's update of the same line makes this one wait, then not match.
-    for new in sorted(by_day, key=lambda day: (day is None, day or date.min)):
-        part = by_day[new]
-        for start in range(0, len(part), _BATCH):
-            batch = part[start : start + _BATCH]
-            result = session.execute(
-                update(_LINES)
-                .where(
-                    # No status test: only an active line has a next_nudge_on (ending a line clears it), so a
-                    # match on the old day says the line is still active; and naming status here leads
-                    # SQLite's planner down the (status, next_nudge_on) index, through every active line.
-                    _LINES.c.id.in_([move.line_id for move in batch]),
-                    tuple_(_LINES.c.id, _LINES.c.next_due_on, _LINES.c.next_nudge_on).in_(
-                        [(move.line_id, move.due_on, move.old) for move in batch]
-                    ),
-                )
-                .values(next_nudge_on=new)
-                .returning(_LINES.c.id)
-            )
-            moved.update(result.scalars())
+    # One conditional UPDATE per batch, joined to the batch's rows passed as one parameter (arrays on
+    # PostgreSQL, a JSON array on SQLite), in line order for every sweeper. RETURNING names the lines whose
+    # (due, old) still matched: the ones this sweeper won. Another sweeper's update of the same line makes this
+    # one wait, then not match.
+    ordered = sorted(moves, key=lambda move: move.line_id)
+    postgres = _is_postgres(session)
+    for start in range(0, len(ordered), _BATCH):
+        batch = ordered[start : start + _BATCH]
+        if postgres:
+            params: dict[str, Any] = {
+                "ids": [move.line_id for move in batch],
+                "dues": [move.due_on for move in batch],
+                "olds": [move.old for move in batch],
+                "news": [_day(move.new) for move in batch],
+            }
+            statement = _ADVANCE_POSTGRES
+        else:
+            rows = [[move.line_id, move.due_on.isoformat(), move.old.isoformat(), _day(move.new)] for move in batch]
+            params = {"moves": json.dumps(rows)}
+            statement = _ADVANCE_SQLITE
+        moved.update(session.execute(statement, params).scalars())
     return moved
+
+
+# No status test: only an active line has a next_nudge_on (ending a line clears it), so a match on the old day
+# says the line is still active; and naming status here leads SQLite's planner down the (status, next_nudge_on)
+# index, through every active line.
+_ADVANCE_POSTGRES = text(
+    """
+    UPDATE reporting_lines AS line SET next_nudge_on = move.new
+    FROM unnest(CAST(:ids AS INTEGER[]), CAST(:dues AS DATE[]), CAST(:olds AS DATE[]), CAST(:news AS DATE[]))
+        AS move(id, due_on, old, new)
+    WHERE line.id = move.id AND line.next_due_on = move.due_on AND line.next_nudge_on = move.old
+    RETURNING line.id
+    """
+)
+# Days as SQLAlchemy keeps them in SQLite: ISO text.
+_ADVANCE_SQLITE = text(
+    """
+    UPDATE reporting_lines SET next_nudge_on = move.new
+    FROM (
+        SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS due_on,
+               json_extract(value, '$[2]') AS old, json_extract(value, '$[3]') AS new
+        FROM json_each(:moves)
+    ) AS move
+    WHERE reporting_lines.id = move.id AND reporting_lines.next_due_on = move.due_on
+      AND reporting_lines.next_nudge_on = move.old
+    RETURNING reporting_lines.id
+    """
+)
 
 
 def advance_line(session: Session, line_id: int, *, due_on: date, old: date, new: date | None) -> bool:
@@ -248,55 +318,106 @@ def enqueue(session: Session, nudges: Sequence[NewNudge], now: datetime) -> int:
     now = as_utc(now)
     if not nudges:
         return 0
+    postgres = _is_postgres(session)
     staged = sorted({(n.line_id, n.kind.value, n.due_on) for n in nudges if n.kind.value in STAGE_KINDS})
     for start in range(0, len(staged), _BATCH):
         part = staged[start : start + _BATCH]
-        session.execute(
-            update(_NUDGES)
-            .where(
-                _NUDGES.c.line_id.in_([line_id for line_id, _, _ in part]),
-                _NUDGES.c.kind.in_(STAGE_KINDS),
-                _NUDGES.c.status == NudgeStatus.PENDING.value,
-                tuple_(_NUDGES.c.line_id, _NUDGES.c.kind, _NUDGES.c.due_on).not_in(part),
-            )
-            .values(status=NudgeStatus.CANCELLED.value)
-        )
-    rows = [
-        {
-            "line_id": n.line_id,
-            "kind": n.kind.value,
-            "due_on": n.due_on,
-            "audience": n.audience.value,
-            "recipient_id": n.recipient_id,
-            "status": NudgeStatus.PENDING.value,
-            "not_before": now,
-            "attempts": 0,
-            "snoozes": 0,
-            "created_at": now,
-        }
-        for n in nudges
-    ]
+        if postgres:
+            params: dict[str, Any] = {
+                "lines": [line_id for line_id, _, _ in part],
+                "kinds": [kind for _, kind, _ in part],
+                "dues": [due_on for _, _, due_on in part],
+            }
+        else:
+            params = {"staged": json.dumps([[line_id, kind, due_on.isoformat()] for line_id, kind, due_on in part])}
+        session.execute(_SUPERSEDE_POSTGRES if postgres else _SUPERSEDE_SQLITE, params)
     inserted = 0
-    for start in range(0, len(rows), _BATCH):
-        statement = _insert(session)
-        # A row already there is never sent twice; but one cancelled earlier (say, a conversation logged and
-        # then corrected back to the same due date) is owed again: only the caller's advance got here.
-        # No bound parameter outside VALUES: SQLAlchemy then sends each batch as one multi-row INSERT rather
-        # than a statement per row (an upsert's SET cannot take per-row parameters).
-        revive = statement.on_conflict_do_update(
-            index_elements=[_NUDGES.c.line_id, _NUDGES.c.kind, _NUDGES.c.due_on, _NUDGES.c.audience],
-            set_={
-                "status": statement.excluded.status,
-                "recipient_id": statement.excluded.recipient_id,
-                "not_before": statement.excluded.not_before,
-                "lease_until": null(),
-                "last_error": null(),
-            },
-            where=_NUDGES.c.status == literal_column(f"'{NudgeStatus.CANCELLED.value}'"),
-        )
+    for start in range(0, len(nudges), _BATCH):
+        batch = nudges[start : start + _BATCH]
+        if postgres:
+            params = {
+                "lines": [n.line_id for n in batch],
+                "kinds": [n.kind.value for n in batch],
+                "dues": [n.due_on for n in batch],
+                "audiences": [n.audience.value for n in batch],
+                "recipients": [n.recipient_id for n in batch],
+                "now": now,
+            }
+        else:
+            rows = [[n.line_id, n.kind.value, n.due_on.isoformat(), n.audience.value, n.recipient_id] for n in batch]
+            params = {"nudges": json.dumps(rows), "now": now}
         # RETURNING lists only the rows written (an untouched conflict returns nothing): an exact count.
-        inserted += len(session.execute(revive.returning(_NUDGES.c.id), rows[start : start + _BATCH]).all())
+        inserted += len(session.execute(_INSERT_POSTGRES if postgres else _INSERT_SQLITE, params).all())
     return inserted
+
+
+_PENDING = NudgeStatus.PENDING.value
+_CANCELLED = NudgeStatus.CANCELLED.value
+_STAGE_KINDS_SQL = ", ".join(f"'{kind}'" for kind in STAGE_KINDS)  # our own constants, not input
+# The lines' pending stage nudges of another (kind, due date) than the one enqueued now.
+_SUPERSEDE_POSTGRES = text(
+    f"""
+    UPDATE nudges SET status = '{_CANCELLED}'
+    WHERE nudges.line_id = ANY(CAST(:lines AS INTEGER[])) AND nudges.kind IN ({_STAGE_KINDS_SQL})
+      AND nudges.status = '{_PENDING}'
+      AND NOT EXISTS (
+        SELECT 1 FROM unnest(CAST(:lines AS INTEGER[]), CAST(:kinds AS VARCHAR[]), CAST(:dues AS DATE[]))
+            AS staged(line_id, kind, due_on)
+        WHERE staged.line_id = nudges.line_id AND staged.kind = nudges.kind AND staged.due_on = nudges.due_on
+      )
+    """
+)
+_SUPERSEDE_SQLITE = text(
+    f"""
+    WITH staged AS (
+        SELECT json_extract(value, '$[0]') AS line_id, json_extract(value, '$[1]') AS kind,
+               json_extract(value, '$[2]') AS due_on
+        FROM json_each(:staged)
+    )
+    UPDATE nudges SET status = '{_CANCELLED}'
+    WHERE nudges.line_id IN (SELECT line_id FROM staged) AND nudges.kind IN ({_STAGE_KINDS_SQL})
+      AND nudges.status = '{_PENDING}'
+      AND NOT EXISTS (
+        SELECT 1 FROM staged
+        WHERE staged.line_id = nudges.line_id AND staged.kind = nudges.kind AND staged.due_on = nudges.due_on
+      )
+    """
+)
+# A row already there is never sent twice; but one cancelled earlier (say, a conversation logged and then
+# corrected back to the same due date) is owed again: only the caller's advance got here. The rows go in in the
+# order given, so their ids follow it. (WHERE true: SQLite's parser reads an upsert after a SELECT so.)
+_UPSERT = f"""
+    ON CONFLICT (line_id, kind, due_on, audience) DO UPDATE SET
+        status = excluded.status, recipient_id = excluded.recipient_id, not_before = excluded.not_before,
+        lease_until = NULL, last_error = NULL
+    WHERE nudges.status = '{_CANCELLED}'
+    RETURNING nudges.id
+"""
+_INSERT_COLUMNS = "line_id, kind, due_on, audience, recipient_id, status, not_before, attempts, snoozes, created_at"
+_INSERT_POSTGRES = text(
+    f"""
+    INSERT INTO nudges ({_INSERT_COLUMNS})
+    SELECT new.line_id, new.kind, new.due_on, new.audience, new.recipient_id, '{_PENDING}', :now, 0, 0, :now
+    FROM unnest(
+        CAST(:lines AS INTEGER[]), CAST(:kinds AS VARCHAR[]), CAST(:dues AS DATE[]), CAST(:audiences AS VARCHAR[]),
+        CAST(:recipients AS INTEGER[])
+    ) WITH ORDINALITY AS new(line_id, kind, due_on, audience, recipient_id, position)
+    WHERE true
+    ORDER BY new.position
+    {_UPSERT}
+    """
+).bindparams(bindparam("now", type_=DateTime(timezone=True)))
+_INSERT_SQLITE = text(
+    f"""
+    INSERT INTO nudges ({_INSERT_COLUMNS})
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+           json_extract(value, '$[3]'), json_extract(value, '$[4]'), '{_PENDING}', :now, 0, 0, :now
+    FROM json_each(:nudges)
+    WHERE true
+    ORDER BY key
+    {_UPSERT}
+    """
+).bindparams(bindparam("now", type_=DateTime(timezone=True)))
 
 
 def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments]:
@@ -332,7 +453,7 @@ def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments
                 _Manager.tz_checked_at,
             )
             .join(_Manager, _Manager.id == ReportingLine.manager_id)
-            .where(ReportingLine.id.in_(line_ids[start : start + _BATCH]), in_active_workspaces)
+            .where(one_of(session, ReportingLine.id, line_ids[start : start + _BATCH]), in_active_workspaces)
         )
         if row.status == _ACTIVE
     }
@@ -355,17 +476,18 @@ def experiments_to_ask(session: Session, through: date) -> list[EndedExperiments
     ]
 
 
-def mark_asked(session: Session, experiment_ids: Sequence[int], now: datetime) -> int:
-    """Record that these experiments' end is being asked about; how many this call marked (0: another did)."""
+def mark_asked(session: Session, experiment_ids: Sequence[int], now: datetime) -> set[int]:
+    """Record that these experiments' end is being asked about; the ones this call marked (none: another did)."""
     now = as_utc(now)
     if not experiment_ids:
-        return 0
+        return set()
     result = session.execute(
         update(_EXPERIMENTS)
-        .where(_EXPERIMENTS.c.id.in_(list(experiment_ids)), _EXPERIMENTS.c.asked_at.is_(None))
+        .where(one_of(session, _EXPERIMENTS.c.id, experiment_ids), _EXPERIMENTS.c.asked_at.is_(None))
         .values(asked_at=now)
+        .returning(_EXPERIMENTS.c.id)
     )
-    return _count(result)
+    return set(result.scalars())
 
 
 # --- the sweep: delivery --------------------------------------------------------------------------------
@@ -549,7 +671,7 @@ def cancel(session: Session, nudge_ids: Sequence[int]) -> int:
         return 0
     result = session.execute(
         update(_NUDGES)
-        .where(_NUDGES.c.id.in_(list(nudge_ids)), _NUDGES.c.status.in_(OPEN_STATUSES))
+        .where(one_of(session, _NUDGES.c.id, nudge_ids), _NUDGES.c.status.in_(OPEN_STATUSES))
         .values(status=NudgeStatus.CANCELLED.value, lease_until=None)
     )
     return _count(result)
@@ -587,5 +709,9 @@ def _count(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _insert(session: Session) -> Any:
-    return upsert_into(session, _NUDGES)
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

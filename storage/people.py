@@ -5,11 +5,12 @@ Every function takes the caller's Session and returns plain values, never ORM ro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, exists, select, update
+from sqlalchemy import Table, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import as_utc, upsert_into
@@ -49,6 +50,20 @@ def get_tz(session: Session, person_id: int) -> CachedTz | None:
 def set_tz(session: Session, person_id: int, tz: str | None, now: datetime) -> None:
     """Remember the person's Slack time zone (None: unknown, taken as UTC) as checked at `now`."""
     session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(tz=tz, tz_checked_at=as_utc(now)))
+
+
+def set_zones(session: Session, zones: Mapping[int, str | None], now: datetime) -> None:
+    """`set_tz` for many people at once (a sweep's lookups): one statement, run for each of them."""
+    params = [{"person": person_id, "zone": tz, "checked": as_utc(now)} for person_id, tz in sorted(zones.items())]
+    if params:
+        session.execute(_SET_ZONE, params)
+
+
+_SET_ZONE = (
+    update(_PEOPLE)
+    .where(_PEOPLE.c.id == bindparam("person"))
+    .values(tz=bindparam("zone"), tz_checked_at=bindparam("checked"))
+)
 
 
 def claim_welcome(session: Session, person_id: int, now: datetime, *, unless_planned: bool = False) -> bool:
@@ -161,3 +176,13 @@ def set_reminder_settings(session: Session, person_id: int, settings: ReminderSe
 def set_away_until(session: Session, person_id: int, until: datetime | None) -> None:
     """Their Slack status says they are away until `until` (then it is read again); None: not away."""
     session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(away_until=as_utc(until)))
+
+
+def set_away(session: Session, away: Mapping[int, datetime | None]) -> None:
+    """`set_away_until` for many people at once: one statement, run for each of them."""
+    params = [{"person": person_id, "until": as_utc(until)} for person_id, until in sorted(away.items())]
+    if params:
+        session.execute(_SET_AWAY, params)
+
+
+_SET_AWAY = update(_PEOPLE).where(_PEOPLE.c.id == bindparam("person")).values(away_until=bindparam("until"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -201,8 +202,10 @@ def known_zone(name: object) -> str | None:
     return name
 
 
+@lru_cache(maxsize=1024)
 def zone(name: str | None) -> tzinfo:
-    """The IANA zone Slack gave for a person, or UTC when unknown or not a zone this machine knows."""
+    """The IANA zone Slack gave for a person, or UTC when unknown or not a zone this machine knows. Kept once
+    looked up: ZoneInfo's own strong cache holds only 8 zones, and a sweep meets a whole company's."""
     if name:
         try:
             return ZoneInfo(name)

@@ -19,11 +19,13 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum, auto
+from functools import lru_cache
 from http.client import HTTPException
 from typing import Final, TypeVar
 from urllib.error import URLError
+from zoneinfo import available_timezones
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -69,7 +71,7 @@ TZ_LOOKUPS_PER_PASS: Final = 300
 DELIVERY_BATCH: Final = 1000  # nudges looked at per pass; the rest wait for the next pass
 # At most this many waiting reminders are counted for /metrics, so a scrape stays cheap whatever the backlog.
 QUEUED_CAP: Final = 100_000
-ENQUEUE_BATCH: Final = 500  # lines per transaction
+ENQUEUE_BATCH: Final = 2000  # lines per transaction
 # Slack errors that no retry can fix: the nudge fails for good.
 PERMANENT_ERRORS: Final = frozenset(
     {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot", "user_deleted"}
@@ -216,10 +218,8 @@ class _Zones:
         if not self.to_store and not self.away_to_store:
             return
         with db.session() as session:
-            for person_id, tz in sorted(self.to_store.items()):
-                people.set_tz(session, person_id, tz, self.now)
-            for person_id, until in sorted(self.away_to_store.items()):
-                people.set_away_until(session, person_id, until)
+            people.set_zones(session, self.to_store, self.now)
+            people.set_away(session, self.away_to_store)
         self.to_store.clear()
         self.away_to_store.clear()
 
@@ -267,6 +267,7 @@ class Sweep:
             with self.db.session() as session:  # abandoned wizards' drafts: their words go after two days
                 plan_store.purge_old_drafts(session, now)
                 request_store.forget_old(session, now)  # handled requests' keys, once no replay can reuse them
+            self.db.checkpoint()  # the pass's writes into SQLite's main file, now it is over
             completed = True
         finally:
             # A pass that failed (the database went away) still counts what it did before it stopped.
@@ -288,71 +289,88 @@ class Sweep:
     def _enqueue(self, now: datetime, zones: _Zones, tally: _Tally) -> None:
         # Zones ahead of UTC reach a day first: look one day further, and decide on each manager's own day.
         through = now.astimezone(UTC).date() + timedelta(days=1)
+        for chunk in self._due_lines(through, _not_yet(now, through)):
+            self._enqueue_lines(chunk, now, zones, tally)
         with self.db.session() as session:
-            lines = store.lines_to_nudge(session, through)
             ended = store.experiments_to_ask(session, through)
-        lead_days = self.settings.lead_days
-        for chunk in _chunks(lines, ENQUEUE_BATCH):
-            # The manager's day, in the same current zone their DM will be delivered in (a stale one is asked of
-            # Slack again here, before the transaction below): a manager who moved is reminded on their new day.
-            today = {
-                line.id: local_day(
-                    now, zones.of(line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at).tz
-                )
-                for line in chunk
-            }
-            decisions = {}
-            for line in chunk:
-                if line.next_nudge_on > today[line.id]:
-                    continue  # its day has not come where the manager is (most of a pass, most of the day)
-                cycle = Cycle(line.next_due_on, line.started_on, line.first_cycle, lead_days)
-                decision = next_stage(cycle, line.next_nudge_on, today[line.id])
-                if decision.stage is not None or decision.next_nudge_on != line.next_nudge_on:
-                    decisions[line.id] = decision
-            moves = [
-                store.Move(line.id, line.next_due_on, line.next_nudge_on, decisions[line.id].next_nudge_on)
-                for line in chunk
-                if line.id in decisions
-            ]
-            if not moves:
-                continue
-            with self.db.session() as session:
-                moved = store.advance_lines(session, moves)  # lines another sweeper (or a click) changed stay out
-                new: list[store.NewNudge] = []
-                for line in chunk:
-                    stage = decisions[line.id].stage if line.id in moved else None
-                    if stage is None:
-                        continue
-                    new.append(store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.MANAGER, line.manager_id))
-                    if stage.kind in REPORT_INVITED_AT:
-                        new.append(
-                            store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.REPORT, line.report_id)
-                        )
-                tally.enqueued += store.enqueue(session, new, now)
         for groups in _chunks(ended, ENQUEUE_BATCH):
-            # Time zones first: no Slack call while the transaction below holds its locks.
-            over = [
-                group
-                for group in groups
-                if group.ends_on
-                <= local_day(
-                    now,
-                    zones.of(group.manager_id, group.manager, group.manager_tz, group.manager_tz_checked_at).tz,
-                )
-            ]
-            if not over:
-                continue
-            with self.db.session() as session:
-                new = []
-                for group in over:
-                    if not store.mark_asked(session, group.experiment_ids, now):
-                        continue  # another sweeper asks
-                    for audience, person in ((Audience.MANAGER, group.manager_id), (Audience.REPORT, group.report_id)):
-                        new.append(
-                            store.NewNudge(group.line_id, NudgeKind.EXPERIMENT_ENDED, group.ends_on, audience, person)
-                        )
-                tally.enqueued += store.enqueue(session, new, now)
+            self._enqueue_ended(groups, now, zones, tally)
         zones.save(self.db)
+
+    def _due_lines(self, through: date, not_yet: store.NotYet) -> Iterator[list[store.DueLine]]:
+        """The due lines, ENQUEUE_BATCH at a time in id order, each chunk read in a short transaction of its own:
+        a pass holds the due lines' ids (a few bytes each) and one chunk of lines, however large the organisation.
+        Neighbouring ids keep each chunk's writes on pages of its own, as one statement over the whole pass would:
+        a chunk of lines from all over the table would write most pages again in every chunk."""
+        with self.db.session() as session:
+            ids = store.due_line_ids(session, through, not_yet=not_yet)
+        for start in range(0, len(ids), ENQUEUE_BATCH):
+            with self.db.session() as session:
+                chunk = store.lines_to_nudge(session, through, ids=ids[start : start + ENQUEUE_BATCH], not_yet=not_yet)
+            if chunk:
+                yield chunk
+
+    def _enqueue_lines(self, chunk: Sequence[store.DueLine], now: datetime, zones: _Zones, tally: _Tally) -> None:
+        lead_days = self.settings.lead_days
+        # The manager's day, in the same current zone their DM will be delivered in (a stale one is asked of
+        # Slack again here, before the transaction below): a manager who moved is reminded on their new day.
+        today = {
+            line.id: local_day(
+                now, zones.of(line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at).tz
+            )
+            for line in chunk
+        }
+        decisions = {}
+        for line in chunk:
+            if line.next_nudge_on > today[line.id]:
+                continue  # its day has not come where the manager is (most of a pass, most of the day)
+            cycle = Cycle(line.next_due_on, line.started_on, line.first_cycle, lead_days)
+            decision = next_stage(cycle, line.next_nudge_on, today[line.id])
+            if decision.stage is not None or decision.next_nudge_on != line.next_nudge_on:
+                decisions[line.id] = decision
+        moves = [
+            store.Move(line.id, line.next_due_on, line.next_nudge_on, decisions[line.id].next_nudge_on)
+            for line in chunk
+            if line.id in decisions
+        ]
+        if not moves:
+            return
+        with self.db.session() as session:
+            moved = store.advance_lines(session, moves)  # lines another sweeper (or a click) changed stay out
+            new: list[store.NewNudge] = []
+            for line in chunk:
+                stage = decisions[line.id].stage if line.id in moved else None
+                if stage is None:
+                    continue
+                new.append(store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.MANAGER, line.manager_id))
+                if stage.kind in REPORT_INVITED_AT:
+                    new.append(store.NewNudge(line.id, stage.kind, line.next_due_on, Audience.REPORT, line.report_id))
+            tally.enqueued += store.enqueue(session, new, now)
+
+    def _enqueue_ended(
+        self, groups: Sequence[store.EndedExperiments], now: datetime, zones: _Zones, tally: _Tally
+    ) -> None:
+        # Time zones first: no Slack call while the transaction below holds its locks.
+        over = [
+            group
+            for group in groups
+            if group.ends_on
+            <= local_day(
+                now, zones.of(group.manager_id, group.manager, group.manager_tz, group.manager_tz_checked_at).tz
+            )
+        ]
+        if not over:
+            return
+        with self.db.session() as session:
+            # One claim for the chunk's experiments: a group is this sweeper's if it marked any of them.
+            mine = store.mark_asked(session, [e for group in over for e in group.experiment_ids], now)
+            new = [
+                store.NewNudge(group.line_id, NudgeKind.EXPERIMENT_ENDED, group.ends_on, audience, person)
+                for group in over
+                if mine.intersection(group.experiment_ids)  # else another sweeper asks
+                for audience, person in ((Audience.MANAGER, group.manager_id), (Audience.REPORT, group.report_id))
+            ]
+            tally.enqueued += store.enqueue(session, new, now)
 
     # -- deliver ------------------------------------------------------------------------------------------
 
@@ -575,6 +593,24 @@ def _transport_code(exc: BaseException) -> str:
     if isinstance(exc, SlackClientError):
         return "client_error"
     return "connection_error"
+
+
+def _not_yet(now: datetime, through: date) -> store.NotYet:
+    """The lines due `through` (tomorrow in UTC) whose manager's day it is not yet, by a zone kept fresh (one
+    older than TZ_MAX_AGE is asked of Slack first, so its lines are read): the zones still before `through`."""
+    return store.NotYet(through, _zones_before(now, through), now - TZ_MAX_AGE)
+
+
+@lru_cache(maxsize=4)
+def _zones_before(now: datetime, day: date) -> tuple[str, ...]:
+    # Every zone this machine knows, once a pass (the pass's `now`); zones are cached, so this is a loop of
+    # offsets. A name not in the list (an alias) is read, as before, and decided on in Python.
+    return tuple(sorted(name for name in _known_zones() if local_day(now, name) < day))
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())  # read from the disk once: it walks the zone files
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

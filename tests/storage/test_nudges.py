@@ -7,7 +7,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus
@@ -251,6 +251,47 @@ def test_candidates_are_active_lines_whose_nudge_day_has_come(db: Database) -> N
     assert ended != due_line
 
 
+def test_due_lines_are_read_by_their_ids_in_chunks(db: Database) -> None:
+    with db.session() as session:
+        made = [
+            builders.active_line(session, f"UREPORT{n}", "UBOSS", started_on=STARTED - timedelta(days=n % 3), now=NOW)
+            for n in range(7)
+        ]
+        later = builders.active_line(session, "ULATER", "UBOSS", started_on=STARTED + timedelta(days=1), now=NOW)
+        ids = store.due_line_ids(session, STARTED)
+    assert ids == sorted(line.id for line in made)  # not the line whose day comes later
+    read: list[store.DueLine] = []
+    for start in range(0, len(ids), 3):
+        with db.session() as session:
+            read += store.lines_to_nudge(session, STARTED, ids=ids[start : start + 3])
+    assert [line.id for line in read] == ids
+    with db.session() as session:  # one that is no longer due by the time its chunk is read is left out
+        session.execute(update(ReportingLine).where(ReportingLine.id == ids[0]).values(next_nudge_on=DUE))
+        assert [line.id for line in store.lines_to_nudge(session, STARTED, ids=[ids[0], later.id])] == []
+
+
+def test_lines_due_tomorrow_are_left_out_only_where_a_fresh_zone_says_it_is_not_tomorrow_yet(db: Database) -> None:
+    tomorrow = STARTED + timedelta(days=1)
+    week_ago = NOW - timedelta(days=7)
+    managers = {  # manager: (zone, checked at)
+        "UFRESH": ("America/New_York", NOW),  # left out
+        "USTALE": ("America/New_York", week_ago - timedelta(minutes=1)),  # its zone is asked of Slack first: read
+        "UAHEAD": ("Pacific/Auckland", NOW),  # not in the list: read
+        "UNONE": (None, None),  # never learnt: read
+    }
+    lines = {}
+    with db.session() as session:
+        for manager, (tz, checked) in managers.items():
+            person_id = builders.person(session, manager)
+            if checked is not None:
+                people.set_tz(session, person_id, tz, checked)
+            lines[manager] = builders.active_line(session, f"R{manager}", manager, started_on=tomorrow, now=NOW).id
+        today = builders.active_line(session, "RTODAY", "UFRESH", started_on=STARTED, now=NOW).id
+        not_yet = store.NotYet(tomorrow, ("America/New_York", "Europe/London"), week_ago)
+        found = {line.id for line in store.lines_to_nudge(session, tomorrow, not_yet=not_yet)}
+    assert found == {lines["USTALE"], lines["UAHEAD"], lines["UNONE"], today}
+
+
 def _lines_to_nudge(db: Database, through: date) -> list[store.DueLine]:
     with db.session() as session:
         return store.lines_to_nudge(session, through)
@@ -268,9 +309,9 @@ def test_experiments_are_asked_about_once(db: Database) -> None:
     with db.session() as session:
         (group,) = store.experiments_to_ask(session, date(2026, 11, 23))
         assert (group.line_id, group.ends_on, len(group.experiment_ids)) == (line, date(2026, 11, 20), 2)
-        assert store.mark_asked(session, group.experiment_ids, NOW) == 2
+        assert store.mark_asked(session, group.experiment_ids, NOW) == set(group.experiment_ids)
     with db.session() as session:
-        assert store.mark_asked(session, group.experiment_ids, NOW) == 0
+        assert store.mark_asked(session, group.experiment_ids, NOW) == set()
         assert store.experiments_to_ask(session, date(2026, 11, 23)) == []
         shown = store.ended_experiments(session, line, date(2026, 11, 20))
     assert [e.what for e in shown] == ["shadow Kim", "lead the retro"]
