@@ -818,12 +818,13 @@ class SlackStandIn:
         if not isinstance(users, str) or not users.strip():
             return _error("users_list_not_supplied")
         first = users.split(",")[0].strip()
+        self._history.setdefault("D" + first, [])  # the DM exists from now on, empty until something is posted
         return _ok(channel={"id": "D" + first})
 
     def _conversations_history(self, p: dict[str, Any]) -> FakeResponse:
         """Slack's conversations.history over what was posted: newest first, `oldest`/`latest` (exclusive unless
         `inclusive`), `limit` per page and a `cursor` to the next (older) page, metadata only with
-        `include_all_metadata`. Any conversation id the fake has not seen a message in is channel_not_found."""
+        `include_all_metadata`. A conversation nothing was posted in nor opened is channel_not_found."""
         channel = p.get("channel")
         if not isinstance(channel, str) or channel not in self._history:
             return _error("channel_not_found")
