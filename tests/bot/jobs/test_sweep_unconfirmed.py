@@ -52,7 +52,10 @@ def test_a_fresh_reminder_carries_only_its_nudge_id_and_reads_no_history(world: 
     world.line("U0REPORT", "U0BOSS", STARTED)
     assert world.at(MONDAY_10AM_NEW_YORK) == SweepReport(enqueued=2, sent=2)
     by_person = {call.params["channel"]: call.params["metadata"] for call in world.slack.messages}
-    assert by_person["U0BOSS"] == {"event_type": "careerplan_reminder", "event_payload": {"nudge_id": boss_nudge(world)}}
+    assert by_person["U0BOSS"] == {
+        "event_type": "careerplan_reminder",
+        "event_payload": {"nudge_id": boss_nudge(world)},
+    }
     assert all(set(metadata["event_payload"]) == {"nudge_id"} for metadata in by_person.values())
     assert world.slack.calls_to("conversations.history") == world.slack.calls_to("conversations.open") == []
 
@@ -142,9 +145,10 @@ def test_an_app_without_im_history_sends_again_as_before_and_says_so_once(
         assert world.at(RETRIED).sent == 2
     # The fallback is the behaviour before the check: those two DMs, and only they, went twice.
     twice = {p for p in ("U0M0", "U0M1", "U0R0", "U0R1") if len(world.slack.messages_to(p)) == 2}
-    assert len(twice) == 2 and all(len(world.slack.messages_to(p)) == 1 for p in {"U0M0", "U0M1", "U0R0", "U0R1"} - twice)
+    assert len(twice) == 2 and all(
+        len(world.slack.messages_to(p)) == 1 for p in {"U0M0", "U0M1", "U0R0", "U0R1"} - twice
+    )
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "conversations.history" in r.message]
     assert len(warnings) == 1
     assert "missing_scope" in warnings[0].message and "im:history" in warnings[0].message
     assert {n.status for n in world.nudges()} == {NudgeStatus.SENT.value}
-
