@@ -242,11 +242,12 @@ def test_history_answers_what_was_posted_newest_first_in_slacks_pages(client: We
 
 
 def test_history_refuses_conversations_it_does_not_know_and_bad_arguments(client: WebClient) -> None:
-    for arguments, error in (
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"channel": "DNOBODY"}, "channel_not_found"),
         ({"channel": "DU1", "oldest": "yesterday"}, "invalid_ts_oldest"),
         ({"channel": "DU1", "cursor": "%%%"}, "invalid_cursor"),
-    ):
+    ]
+    for arguments, error in cases:
         if arguments["channel"] == "DU1":
             client.conversations_open(users="U1")
         with pytest.raises(SlackApiError) as err:
