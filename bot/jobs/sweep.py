@@ -8,8 +8,10 @@ at once (DESIGN.md §5). It has two phases:
   conditional update, and only the sweeper whose update matched inserts the nudge rows (in the same
   transaction), so two sweepers never enqueue one stage twice; the unique key backs this up.
 - *Deliver*: pending nudges whose time has come are checked against the recipient's working hours, claimed
-  by a conditional update with a lease, sent with chat.postMessage, and recorded. A failure goes back to
-  pending with its error and a later `not_before`; a recipient who is gone fails for good.
+  by a conditional update with a lease, sent with chat.postMessage (tagged with its nudge id as message
+  metadata), and recorded. A failure goes back to pending with its error and a later `not_before`; a
+  recipient who is gone fails for good. A nudge an earlier attempt may have posted unrecorded (its sweeper
+  died, or Slack did not answer) is first looked for in that DM's history, and recorded if it is there.
 """
 
 from __future__ import annotations
