@@ -318,6 +318,10 @@ class Nudge(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When it was first held back because its recipient was away or on a holiday: after 14 days it goes anyway.
     held_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Since when a send may have reached Slack without being recorded: set by the first claim, kept while a
+    # sweeper dies or Slack does not answer, cleared once Slack's answer is known. A claim that finds it set
+    # looks for the DM in the conversation's history (message metadata) before sending again.
+    unconfirmed_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PlanFeedback(Base):

@@ -389,7 +389,7 @@ _SUPERSEDE_SQLITE = text(
 _UPSERT = f"""
     ON CONFLICT (line_id, kind, due_on, audience) DO UPDATE SET
         status = excluded.status, recipient_id = excluded.recipient_id, not_before = excluded.not_before,
-        lease_until = NULL, last_error = NULL
+        lease_until = NULL, last_error = NULL, unconfirmed_since = NULL
     WHERE nudges.status = '{_CANCELLED}'
     RETURNING nudges.id
 """
@@ -581,17 +581,42 @@ _CLAIM = (
         ((_NUDGES.c.status == NudgeStatus.PENDING.value) & (_NUDGES.c.not_before <= bindparam("now")))
         | ((_NUDGES.c.status == NudgeStatus.SENDING.value) & (_NUDGES.c.lease_until < bindparam("now"))),
     )
-    .values(status=NudgeStatus.SENDING.value, lease_until=bindparam("until"), attempts=_NUDGES.c.attempts + 1)
+    .values(
+        status=NudgeStatus.SENDING.value,
+        lease_until=bindparam("until"),
+        attempts=_NUDGES.c.attempts + 1,
+        # From now a send may reach Slack unrecorded; an earlier such moment is kept (see Claim).
+        unconfirmed_since=func.coalesce(_NUDGES.c.unconfirmed_since, bindparam("now")),
+    )
 )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A nudge taken for sending. `unconfirmed_since`: set when an earlier attempt may have reached Slack without
+    being recorded (its sweeper died, or Slack did not answer), since that moment; None for a first attempt, or
+    one after Slack's answer was known."""
+
+    attempt: int  # the token the later `mark_*` calls must show
+    unconfirmed_since: datetime | None = None
+
+
+def claim_to_send(session: Session, nudge_id: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> Claim | None:
+    """Take the nudge for sending until `now + lease`; None if it is not claimable (another sweeper has it, or it
+    is done)."""
+    now = as_utc(now)
+    if _count(session.execute(_CLAIM, {"nudge": nudge_id, "now": now, "until": now + lease})) != 1:
+        return None
+    row = session.execute(select(_NUDGES.c.attempts, _NUDGES.c.unconfirmed_since).where(_NUDGES.c.id == nudge_id)).one()
+    since = as_utc(row.unconfirmed_since)
+    return Claim(row.attempts, since if since is not None and since < now else None)
 
 
 def claim(session: Session, nudge_id: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> int | None:
     """Take the nudge for sending until `now + lease`. Returns this attempt's number, the token the
     later `mark_*` calls must show; None if it is not claimable (another sweeper has it, or it is done)."""
-    now = as_utc(now)
-    if _count(session.execute(_CLAIM, {"nudge": nudge_id, "now": now, "until": now + lease})) != 1:
-        return None
-    return session.scalar(select(_NUDGES.c.attempts).where(_NUDGES.c.id == nudge_id))
+    claimed = claim_to_send(session, nudge_id, now, lease)
+    return None if claimed is None else claimed.attempt
 
 
 def _mine(nudge_id: int, attempt: int) -> Any:
@@ -612,25 +637,35 @@ def mark_sent(session: Session, nudge_id: int, attempt: int, *, channel: str, ts
             channel=channel[:32],
             ts=ts[:32],
             sent_at=as_utc(now),
+            unconfirmed_since=None,
         )
     )
     return _count(result) == 1
 
 
-def mark_retry(session: Session, nudge_id: int, attempt: int, *, error: str, not_before: datetime) -> bool:
-    """A send that may work later: back to pending, with its error code and when to try again."""
-    result = session.execute(
-        _mine(nudge_id, attempt).values(
-            status=NudgeStatus.PENDING.value, lease_until=None, last_error=error[:100], not_before=as_utc(not_before)
-        )
-    )
+def mark_retry(
+    session: Session, nudge_id: int, attempt: int, *, error: str, not_before: datetime, unconfirmed: bool = False
+) -> bool:
+    """A send that may work later: back to pending, with its error code and when to try again. `unconfirmed`:
+    Slack did not say whether it took the message (no answer), so the next attempt checks before sending."""
+    values: dict[str, Any] = {
+        "status": NudgeStatus.PENDING.value,
+        "lease_until": None,
+        "last_error": error[:100],
+        "not_before": as_utc(not_before),
+    }
+    if not unconfirmed:
+        values["unconfirmed_since"] = None  # Slack answered with an error: nothing was posted
+    result = session.execute(_mine(nudge_id, attempt).values(**values))
     return _count(result) == 1
 
 
 def mark_failed(session: Session, nudge_id: int, attempt: int, *, error: str) -> bool:
     """A send no retry can fix (the account is gone, the bot cannot DM them)."""
     result = session.execute(
-        _mine(nudge_id, attempt).values(status=NudgeStatus.FAILED.value, lease_until=None, last_error=error[:100])
+        _mine(nudge_id, attempt).values(
+            status=NudgeStatus.FAILED.value, lease_until=None, last_error=error[:100], unconfirmed_since=None
+        )
     )
     return _count(result) == 1
 

@@ -9,6 +9,7 @@ import types
 import urllib.error
 import urllib.parse
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -216,6 +217,49 @@ def test_token_param_and_query_string_are_recorded(fake: FakeSlack) -> None:
 
 def test_conversations_open(client: WebClient) -> None:
     assert client.conversations_open(users="U1")["channel"] == {"id": "DU1"}
+
+
+def test_history_answers_what_was_posted_newest_first_in_slacks_pages(client: WebClient, fake: FakeSlack) -> None:
+    fake.clock = lambda: datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # ts strictly increasing from Slack's clock
+    tagged = {"event_type": "careerplan_reminder", "event_payload": {"nudge_id": 1}}
+    first = client.chat_postMessage(channel="U1", text="one", metadata=tagged)["ts"]
+    later = [client.chat_postMessage(channel="U1", text=f"n{n}")["ts"] for n in range(4)]
+    client.chat_postMessage(channel="U2", text="someone else's DM")
+    assert float(first) == datetime(2026, 11, 23, 15, 0, tzinfo=UTC).timestamp()
+
+    page = client.conversations_history(channel="DU1", limit=3)
+    assert [m["ts"] for m in page["messages"]] == later[::-1][:3] and page["has_more"] is True
+    rest = client.conversations_history(channel="DU1", limit=3, cursor=page["response_metadata"]["next_cursor"])
+    assert [m["ts"] for m in rest["messages"]] == [later[0], first] and rest["has_more"] is False
+    assert "response_metadata" not in rest.data
+    assert "metadata" not in rest["messages"][-1]  # only when asked for
+    asked = client.conversations_history(channel="DU1", oldest=first, inclusive=True, include_all_metadata=True)
+    assert asked["messages"][-1]["metadata"] == tagged
+    assert [m["text"] for m in asked["messages"]] == ["n3", "n2", "n1", "n0", "one"]
+    # oldest and latest are exclusive unless inclusive
+    between = client.conversations_history(channel="DU1", oldest=first, latest=later[-1])["messages"]
+    assert [m["ts"] for m in between] == later[-2::-1]
+
+
+def test_history_refuses_conversations_it_does_not_know_and_bad_arguments(client: WebClient) -> None:
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"channel": "DNOBODY"}, "channel_not_found"),
+        ({"channel": "DU1", "oldest": "yesterday"}, "invalid_ts_oldest"),
+        ({"channel": "DU1", "cursor": "%%%"}, "invalid_cursor"),
+    ]
+    for arguments, error in cases:
+        if arguments["channel"] == "DU1":
+            client.conversations_open(users="U1")
+        with pytest.raises(SlackApiError) as err:
+            client.conversations_history(**arguments)
+        assert err.value.response["error"] == error
+    assert client.conversations_history(channel="DU1")["messages"] == []  # opened, nothing posted yet
+
+
+def test_a_scripted_answer_that_takes_effect_posts_and_answers_late(client: WebClient, fake: FakeSlack) -> None:
+    fake.script("chat.postMessage", FakeResponse(delay=0.2, takes_effect=True))
+    assert client.chat_postMessage(channel="U1", text="hi")["channel"] == "DU1"
+    assert len(fake.messages) == 1 and fake.screen("U1").dm[0]["text"] == "hi"
 
 
 def test_other_methods_answer_ok(client: WebClient, fake: FakeSlack) -> None:

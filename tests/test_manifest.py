@@ -40,6 +40,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat_postEphemeral": "chat:write",
     "files_upload_v2": "files:write",
     "conversations_open": "im:write",
+    "conversations_history": "im:history",
 }
 
 

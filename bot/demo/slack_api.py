@@ -32,7 +32,9 @@ import json
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
@@ -69,6 +71,9 @@ VALID_TOKEN_PREFIXES = ("xoxb-", "xapp-")
 TOKENLESS_METHODS = frozenset({"oauth.v2.access", "oauth.access", "oauth.v2.exchange"})
 # A modal holds up to 3 views: after views.open, views.push adds 2 more, then `push_limit_reached`.
 MAX_VIEW_STACK = 3
+# conversations.history: Slack's default page and its largest.
+HISTORY_LIMIT_DEFAULT = 100
+HISTORY_LIMIT_MAX = 999
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
 
@@ -103,6 +108,9 @@ class FakeResponse:
     body: dict[str, Any] | str = field(default_factory=lambda: {"ok": True})
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (slow Slack / client timeouts)
+    # True: the call does what it would unscripted (a message is posted) and gets the default answer, `delay`
+    # seconds late: Slack acted, but the bot has not heard yet (a crash in that window is a drill).
+    takes_effect: bool = False
 
 
 @dataclass(frozen=True)
@@ -297,6 +305,14 @@ class SlackStandIn:
         self.posted = 0  # how many messages were ever posted (``messages`` may be trimmed, see max_calls)
         self._hash_seq = 0
         self._ts_seq = 0
+        # Slack's clock, as message ts read it (strictly increasing); None: ts count up from 1700000000, as
+        # tests without a clock expect. A test whose bot reads an injected clock sets this to the same one, so
+        # that conversations.history's oldest/latest mean the same moments on both sides.
+        self.clock: Callable[[], datetime] | None = None
+        self._last_ts_micros = 0
+        # Every message posted to a conversation (a DM is "D" + the user id), oldest first, as Slack keeps it:
+        # with its metadata, which conversations.history returns only when asked (include_all_metadata).
+        self._history: dict[str, list[dict[str, Any]]] = {}
         self._screens: dict[str, Screen] = {}
         self._triggers: dict[str, str] = {}  # trigger_id -> the user whose click or command it came with
         self._trigger_seq = 0
@@ -481,7 +497,11 @@ class SlackStandIn:
             self._record(call)
             queue = self._scripts.get(call.method)
             if queue:
-                return queue.popleft()
+                scripted = queue.popleft()
+                if not scripted.takes_effect:
+                    return scripted
+                done = self._default(call)
+                return FakeResponse(done.status, done.body, done.headers, scripted.delay)
             if bad_body:
                 return _error("invalid_json")
             if call.method not in TOKENLESS_METHODS:
@@ -529,6 +549,8 @@ class SlackStandIn:
                 return self._chat_delete(p)
             case "conversations.open":
                 return self._conversations_open(p)
+            case "conversations.history":
+                return self._conversations_history(p)
             case "files.getUploadURLExternal":
                 return self._files_get_upload_url(p)
             case "files.completeUploadExternal":
@@ -682,6 +704,9 @@ class SlackStandIn:
     def _next_ts(self) -> str:
         self._ts_seq += 1
         micros = 1_700_000_000_000_000 + 100 * self._ts_seq
+        if self.clock is not None:
+            micros = max(int(self.clock().timestamp() * 1_000_000), self._last_ts_micros + 1)
+        self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _chat_post_message(self, p: dict[str, Any]) -> FakeResponse:
@@ -709,6 +734,7 @@ class SlackStandIn:
                 message[key] = copy.deepcopy(p[key])
         if channel.startswith("D"):
             self._screen(channel[1:]).dm.append(_shown(message))
+        self._history.setdefault(channel, []).append(copy.deepcopy(message))
         return _ok(channel=channel, ts=ts, message=message)
 
     def _dm_message(self, channel: object, ts: object) -> dict[str, Any] | None:
@@ -733,6 +759,11 @@ class SlackStandIn:
         shown.update(text=text, blocks=copy.deepcopy(p.get("blocks") or []), edited=True)
         if channel[0] in "UW":
             channel = "D" + channel
+        for kept in self._history.get(channel, []):
+            if kept["ts"] == ts:  # its metadata stays unless the update sends new metadata
+                kept.update(text=text, blocks=copy.deepcopy(p.get("blocks") or []))
+                if p.get("metadata") is not None:
+                    kept["metadata"] = copy.deepcopy(p["metadata"])
         return _ok(channel=channel, ts=ts, text=text, message=message)
 
     def _chat_post_ephemeral(self, p: dict[str, Any]) -> FakeResponse:
@@ -755,6 +786,8 @@ class SlackStandIn:
             return _error("message_not_found")
         assert isinstance(channel, str)
         self._screen(channel[1:] if channel.startswith("D") else channel).dm.remove(shown)
+        dm = "D" + channel if channel[0] in "UW" else channel
+        self._history[dm] = [kept for kept in self._history.get(dm, []) if kept["ts"] != ts]
         return _ok(channel=channel, ts=ts)
 
     def _receive_response(self, path: str, raw: bytes) -> FakeResponse:
@@ -785,7 +818,60 @@ class SlackStandIn:
         if not isinstance(users, str) or not users.strip():
             return _error("users_list_not_supplied")
         first = users.split(",")[0].strip()
+        self._history.setdefault("D" + first, [])  # the DM exists from now on, empty until something is posted
         return _ok(channel={"id": "D" + first})
+
+    def _conversations_history(self, p: dict[str, Any]) -> FakeResponse:
+        """Slack's conversations.history over what was posted: newest first, `oldest`/`latest` (exclusive unless
+        `inclusive`), `limit` per page and a `cursor` to the next (older) page, metadata only with
+        `include_all_metadata`. A conversation nothing was posted in nor opened is channel_not_found."""
+        channel = p.get("channel")
+        if not isinstance(channel, str) or channel not in self._history:
+            return _error("channel_not_found")
+        bounds: dict[str, float] = {}
+        for name, default in (("oldest", 0.0), ("latest", float("inf"))):
+            value = p.get(name)
+            try:
+                bounds[name] = default if value in (None, "") else float(str(value))
+            except ValueError:
+                return _error(f"invalid_ts_{name}")
+        inclusive = _flag(p.get("inclusive"))
+        try:
+            limit = int(str(p.get("limit") or HISTORY_LIMIT_DEFAULT))
+        except ValueError:
+            limit = HISTORY_LIMIT_DEFAULT
+        limit = min(max(limit, 1), HISTORY_LIMIT_MAX)
+        cursor = p.get("cursor")
+        before = float("inf")
+        if isinstance(cursor, str) and cursor:
+            try:
+                before = float(base64.b64decode(cursor, validate=True).decode().removeprefix("next_ts:"))
+            except ValueError:
+                return _error("invalid_cursor")
+
+        def within(ts: float) -> bool:
+            if inclusive:
+                return bounds["oldest"] <= ts <= bounds["latest"]
+            return bounds["oldest"] < ts < bounds["latest"]
+
+        found = [m for m in reversed(self._history[channel]) if within(float(m["ts"])) and float(m["ts"]) <= before]
+        page, rest = found[:limit], found[limit:]
+        with_metadata = _flag(p.get("include_all_metadata"))
+        messages = [
+            copy.deepcopy(m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}) for m in page
+        ]
+        answer: dict[str, Any] = {
+            "messages": messages,
+            "has_more": bool(rest),
+            "pin_count": 0,
+            "channel_actions_ts": None,
+            "channel_actions_count": 0,
+        }
+        if rest:
+            answer["response_metadata"] = {
+                "next_cursor": base64.b64encode(f"next_ts:{rest[0]['ts']}".encode()).decode()
+            }
+        return _ok(**answer)
 
     # -- file uploads (files_upload_v2) -----------------------------------------------------------
 
@@ -856,6 +942,11 @@ class SlackStandIn:
             raise RuntimeError("SlackStandIn is not started")
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+
+def _flag(value: object) -> bool:
+    """A boolean argument as slack_sdk sends it (JSON true, or "true"/"1" in a form or query string)."""
+    return value is True or (isinstance(value, (str, int)) and str(value).lower() in ("1", "true"))
 
 
 def _shown(message: dict[str, Any]) -> dict[str, Any]:

@@ -8,8 +8,10 @@ at once (DESIGN.md §5). It has two phases:
   conditional update, and only the sweeper whose update matched inserts the nudge rows (in the same
   transaction), so two sweepers never enqueue one stage twice; the unique key backs this up.
 - *Deliver*: pending nudges whose time has come are checked against the recipient's working hours, claimed
-  by a conditional update with a lease, sent with chat.postMessage, and recorded. A failure goes back to
-  pending with its error and a later `not_before`; a recipient who is gone fails for good.
+  by a conditional update with a lease, sent with chat.postMessage (tagged with its nudge id as message
+  metadata), and recorded. A failure goes back to pending with its error and a later `not_before`; a
+  recipient who is gone fails for good. A nudge an earlier attempt may have posted unrecorded (its sweeper
+  died, or Slack did not answer) is first looked for in that DM's history, and recorded if it is there.
 """
 
 from __future__ import annotations
@@ -49,7 +51,14 @@ from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.app import build_services
-from bot.slack.blocks.nudges import experiments_ended, manager_nudge, report_invite, with_waited_note
+from bot.slack.blocks.nudges import (
+    experiments_ended,
+    manager_nudge,
+    reminder_in,
+    reminder_metadata,
+    report_invite,
+    with_waited_note,
+)
 from bot.slack.blocks.text import Message
 from bot.slack.leavers import goodbye
 from bot.slack.listeners.context import Services
@@ -87,6 +96,14 @@ GONE_ERRORS: Final = frozenset({"user_not_found", "users_not_found"})
 # chat.postMessage answers saying the recipient's account is gone: they left, as a user_change would have said.
 LEFT_ERRORS: Final = frozenset({"user_not_found", "account_inactive", "user_disabled", "user_deleted"})
 TRANSIENT_LOOKUP_ERRORS: Final = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable"})
+# A reminder that may have reached Slack unrecorded is looked for in its DM's history from a little before its
+# first claim (Slack's clock and ours may differ a little) to a little after now, a page at a time, up to a cap:
+# a DM between the bot and one person holds a handful of messages in that window, not thousands.
+HISTORY_SKEW: Final = timedelta(minutes=2)
+HISTORY_PAGE: Final = 200
+HISTORY_PAGES_MAX: Final = 5
+# Errors from the history check that say "ask again later" (as the send would meet them): not sent, retried.
+HISTORY_RETRY_ERRORS: Final = TOKEN_ERRORS | TRANSIENT_LOOKUP_ERRORS | {"rate_limited"}
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,26 @@ class _Outcome(Enum):
     LEFT = auto()  # never deliverable: the recipient's account is gone
     LOST = auto()  # another sweeper claimed it first
     CANCELLED = auto()  # no longer owed
+    FOUND = auto()  # an earlier attempt had posted it after all: recorded as sent, not sent again
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The reminder is in its DM already (an earlier attempt posted it): where."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class _Unchecked:
+    """The history could not be read now (rate limit, Slack down or unreachable): do not send, retry later."""
+
+    error: str
+    unreachable: bool = False
+
+
+_NOT_FOUND: Final = None  # the history was read and the reminder is not in it: send it
 
 
 @dataclass(frozen=True)
@@ -249,6 +286,7 @@ class Sweep:
         self._stopping = threading.Event()
         self.log_report = True  # each pass's report in the log (`sweep --once` prints it instead)
         self._services: Services | None = None  # built the first time someone is found to have left
+        self._history_refused = False  # conversations.history refused once (said once in the log)
         self.metrics = metrics if metrics is not None else Metrics()
 
     def stop(self) -> None:
@@ -446,24 +484,47 @@ class Sweep:
 
     def _send(self, nudge: store.Deliverable, when: WorkingTime, *, waited: bool) -> _Outcome:
         with self.db.session() as session:
-            attempt = store.claim(session, nudge.id, self.clock())
-        if attempt is None:
+            claimed = store.claim_to_send(session, nudge.id, self.clock())
+        if claimed is None:
             return _Outcome.LOST  # another sweeper has it
+        attempt = claimed.attempt
         now = self.clock()
         with self.db.session() as session:
             message = self._message(session, nudge, when, now)
             if message is None:
                 store.cancel(session, [nudge.id])
                 return _Outcome.CANCELLED
+        if claimed.unconfirmed_since is not None:
+            # An earlier attempt may have been posted without being recorded (its sweeper died, or Slack did not
+            # answer): only such a reminder pays for reading its DM back.
+            found = self._posted_already(nudge, claimed.unconfirmed_since, now)
+            if isinstance(found, _Found):
+                with self.db.session() as session:
+                    store.mark_sent(session, nudge.id, attempt, channel=found.channel, ts=found.ts, now=self.clock())
+                log.info(
+                    "nudge %s had been posted before its sweeper stopped (ts %s): not sent again", nudge.id, found.ts
+                )
+                return _Outcome.FOUND
+            if isinstance(found, _Unchecked):
+                self._failed_send(nudge, attempt, found.error, unconfirmed=True)
+                if found.unreachable:
+                    return _Outcome.UNREACHABLE
+                return _Outcome.STOP if found.error in PASS_STOPPING_ERRORS else _Outcome.RETRY
         text, blocks = with_waited_note(message) if waited else message
         try:
             answer = self.client.chat_postMessage(
-                channel=nudge.recipient, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+                channel=nudge.recipient,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata=reminder_metadata(nudge.id),
             )
         except SlackApiError as exc:
             return self._failed_send(nudge, attempt, _error_code(exc))
         except (SlackClientError, OSError, HTTPException) as exc:
-            self._failed_send(nudge, attempt, _transport_code(exc))
+            # No answer: Slack may have posted it. The next attempt looks in the DM before sending again.
+            self._failed_send(nudge, attempt, _transport_code(exc), unconfirmed=True)
             return _Outcome.UNREACHABLE
         with self.db.session() as session:
             recorded = store.mark_sent(
@@ -479,15 +540,79 @@ class Sweep:
             log.warning("nudge %s was sent but its claim had been taken over", nudge.id)
         return _Outcome.SENT
 
-    def _failed_send(self, nudge: store.Deliverable, attempt: int, error: str) -> _Outcome:
+    def _failed_send(
+        self, nudge: store.Deliverable, attempt: int, error: str, *, unconfirmed: bool = False
+    ) -> _Outcome:
         with self.db.session() as session:
             if error in PERMANENT_ERRORS:
                 store.mark_failed(session, nudge.id, attempt, error=error)
                 log.warning("nudge %s failed for good: %s", nudge.id, error)
                 return _Outcome.LEFT if error in LEFT_ERRORS else _Outcome.FAILED
-            store.mark_retry(session, nudge.id, attempt, error=error, not_before=self.clock() + retry_delay(attempt))
+            store.mark_retry(
+                session,
+                nudge.id,
+                attempt,
+                error=error,
+                not_before=self.clock() + retry_delay(attempt),
+                unconfirmed=unconfirmed,
+            )
         log.warning("nudge %s not sent (attempt %s): %s; will retry", nudge.id, attempt, error)
         return _Outcome.STOP if error in PASS_STOPPING_ERRORS else _Outcome.RETRY
+
+    def _posted_already(self, nudge: store.Deliverable, since: datetime, now: datetime) -> _Found | _Unchecked | None:
+        """Is the reminder in the recipient's DM with the bot already? Its message metadata names the nudge; the
+        DM's history is read from its first unconfirmed claim to now, and no other conversation.
+
+        Slack refusing to let us read (missing_scope: an app installed before im:history was asked for, or any
+        other refusal a retry will not fix) falls back to sending again, the behaviour before this check (at
+        most that one DM twice), said once in the log. A rate limit, Slack down or unreachable: not sent now,
+        retried later, still unconfirmed, rather than risk the duplicate."""
+        try:
+            opened = self.client.conversations_open(users=nudge.recipient)
+            conversation = opened.get("channel")
+            channel = conversation.get("id") if isinstance(conversation, dict) else None
+            if not isinstance(channel, str) or not channel:
+                self._history_refused_for(nudge, "no_channel")
+                return _NOT_FOUND
+            cursor: str | None = None
+            for _ in range(HISTORY_PAGES_MAX):
+                page = self.client.conversations_history(
+                    channel=channel,
+                    oldest=_slack_ts(since - HISTORY_SKEW),
+                    latest=_slack_ts(now + HISTORY_SKEW),
+                    inclusive=True,
+                    limit=HISTORY_PAGE,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+                ts = reminder_in(page.get("messages"), nudge.id)
+                if ts is not None:
+                    return _Found(channel, ts)
+                more = page.get("response_metadata")
+                cursor = more.get("next_cursor") if isinstance(more, dict) else None
+                if not page.get("has_more") or not isinstance(cursor, str) or not cursor:
+                    break
+            return _NOT_FOUND
+        except SlackApiError as exc:
+            error = _error_code(exc)
+            if error in HISTORY_RETRY_ERRORS or error.startswith("http_"):
+                return _Unchecked(error)
+            self._history_refused_for(nudge, error)
+            return _NOT_FOUND
+        except (SlackClientError, OSError, HTTPException) as exc:
+            return _Unchecked(_transport_code(exc), unreachable=True)
+
+    def _history_refused_for(self, nudge: store.Deliverable, error: str) -> None:
+        if not self._history_refused:
+            log.warning(
+                "conversations.history refused (%s) for nudge %s: reminders whose sweeper stopped mid-send are "
+                "sent again unchecked (reinstall the app to grant im:history)",
+                error,
+                nudge.id,
+            )
+            self._history_refused = True
+        else:
+            log.info("nudge %s sent again unchecked (%s)", nudge.id, error)
 
     def _message(self, session: Session, nudge: store.Deliverable, when: WorkingTime, now: datetime) -> Message | None:
         """The DM as it should read now (the plan re-read, sharing re-checked); None if it is no longer owed."""
@@ -577,6 +702,11 @@ def queued(db: Database) -> int:
     """Reminders waiting to be sent (bot.metrics' careerplan_reminders_queued), counted up to QUEUED_CAP."""
     with db.session() as session:
         return store.count_unsent(session, QUEUED_CAP)
+
+
+def _slack_ts(moment: datetime) -> str:
+    """A moment as Slack's message ts (seconds since the epoch, microseconds), for history's oldest and latest."""
+    return f"{moment.timestamp():.6f}"
 
 
 def _error_code(exc: SlackApiError) -> str:

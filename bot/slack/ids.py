@@ -12,6 +12,9 @@ EVENT_APP_HOME_OPENED: Final = "app_home_opened"
 EVENT_USER_CHANGE: Final = "user_change"  # a person's profile changed: their time zone, or deactivation
 EVENT_USER_STATUS_CHANGED: Final = "user_status_changed"  # a person's status: away (vacation, out of office…)?
 EVENT_TEAM_JOIN: Final = "team_join"  # someone joined the workspace: maybe a welcome DM (CAREERPLAN_WELCOME)
+# The message metadata event type every reminder DM carries, with its nudge id only: how a sweeper that takes over
+# a dead one's claim finds the DM Slack had already posted (conversations.history), rather than sending it again.
+REMINDER_METADATA_EVENT: Final = "careerplan_reminder"
 EVENT_APP_UNINSTALLED: Final = "app_uninstalled"  # the workspace uninstalled the app: its token is dead
 EVENT_TOKENS_REVOKED: Final = "tokens_revoked"  # tokens were revoked; when the bot's is, as if uninstalled
 # Events about the workspace, not a person: they carry no user, and the bot's token may be dead already.

@@ -1,10 +1,11 @@
 """Fault drill: `careerplan sweep --once` killed (SIGKILL, no clean-up) in the middle of a pass, then run again.
 
 The kill lands at a known point: the fake Slack holds one request unanswered and the test kills the process
-while it waits, so that message was never posted. The run after it (once the dead process's claim has lapsed,
-see CLAIM_LEASE) finishes the work: every nudge delivered, and enqueued, exactly once across both processes.
-The other crash, after Slack posted a message but before the sweep recorded it, is the lease's accepted
-window (at most that one message repeats): tests/bot/jobs/test_sweep_faults.py drills it.
+while it waits, either before that message was posted or after Slack posted it (the answer not yet back). The
+run after it (once the dead process's claim has lapsed, see CLAIM_LEASE) finishes the work: every nudge
+delivered, and enqueued, exactly once across both processes; a DM Slack had posted is found in its
+conversation's history by its metadata and recorded, not sent again. bench/sweep_kills.py kills at random
+moments instead, many times over, and prints how many DMs went twice (none) or were lost (none).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.e2e
 EARLY = MONDAY_10AM_NEW_YORK - timedelta(hours=3)  # 07:00 in New York: due today, before working hours
 AFTER_THE_LEASE = CLAIM_LEASE + timedelta(minutes=1)
 HELD = FakeResponse(delay=120.0)  # a request the fake does not answer before the test has killed the sweep
+POSTED_HELD = FakeResponse(delay=120.0, takes_effect=True)  # Slack acts on it, but the answer comes too late
 OK = FakeResponse(body={"ok": True, "channel": "D0FAKE", "ts": "1700000000.000100"})
 
 
@@ -86,6 +88,37 @@ def test_a_sweep_killed_while_delivering_sends_every_nudge_once_after_a_restart(
 
     delivered = Counter(str(call.params["channel"]) for call in posted + admin.slack.messages)
     assert delivered == dict.fromkeys(everyone, 1)  # none lost, none twice
+    assert statuses(admin.db) == {NudgeStatus.SENT.value: 2 * lines}
+
+
+def test_a_sweep_killed_after_slack_posted_a_dm_but_before_recording_it_does_not_send_it_again(admin: Admin) -> None:
+    lines, before_kill = 20, 10
+    admin.lines(lines, MONDAY_10AM_NEW_YORK.date())
+    everyone = [f"U0M{n:03d}" for n in range(lines)] + [f"U0R{n:03d}" for n in range(lines)]
+    zones_known(admin.db, everyone, MONDAY_10AM_NEW_YORK)
+    admin.slack.clock = lambda: MONDAY_10AM_NEW_YORK  # Slack's ts and the first process's frozen clock agree
+    # Slack posts the 11th DM but its answer never reaches the process, killed while it waits.
+    admin.slack.script("chat.postMessage", *[FakeResponse(takes_effect=True)] * before_kill, POSTED_HELD)
+
+    first = admin.sweep_at(MONDAY_10AM_NEW_YORK)
+    try:
+        admin.slack.wait_for("chat.postMessage", before_kill + 1, timeout=60)
+    finally:
+        killed(first)
+    assert len(admin.slack.messages) == before_kill + 1  # Slack has the one in flight...
+    assert statuses(admin.db)[NudgeStatus.SENDING.value] == 1  # ...and the database does not know
+
+    code, out, err = finished(admin.sweep_at(MONDAY_10AM_NEW_YORK + timedelta(minutes=1)))
+    assert code == 0, err
+    assert sent_count(out) == 2 * lines - before_kill - 1
+    assert admin.slack.calls_to("conversations.history") == []  # fresh reminders do not read their DM back
+    code, out, err = finished(admin.sweep_at(MONDAY_10AM_NEW_YORK + AFTER_THE_LEASE))
+    assert code == 0, err
+    assert sent_count(out) == 0  # found in its DM: recorded, not sent again
+
+    delivered = Counter(str(call.params["channel"]) for call in admin.slack.messages)
+    assert delivered == dict.fromkeys(everyone, 1)  # none lost, none twice
+    assert len(admin.slack.calls_to("conversations.history")) == 1
     assert statuses(admin.db) == {NudgeStatus.SENT.value: 2 * lines}
 
 

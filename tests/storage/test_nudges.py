@@ -117,6 +117,27 @@ def test_of_many_threads_claiming_one_nudge_exactly_one_wins(db: Database) -> No
     assert sorted(won, key=lambda a: a or 0) == [None] * 5 + [1]
 
 
+def test_a_claim_says_since_when_an_earlier_attempt_may_have_reached_slack_unrecorded(db: Database) -> None:
+    line, _, manager = new_line(db)
+    nudge = owe(db, line, manager)
+    with db.session() as session:
+        first = store.claim_to_send(session, nudge, NOW)
+    assert first == store.Claim(1, None)  # a first attempt: nothing to look for
+    later = NOW + CLAIM_LEASE + timedelta(seconds=1)
+    with db.session() as session:  # its sweeper died: the next claim is told when the first began
+        assert store.claim_to_send(session, nudge, later) == store.Claim(2, NOW)
+    with db.session() as session:  # Slack did not answer: still unknown, still since then
+        assert store.mark_retry(session, nudge, 2, error="timeout", not_before=later, unconfirmed=True)
+        assert store.claim_to_send(session, nudge, later) == store.Claim(3, NOW)
+    with db.session() as session:  # Slack answered with an error: nothing was posted, a fresh start
+        assert store.mark_retry(session, nudge, 3, error="internal_error", not_before=later)
+        assert store.claim_to_send(session, nudge, later) == store.Claim(4, None)
+        assert store.mark_sent(session, nudge, 4, channel="DUBOSS", ts="1.1", now=later)
+    with db.session() as session:  # sent, then snoozed: its resend is a new message, not a lost one
+        assert store.snooze(session, nudge, later + timedelta(hours=2), None)
+        assert store.claim_to_send(session, nudge, later + timedelta(hours=2)) == store.Claim(5, None)
+
+
 def test_a_live_lease_is_not_claimable_and_an_expired_one_is(db: Database) -> None:
     line, _, manager = new_line(db)
     nudge = owe(db, line, manager)

@@ -173,3 +173,28 @@ def with_waited_note(message: Message) -> Message:
     """The same reminder, saying it was held back for HOLD_CAP while its recipient was away."""
     text, blocks = message
     return f"{text} ({WAITED_NOTE})", [*blocks, context(WAITED_NOTE)]
+
+
+def reminder_metadata(nudge_id: int) -> dict[str, Any]:
+    """chat.postMessage's `metadata` for a reminder: its nudge id, and nothing anyone wrote."""
+    return {"event_type": ids.REMINDER_METADATA_EVENT, "event_payload": {"nudge_id": nudge_id}}
+
+
+def reminder_in(messages: object, nudge_id: int) -> str | None:
+    """The ts of the reminder of `nudge_id` among conversations.history's `messages`, if it is there (read with
+    include_all_metadata); anything malformed is no reminder."""
+    if not isinstance(messages, list):
+        return None
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        metadata = message.get("metadata")
+        if not isinstance(metadata, dict) or metadata.get("event_type") != ids.REMINDER_METADATA_EVENT:
+            continue
+        payload = metadata.get("event_payload")
+        found = payload.get("nudge_id") if isinstance(payload, dict) else None
+        ts = message.get("ts")
+        # Slack hands the payload back as it was posted; a number that came back as text still names the nudge.
+        if isinstance(ts, str) and ts and not isinstance(found, bool) and str(found) == str(nudge_id):
+            return ts
+    return None

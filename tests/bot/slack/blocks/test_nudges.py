@@ -16,7 +16,15 @@ from bot.career.calendar import CalendarEvent, conversation_event
 from bot.career.conversation import Experiment
 from bot.career.nudges import AMBITION_PROMPT, HONESTY_PROMPT, ExperimentsEnded, ManagerNudge, ReportInvite
 from bot.slack import ids
-from bot.slack.blocks.nudges import MESSAGE_BLOCKS_MAX, days_phrase, experiments_ended, manager_nudge, report_invite
+from bot.slack.blocks.nudges import (
+    MESSAGE_BLOCKS_MAX,
+    days_phrase,
+    experiments_ended,
+    manager_nudge,
+    reminder_in,
+    reminder_metadata,
+    report_invite,
+)
 
 TODAY = date(2026, 12, 2)  # a Wednesday
 
@@ -269,3 +277,25 @@ def test_the_reports_dms_never_carry_the_managers_reminders() -> None:
     for to_manager in (True, False):  # the ended-experiments question, to either side
         text, blocks = experiments_ended(ExperimentsEnded("U0BOSS", to_manager, TODAY, [experiment]))
         assert "strengths" not in text + everything(blocks) and "aim high" not in text + everything(blocks)
+
+
+def test_a_reminders_metadata_is_found_again_in_history_and_nothing_else_is_taken_for_it() -> None:
+    posted = {"type": "message", "ts": "1795963200.000100", "text": "x", "metadata": reminder_metadata(42)}
+    assert reminder_metadata(42) == {"event_type": ids.REMINDER_METADATA_EVENT, "event_payload": {"nudge_id": 42}}
+    assert reminder_in([posted], 42) == "1795963200.000100"
+    as_text = {**posted, "metadata": {"event_type": ids.REMINDER_METADATA_EVENT, "event_payload": {"nudge_id": "42"}}}
+    assert reminder_in([as_text], 42) == "1795963200.000100"
+    hostile: list[Any] = [
+        None,
+        "text",
+        {"ts": "1.1"},
+        {"ts": "1.1", "metadata": "careerplan_reminder"},
+        {"ts": "1.1", "metadata": {"event_type": "other_app", "event_payload": {"nudge_id": 42}}},
+        {"ts": "1.1", "metadata": {"event_type": ids.REMINDER_METADATA_EVENT, "event_payload": {"nudge_id": 43}}},
+        {"ts": "1.1", "metadata": {"event_type": ids.REMINDER_METADATA_EVENT, "event_payload": {"nudge_id": True}}},
+        {"ts": "1.1", "metadata": {"event_type": ids.REMINDER_METADATA_EVENT, "event_payload": ["nudge_id", 42]}},
+        {"ts": 1.1, "metadata": reminder_metadata(42)},
+        {"metadata": reminder_metadata(42)},
+    ]
+    assert reminder_in(hostile, 42) is None
+    assert reminder_in({"messages": [posted]}, 42) is None
