@@ -31,8 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import func, select, update
 
+from bench.seed import bench_database
 from bot.career.cadence import CLAIM_LEASE, NudgeStatus
 from storage.db import Database
 from storage.models import Nudge, Person
@@ -57,19 +58,8 @@ def fresh_database(template: Path | None, postgres: str | None, work: Path) -> I
         finally:
             db.dispose()
         return
-    schema = f"kills_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(Database(postgres).url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(postgres, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        db.upgrade()
-        yield db, f"{postgres}?options=-csearch_path%3D{schema}"
-    finally:
-        db.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with bench_database("postgresql", str(work), postgres) as made:  # a schema of its own, dropped afterwards
+        yield made
 
 
 def prepared(admin: Admin, lines: int) -> list[str]:
