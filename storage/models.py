@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -55,6 +56,8 @@ class Person(Base):
     # IANA zone from users.info, cached; refreshed when older than a week.
     tz: Mapped[str | None] = mapped_column(String(64))
     tz_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A sweeper is asking Slack for their zone until this moment: the other sweepers do not ask too.
+    tz_asked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # When Slack deactivated the account (they left); cleared if it is reactivated.
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -390,3 +393,13 @@ class GapSuggestion(Base):
     position: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text)
     added_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SendPace(Base):
+    """How far ahead a workspace's (or one conversation's) messages are booked, shared by every sweeper: the
+    theoretical moment of the next message, in seconds since the epoch (bot.jobs.pace)."""
+
+    __tablename__ = "send_pace"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # "T123" or "T123/U456"
+    booked_to: Mapped[float] = mapped_column(Float)
