@@ -26,6 +26,8 @@ from bot.career.availability import (
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_FILE = "careerplan.db"
 NINE_TO_FIVE = (availability.NINE, availability.FIVE)
+DEFAULT_SENDERS = 4  # reminders sent at once by one sweeper (each waits on Slack's answer)
+DEFAULT_SEND_PER_MINUTE = 600  # a workspace's reminders a minute, all sweepers together (Slack: several hundred)
 
 
 class SettingsError(Exception):
@@ -50,6 +52,8 @@ class Settings:
     work_end: time
     log_level: str
     sweep_minutes: int = 5  # how often the scheduler looks for due nudges
+    senders: int = DEFAULT_SENDERS  # CAREERPLAN_SENDERS
+    send_per_minute: int = DEFAULT_SEND_PER_MINUTE  # CAREERPLAN_SEND_PER_MINUTE
     # The workspace's defaults for whoever has not chosen their own (Reminder settings on Home).
     work_days: frozenset[int] = MONDAY_TO_FRIDAY
     holidays: str | None = None  # a canonical calendar code (US, GB-ENG); None: no public holidays
@@ -113,6 +117,8 @@ class Settings:
             log_level=_log_level(env),
             log_format=log_format(env),
             sweep_minutes=_int(env, "CAREERPLAN_SWEEP_MINUTES", 5, 1, 60),
+            senders=_int(env, "CAREERPLAN_SENDERS", DEFAULT_SENDERS, 1, 32),
+            send_per_minute=_int(env, "CAREERPLAN_SEND_PER_MINUTE", DEFAULT_SEND_PER_MINUTE, 1, 6000),
             work_days=_parsed(env, "CAREERPLAN_WORK_DAYS", parse_work_days, MONDAY_TO_FRIDAY),
             holidays=_parsed(env, "CAREERPLAN_HOLIDAYS", parse_holidays, None),
             away_markers=_parsed(env, "CAREERPLAN_AWAY_STATUSES", parse_away_markers, DEFAULT_AWAY_MARKERS),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Table, bindparam, func, select, text, true, update
+from sqlalchemy import DateTime, Table, bindparam, func, select, text, true, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.career.cadence import CLAIM_LEASE, Audience, ExperimentKind, NudgeKind, NudgeStatus, Outcome
@@ -509,6 +509,7 @@ class Deliverable:
     tz_checked_at: datetime | None
     line_active: bool
     line_due_on: date | None  # the line's current next_due_on: a stage nudge of another date is stale
+    not_before: datetime  # where it stands in the queue (see `deliverable`'s `after`)
     # The recipient's own reminder settings (None: the workspace's) and Slack away status, and since when this
     # nudge has been held back by an absence.
     work_days: str | None = None
@@ -517,14 +518,27 @@ class Deliverable:
     away_until: datetime | None = None
     held_since: datetime | None = None
 
+    @property
+    def place(self) -> Place:
+        return Place(self.not_before, self.id)
 
-def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable]:
+
+@dataclass(frozen=True)
+class Place:
+    """A nudge's place in the delivery queue, which is in order of `not_before`, then id."""
+
+    not_before: datetime
+    id: int
+
+
+def deliverable(session: Session, now: datetime, limit: int, *, after: Place | None = None) -> list[Deliverable]:
     """Pending nudges with `not_before <= now`, and claimed ones whose lease ran out, oldest first; none of an
-    inactive workspace (its token is dead: they are neither sent nor retried until it is active again)."""
+    inactive workspace (its token is dead: they are neither sent nor retried until it is active again). `after`:
+    only those behind that place in the queue (the next batch of a pass)."""
     now = as_utc(now)
     ready = (Nudge.status == NudgeStatus.PENDING.value) & (Nudge.not_before <= now)
     orphaned = (Nudge.status == NudgeStatus.SENDING.value) & (Nudge.lease_until < now)
-    rows = session.execute(
+    query = (
         select(
             Nudge.id,
             Nudge.line_id,
@@ -543,6 +557,7 @@ def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable
             _Recipient.holidays,
             _Recipient.away_until,
             Nudge.held_since,
+            Nudge.not_before,
         )
         .join(_Recipient, _Recipient.id == Nudge.recipient_id)
         .join(ReportingLine, ReportingLine.id == Nudge.line_id)
@@ -550,6 +565,9 @@ def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable
         .order_by(Nudge.not_before, Nudge.id)
         .limit(limit)
     )
+    if after is not None:
+        query = query.where(tuple_(Nudge.not_before, Nudge.id) > tuple_(as_utc(after.not_before), after.id))
+    rows = session.execute(query)
     return [
         Deliverable(
             id=row.id,
@@ -569,6 +587,7 @@ def deliverable(session: Session, now: datetime, limit: int) -> list[Deliverable
             holidays=row.holidays,
             away_until=as_utc(row.away_until),
             held_since=as_utc(row.held_since),
+            not_before=as_utc(row.not_before),
         )
         for row in rows
     ]
@@ -658,6 +677,20 @@ def mark_retry(
         values["unconfirmed_since"] = None  # Slack answered with an error: nothing was posted
     result = session.execute(_mine(nudge_id, attempt).values(**values))
     return _count(result) == 1
+
+
+def give_back(session: Session, nudge_id: int, attempt: int, *, not_before: datetime, unconfirmed: bool) -> bool:
+    """A claim not used (its turn to be sent was too far off, or the sweep is stopping): pending again from
+    `not_before`, as if it had not been claimed; `unconfirmed` as it was before the claim."""
+    values: dict[str, Any] = {
+        "status": NudgeStatus.PENDING.value,
+        "lease_until": None,
+        "not_before": as_utc(not_before),
+        "attempts": _NUDGES.c.attempts - 1,
+    }
+    if not unconfirmed:
+        values["unconfirmed_since"] = None
+    return _count(session.execute(_mine(nudge_id, attempt).values(**values))) == 1
 
 
 def mark_failed(session: Session, nudge_id: int, attempt: int, *, error: str) -> bool:

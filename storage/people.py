@@ -5,7 +5,7 @@ Every function takes the caller's Session and returns plain values, never ORM ro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -13,7 +13,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
-from storage.db import as_utc, upsert_into
+from storage.db import as_utc, one_of, upsert_into
 from storage.models import Person, PlanVersion, Workspace
 
 _PEOPLE = cast(Table, Person.__table__)
@@ -186,3 +186,29 @@ def set_away(session: Session, away: Mapping[int, datetime | None]) -> None:
 
 
 _SET_AWAY = update(_PEOPLE).where(_PEOPLE.c.id == bindparam("person")).values(away_until=bindparam("until"))
+
+
+def claim_zone_lookup(session: Session, person_id: int, now: datetime, until: datetime, stale_before: datetime) -> bool:
+    """Take the asking of Slack for the person's zone until `until`, if it is still to be asked: their zone was
+    never learnt or learnt before `stale_before`, or their away status has run out. False if another sweeper is
+    asking now, or has just stored the answer (for everyone)."""
+    result = session.execute(
+        update(_PEOPLE)
+        .where(
+            _PEOPLE.c.id == person_id,
+            _PEOPLE.c.tz_asked_until.is_(None) | (_PEOPLE.c.tz_asked_until <= as_utc(now)),
+            _PEOPLE.c.tz_checked_at.is_(None)
+            | (_PEOPLE.c.tz_checked_at < as_utc(stale_before))
+            | (_PEOPLE.c.away_until <= as_utc(now)),
+        )
+        .values(tz_asked_until=as_utc(until))
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def release_zone_lookups(session: Session, person_ids: Collection[int]) -> None:
+    """The lookups this sweeper took are over (answered and stored, or failed): another may ask again when due."""
+    if person_ids:
+        session.execute(
+            update(_PEOPLE).where(one_of(session, _PEOPLE.c.id, sorted(person_ids))).values(tz_asked_until=None)
+        )

@@ -14,7 +14,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -140,10 +140,13 @@ class Admin:
     db: Database
     url: str  # DATABASE_URL as the command gets it
     cwd: Path
+    settings: dict[str, str] = field(default_factory=dict)  # further settings, e.g. CAREERPLAN_SENDERS
 
     def env(self) -> dict[str, str]:
         # No SLACK_SIGNING_SECRET: a sweep serves no requests from Slack and must not need one.
-        return clean_env(SLACK_BOT_TOKEN="xoxb-sweep", SLACK_API_URL=self.slack.url, DATABASE_URL=self.url)
+        return clean_env(
+            SLACK_BOT_TOKEN="xoxb-sweep", SLACK_API_URL=self.slack.url, DATABASE_URL=self.url, **self.settings
+        )
 
     def sweep_at(self, now: datetime) -> subprocess.Popen[str]:
         """`careerplan sweep --once` as a process whose clock reads `now`."""

@@ -3,7 +3,7 @@ bot's settings pointing at that Slack; reporting lines built in it, sweeps run a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from slack_sdk import WebClient
@@ -15,7 +15,7 @@ from bot.slack.client import build_web_client
 from storage.db import Database
 from storage.models import Nudge
 from tests import builders
-from tests.clock import Clock
+from tests.clock import Clock, PaceTimer
 from tests.fakeslack import Call, FakeSlack
 
 
@@ -25,6 +25,7 @@ class World:
     slack: FakeSlack
     clock: Clock
     settings: Settings
+    timer: PaceTimer = field(default_factory=PaceTimer)  # the pace's real time: waits for turns take none
 
     def client(self, timeout: int | None = None) -> WebClient:
         client = build_web_client(self.settings)
@@ -32,8 +33,10 @@ class World:
             client.timeout = timeout
         return client
 
-    def sweep(self, client: WebClient | None = None) -> Sweep:
-        return Sweep(self.db, client or self.client(), self.settings, self.clock)
+    def sweep(self, client: WebClient | None = None, *, senders: int = 1) -> Sweep:
+        """`senders`: reminders sent at once. One by default, so that Slack's scripted answers meet the reminders
+        in queue order; the tests of sending at once ask for more."""
+        return Sweep(self.db, client or self.client(), self.settings, self.clock, senders=senders, timer=self.timer)
 
     def run(self) -> SweepReport:
         return self.sweep().run_once()

@@ -7,9 +7,10 @@ at once (DESIGN.md §5). It has two phases:
   their latest stage, and ended experiments get their question. The line's schedule moves on by a
   conditional update, and only the sweeper whose update matched inserts the nudge rows (in the same
   transaction), so two sweepers never enqueue one stage twice; the unique key backs this up.
-- *Deliver*: pending nudges whose time has come are checked against the recipient's working hours, claimed
-  by a conditional update with a lease, sent with chat.postMessage (tagged with its nudge id as message
-  metadata), and recorded. A failure goes back to pending with its error and a later `not_before`; a
+- *Deliver*: pending nudges whose time has come, a batch at a time until none is left, are checked against the
+  recipient's working hours, claimed by a conditional update with a lease, sent with chat.postMessage (tagged
+  with its nudge id as message metadata) by a few senders at once at Slack's pace (bot.jobs.pace), and
+  recorded. A failure goes back to pending with its error and a later `not_before`; a
   recipient who is gone fails for good. A nudge an earlier attempt may have posted unrecorded (its sweeper
   died, or Slack did not answer) is first looked for in that DM's history, and recorded if it is there.
 """
@@ -19,7 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum, auto
@@ -31,6 +33,7 @@ from zoneinfo import available_timezones
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session
 
 from bot.career.availability import WaitUntil, WorkingTime, away_until, hold
@@ -48,6 +51,7 @@ from bot.career.cadence import (
 from bot.career.calendar import CALENDAR_KINDS, CalendarEvent, clean_name, conversation_event
 from bot.career.lines import Line, LineStatus, may_see_answers
 from bot.career.nudges import ExperimentsEnded, ManagerNudge, ReportInvite
+from bot.jobs.pace import Pace, Timer, WallTimer
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.app import build_services
@@ -75,9 +79,14 @@ log = logging.getLogger("careerplan.nudges")
 _T = TypeVar("_T")
 
 TZ_MAX_AGE: Final = timedelta(days=7)  # people.tz is asked of Slack again when older than this
+# A sweeper asking Slack for someone's zone holds the asking this long (it stores the answer at the end of its
+# phase, then lets go): sweepers running at once do not repeat each other's users.info calls.
+TZ_LOOKUP_LEASE: Final = timedelta(minutes=2)
 # users.info is Tier 4 (100+ a minute): a first sweep over a large org learns time zones over a few passes.
 TZ_LOOKUPS_PER_PASS: Final = 300
-DELIVERY_BATCH: Final = 1000  # nudges looked at per pass; the rest wait for the next pass
+DELIVERY_BATCH: Final = 1000  # nudges read and decided on at a time; a pass reads batches until none is due
+# 429s in a row for one reminder (each held every sender for its Retry-After) before the pass stops sending.
+RATE_LIMITED_TRIES: Final = 5
 # At most this many waiting reminders are counted for /metrics, so a scrape stays cheap whatever the backlog.
 QUEUED_CAP: Final = 100_000
 ENQUEUE_BATCH: Final = 2000  # lines per transaction
@@ -113,12 +122,14 @@ class SweepReport:
     retried: int = 0  # sends that failed for now and will be tried again
     failed: int = 0  # nudges that can never be delivered
     waiting: int = 0  # due, but outside the recipient's working hours
+    slowed: int = 0  # 429s Slack answered: each held every sender for its Retry-After
 
     def line(self) -> str:
-        return (
+        line = (
             f"enqueued {self.enqueued}, sent {self.sent}, retried {self.retried}, failed {self.failed}, "
             f"waiting outside working hours {self.waiting}"
         )
+        return line + (f", slowed down by Slack {self.slowed} times" if self.slowed else "")
 
     def __str__(self) -> str:
         return self.line()
@@ -131,9 +142,30 @@ class _Tally:
     retried: int = 0
     failed: int = 0
     waiting: int = 0
+    slowed: int = 0
 
     def report(self) -> SweepReport:
-        return SweepReport(self.enqueued, self.sent, self.retried, self.failed, self.waiting)
+        return SweepReport(self.enqueued, self.sent, self.retried, self.failed, self.waiting, self.slowed)
+
+
+@dataclass
+class _Senders:
+    """What a pass's senders share: whether to go on sending, and Slack's answers in a row that call for stopping."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    over: bool = False  # the rest of the pass would meet the same error (or Slack is unreachable)
+    unreachable: int = 0  # sends in a row that found Slack unreachable
+    slowed: int = 0  # 429s
+
+    def heard(self, outcome: _Outcome) -> None:
+        with self.lock:
+            self.unreachable = self.unreachable + 1 if outcome is _Outcome.UNREACHABLE else 0
+            if outcome is _Outcome.STOP or self.unreachable >= UNREACHABLE_STOPS_PASS:
+                self.over = True
+
+    def slowed_down(self) -> None:
+        with self.lock:
+            self.slowed += 1
 
 
 class _Outcome(Enum):
@@ -148,6 +180,7 @@ class _Outcome(Enum):
     LOST = auto()  # another sweeper claimed it first
     CANCELLED = auto()  # no longer owed
     FOUND = auto()  # an earlier attempt had posted it after all: recorded as sent, not sent again
+    LATER = auto()  # not sent now, and no error: its turn was too far off, or the sweep is stopping
 
 
 @dataclass(frozen=True)
@@ -183,10 +216,12 @@ class _Zones:
     """People's time zones for one pass: the cache in people.tz, refreshed from users.info when stale."""
 
     client: WebClient
+    db: Database
     settings: Settings
     now: datetime
     lookups_left: int
     learnt: dict[int, _Tz] = field(default_factory=dict)
+    asking: set[int] = field(default_factory=set)  # the lookups this sweeper holds (people.tz_asked_until)
     to_store: dict[int, str | None] = field(default_factory=dict)
     away_to_store: dict[int, datetime | None] = field(default_factory=dict)  # away_until read again this pass
     refused: bool = False  # users.info refused once this pass (said once in the log, not per person)
@@ -203,6 +238,13 @@ class _Zones:
         fallback = _Tz(True, cached) if checked_at is not None else _Tz(False)
         if self.lookups_left <= 0:
             return fallback
+        with self.db.session() as session:
+            claimed = people.claim_zone_lookup(
+                session, person_id, self.now, self.now + TZ_LOOKUP_LEASE, stale_before=self.now - TZ_MAX_AGE
+            )
+            if not claimed:
+                return fallback  # another sweeper is asking Slack now, and will store the answer
+        self.asking.add(person_id)
         self.lookups_left -= 1
         answer = self._ask(person_id, user_id, cached, fallback)
         self.learnt[person_id] = answer
@@ -251,14 +293,16 @@ class _Zones:
         self.away_to_store[person_id] = until
         return _Tz(True, tz, status_read=True, away_until=until)
 
-    def save(self, db: Database) -> None:
-        if not self.to_store and not self.away_to_store:
+    def save(self) -> None:
+        if not self.to_store and not self.away_to_store and not self.asking:
             return
-        with db.session() as session:
+        with self.db.session() as session:
             people.set_zones(session, self.to_store, self.now)
             people.set_away(session, self.away_to_store)
+            people.release_zone_lookups(session, self.asking)
         self.to_store.clear()
         self.away_to_store.clear()
+        self.asking.clear()
 
 
 class Sweep:
@@ -274,18 +318,26 @@ class Sweep:
         tz_lookups_per_pass: int = TZ_LOOKUPS_PER_PASS,
         delivery_batch: int = DELIVERY_BATCH,
         metrics: Metrics | None = None,
+        senders: int | None = None,
+        timer: Timer | None = None,
     ) -> None:
         """`metrics` counts each pass, its duration and the reminders its tally counts (careerplan run's, shown
-        at /metrics)."""
+        at /metrics). `senders`: reminders sent at once (default settings.senders). `timer`: the real time the
+        pace of sending is kept in, shared with other sweepers (default the machine's)."""
         self.db = db
-        self.client = client
+        # The sweep answers a 429 itself, for all its senders at once (bot.jobs.pace): the client's own retry
+        # would sleep in one sender while the others go on sending.
+        self.client = _without_rate_limit_retries(client)
         self.settings = settings
         self.clock = clock
         self.tz_lookups_per_pass = tz_lookups_per_pass
         self.delivery_batch = delivery_batch
+        self.senders = senders if senders is not None else settings.senders
         self._stopping = threading.Event()
+        self.pace = Pace(db, timer if timer is not None else WallTimer(self._stopping), settings.send_per_minute)
         self.log_report = True  # each pass's report in the log (`sweep --once` prints it instead)
         self._services: Services | None = None  # built the first time someone is found to have left
+        self._services_lock = threading.Lock()
         self._history_refused = False  # conversations.history refused once (said once in the log)
         self.metrics = metrics if metrics is not None else Metrics()
 
@@ -299,7 +351,7 @@ class Sweep:
         completed = False
         try:
             now = self.clock()
-            zones = _Zones(self.client, self.settings, now, self.tz_lookups_per_pass)
+            zones = _Zones(self.client, self.db, self.settings, now, self.tz_lookups_per_pass)
             self._enqueue(now, zones, tally)
             self._deliver(now, zones, tally)
             with self.db.session() as session:  # abandoned wizards' drafts: their words go after two days
@@ -333,7 +385,7 @@ class Sweep:
             ended = store.experiments_to_ask(session, through)
         for groups in _chunks(ended, ENQUEUE_BATCH):
             self._enqueue_ended(groups, now, zones, tally)
-        zones.save(self.db)
+        zones.save()
 
     def _due_lines(self, through: date, not_yet: store.NotYet) -> Iterator[list[store.DueLine]]:
         """The due lines, ENQUEUE_BATCH at a time in id order, each chunk read in a short transaction of its own:
@@ -413,8 +465,31 @@ class Sweep:
     # -- deliver ------------------------------------------------------------------------------------------
 
     def _deliver(self, now: datetime, zones: _Zones, tally: _Tally) -> None:
-        with self.db.session() as session:
-            due = store.deliverable(session, now, self.delivery_batch)
+        """Every reminder due, a batch at a time in queue order, until none is left or Slack calls for stopping:
+        each batch decided on here, then sent by the pool of senders at Slack's pace."""
+        senders = _Senders()
+        after: store.Place | None = None
+        with ThreadPoolExecutor(max_workers=self.senders, thread_name_prefix="careerplan-sender") as pool:
+            while not (self._stopping.is_set() or senders.over):
+                with self.db.session() as session:
+                    due = store.deliverable(session, now, self.delivery_batch, after=after)
+                if not due:
+                    break
+                after = due[-1].place
+                ready = self._ready(due, now, zones, tally)
+                outcomes = pool.map(lambda item: self._send_paced(*item, senders=senders), ready)
+                for outcome in outcomes:
+                    _count(outcome, tally)
+                now = self.clock()
+        tally.slowed += senders.slowed
+        self.pace.tidy()
+
+    def _ready(
+        self, due: Sequence[store.Deliverable], now: datetime, zones: _Zones, tally: _Tally
+    ) -> list[tuple[store.Deliverable, WorkingTime, bool]]:
+        """The batch's reminders to send now, in turns across recipients (one person's second reminder after
+        everyone's first: their conversation allows one a second). The others are cancelled (no longer owed),
+        failed (the recipient is gone) or put off to the recipient's next working moment."""
         stale = {n.id for n in due if not n.line_active or (n.kind in STAGE_KINDS and n.line_due_on != n.due_on)}
         gone: list[store.Deliverable] = []
         later: dict[int, store.Later] = {}
@@ -439,7 +514,7 @@ class Sweep:
                 later[nudge.id] = store.Later(decision.until, decision.held_since)
             else:
                 ready.append((nudge, when, decision.waited))
-        zones.save(self.db)
+        zones.save()
         if stale or later:
             with self.db.session() as session:
                 store.cancel(session, sorted(stale))
@@ -448,29 +523,27 @@ class Sweep:
             if self._fail(nudge, "user_deleted"):
                 tally.failed += 1
             self._left(nudge)
-        unreachable = 0
-        for nudge, when, waited in ready:
-            if self._stopping.is_set() or unreachable >= UNREACHABLE_STOPS_PASS:
-                break
-            outcome = self._send(nudge, when, waited=waited)
-            unreachable = unreachable + 1 if outcome is _Outcome.UNREACHABLE else 0
-            if outcome is _Outcome.SENT:
-                tally.sent += 1
-            elif outcome in (_Outcome.FAILED, _Outcome.LEFT):
-                tally.failed += 1
-                if outcome is _Outcome.LEFT:
-                    self._left(nudge)
-            elif outcome in (_Outcome.RETRY, _Outcome.UNREACHABLE, _Outcome.STOP):
-                tally.retried += 1
-            if outcome is _Outcome.STOP:
-                break
+        return _in_turns(ready, key=lambda item: item[0].recipient_id)
+
+    def _send_paced(
+        self, nudge: store.Deliverable, when: WorkingTime, waited: bool, *, senders: _Senders
+    ) -> _Outcome | None:
+        """One sender's work (a pool thread): None if the pass stopped sending before this reminder's turn."""
+        if self._stopping.is_set() or senders.over:
+            return None
+        outcome = self._send(nudge, when, waited=waited, senders=senders)
+        senders.heard(outcome)
+        if outcome is _Outcome.LEFT:
+            self._left(nudge)  # at once: the line's other reminders, still to be sent, are cancelled
+        return outcome
 
     def _left(self, nudge: store.Deliverable) -> None:
         """Slack says the recipient's account is gone: they left, as if Slack had sent `user_change` with
         `deleted: true`. Their lines end (cancelling what else they were owed) and the people left behind hear
         it, once however many sweepers learn it."""
-        if self._services is None:
-            self._services = build_services(self.db, self.settings, self.clock)
+        with self._services_lock:  # senders may learn it at once
+            if self._services is None:
+                self._services = build_services(self.db, self.settings, self.clock)
         goodbye(self.client, self._services, Who(team_id=nudge.team_id, user_id=nudge.recipient))
 
     def _fail(self, nudge: store.Deliverable, error: str) -> bool:
@@ -482,7 +555,7 @@ class Sweep:
         log.warning("nudge %s failed for good: %s", nudge.id, error)
         return True
 
-    def _send(self, nudge: store.Deliverable, when: WorkingTime, *, waited: bool) -> _Outcome:
+    def _send(self, nudge: store.Deliverable, when: WorkingTime, *, waited: bool, senders: _Senders) -> _Outcome:
         with self.db.session() as session:
             claimed = store.claim_to_send(session, nudge.id, self.clock())
         if claimed is None:
@@ -511,21 +584,42 @@ class Sweep:
                     return _Outcome.UNREACHABLE
                 return _Outcome.STOP if found.error in PASS_STOPPING_ERRORS else _Outcome.RETRY
         text, blocks = with_waited_note(message) if waited else message
-        try:
-            answer = self.client.chat_postMessage(
-                channel=nudge.recipient,
-                text=text,
-                blocks=blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-                metadata=reminder_metadata(nudge.id),
-            )
-        except SlackApiError as exc:
-            return self._failed_send(nudge, attempt, _error_code(exc))
-        except (SlackClientError, OSError, HTTPException) as exc:
-            # No answer: Slack may have posted it. The next attempt looks in the DM before sending again.
-            self._failed_send(nudge, attempt, _transport_code(exc), unconfirmed=True)
-            return _Outcome.UNREACHABLE
+        for tries in range(1, RATE_LIMITED_TRIES + 1):
+            later = self.pace.take_turn(nudge.team_id, nudge.recipient)
+            if later is not None or self._stopping.is_set():
+                wait = timedelta(seconds=later.seconds) if later is not None else timedelta(0)
+                with self.db.session() as session:
+                    store.give_back(
+                        session,
+                        nudge.id,
+                        attempt,
+                        not_before=self.clock() + wait,
+                        unconfirmed=claimed.unconfirmed_since is not None,
+                    )
+                # Every other reminder of the workspace would wait as long: the pass stops sending there.
+                return _Outcome.STOP if later is not None and later.workspace else _Outcome.LATER
+            try:
+                answer = self.client.chat_postMessage(
+                    channel=nudge.recipient,
+                    text=text,
+                    blocks=blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    metadata=reminder_metadata(nudge.id),
+                )
+                break
+            except SlackApiError as exc:
+                retry_after = _retry_after(exc)
+                if retry_after is not None:
+                    # Slack says slow down: every sender holds off for as long as it asks, then this one tries again.
+                    senders.slowed_down()
+                    self.pace.slow_down(nudge.team_id, retry_after)
+                if retry_after is None or tries == RATE_LIMITED_TRIES:
+                    return self._failed_send(nudge, attempt, _error_code(exc))
+            except (SlackClientError, OSError, HTTPException) as exc:
+                # No answer: Slack may have posted it. The next attempt looks in the DM before sending again.
+                self._failed_send(nudge, attempt, _transport_code(exc), unconfirmed=True)
+                return _Outcome.UNREACHABLE
         with self.db.session() as session:
             recorded = store.mark_sent(
                 session,
@@ -702,6 +796,54 @@ def queued(db: Database) -> int:
     """Reminders waiting to be sent (bot.metrics' careerplan_reminders_queued), counted up to QUEUED_CAP."""
     with db.session() as session:
         return store.count_unsent(session, QUEUED_CAP)
+
+
+def _count(outcome: _Outcome | None, tally: _Tally) -> None:
+    if outcome is _Outcome.SENT:
+        tally.sent += 1
+    elif outcome in (_Outcome.FAILED, _Outcome.LEFT):
+        tally.failed += 1
+    elif outcome in (_Outcome.RETRY, _Outcome.UNREACHABLE, _Outcome.STOP):
+        tally.retried += 1
+
+
+def _without_rate_limit_retries(client: WebClient) -> WebClient:
+    """A copy of `client` that hands a 429 back to its caller rather than sleeping on it (its other retries kept)."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        headers=dict(client.headers),
+        retry_handlers=[h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)],
+    )
+
+
+def _retry_after(exc: SlackApiError) -> float | None:
+    """A 429's Retry-After in seconds (Slack sends whole seconds; 1 if it sent none); None for any other error."""
+    response = exc.response
+    if response is None or getattr(response, "status_code", None) != 429:
+        return None
+    headers = getattr(response, "headers", None) or {}
+    raw = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return max(float(raw), 0.0) if raw is not None else 1.0
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def _in_turns(items: Sequence[_T], key: Callable[[_T], object]) -> list[_T]:
+    """`items` with each key's first item first, then each key's second, and so on (orders kept within a key)."""
+    rounds: list[list[_T]] = []
+    seen: dict[object, int] = {}
+    for item in items:
+        turn = seen.get(key(item), 0)
+        seen[key(item)] = turn + 1
+        if turn == len(rounds):
+            rounds.append([])
+        rounds[turn].append(item)
+    return [item for turn in rounds for item in turn]
 
 
 def _slack_ts(moment: datetime) -> str:

@@ -59,6 +59,7 @@ def sent_count(out: str) -> int:
 
 def test_a_sweep_killed_while_delivering_sends_every_nudge_once_after_a_restart(admin: Admin) -> None:
     lines, before_kill = 60, 40
+    admin.settings["CAREERPLAN_SENDERS"] = "1"  # one DM in flight when the kill lands
     admin.lines(lines, MONDAY_10AM_NEW_YORK.date())
     everyone = [f"U0M{n:03d}" for n in range(lines)] + [f"U0R{n:03d}" for n in range(lines)]
     zones_known(admin.db, everyone, MONDAY_10AM_NEW_YORK)
@@ -93,6 +94,7 @@ def test_a_sweep_killed_while_delivering_sends_every_nudge_once_after_a_restart(
 
 def test_a_sweep_killed_after_slack_posted_a_dm_but_before_recording_it_does_not_send_it_again(admin: Admin) -> None:
     lines, before_kill = 20, 10
+    admin.settings["CAREERPLAN_SENDERS"] = "1"  # one DM in flight when the kill lands
     admin.lines(lines, MONDAY_10AM_NEW_YORK.date())
     everyone = [f"U0M{n:03d}" for n in range(lines)] + [f"U0R{n:03d}" for n in range(lines)]
     zones_known(admin.db, everyone, MONDAY_10AM_NEW_YORK)

@@ -87,7 +87,7 @@ def test_the_database_lost_after_slack_took_a_message_does_not_send_it_again(
         world = make_world(outage.direct, slack, clock)
         for n in range(3):
             world.line(f"U0R{n}", f"U0M{n}", STARTED)
-        sweep = Sweep(outage.db, world.client(), world.settings, clock)
+        sweep = Sweep(outage.db, world.client(), world.settings, clock, senders=1)  # one DM in flight
         clock.now = MONDAY_10AM_NEW_YORK
         # Slack posts the first DM (answering a second later); the database goes before the sweep records it.
         slack.script("chat.postMessage", FakeResponse(delay=1.0, takes_effect=True))
