@@ -3,6 +3,8 @@
 A real ``http.server.ThreadingHTTPServer`` on 127.0.0.1 (port 0) that answers the Web API methods the bot
 uses in Slack's documented shapes, records every request (method, parsed params, headers, token) and can be
 scripted per method (rate limits, server errors, slow answers; tests/fakeslack.py adds the test helpers).
+Given `RateLimits`, it also answers like Slack under load: every Web API call takes `latency` to answer, and
+chat.postMessage beyond the workspace's rate or a conversation's one message a second gets a 429.
 Point a real ``slack_sdk.WebClient`` at it::
 
     with SlackStandIn() as slack:
@@ -29,10 +31,12 @@ import base64
 import contextlib
 import copy
 import json
+import math
 import socket
 import threading
-from collections import deque
-from collections.abc import Callable
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +51,7 @@ __all__ = [
     "TEAM_ID",
     "Call",
     "FakeResponse",
+    "RateLimits",
     "Screen",
     "SharedFile",
     "SlackStandIn",
@@ -132,6 +137,37 @@ class Screen:
     # The DM, oldest first: {"ts", "text", "blocks", "ephemeral": bool, "files": [{"id", "name", "title"}]}
     dm: list[dict[str, Any]] = field(default_factory=list)
     modals: list[dict[str, Any]] = field(default_factory=list)  # the stack, bottom first (id, hash, blocks…)
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Slack's pace, for a stand-in that answers like Slack under load (FACTS.md §4-6: chat.postMessage allows
+    about one message a second per conversation and several hundred a minute per workspace, in short bursts)."""
+
+    latency: float = 0.1  # seconds every Web API call takes to answer (concurrent calls overlap, as on Slack)
+    per_minute: int = 600  # chat.postMessage per workspace (a token bucket refilled at this rate)
+    # The bucket's capacity: one second's worth at the default rate. Slack documents "short bursts" without a
+    # figure; a small one lets a few senders start together without a 429 yet barely shortens a long run, so
+    # the rate, not the burst, decides how long a pass of thousands of reminders takes.
+    burst: int = 10
+    conversation_gap: float = 1.0  # at most one message per conversation in this many seconds
+
+    def __post_init__(self) -> None:
+        if self.per_minute < 1 or self.burst < 1:
+            raise ValueError("RateLimits needs per_minute >= 1 and burst >= 1: nothing could ever be posted")
+
+    def least_seconds(self, per_conversation: Sequence[int]) -> float:
+        """The shortest time these limits allow to post that many messages to each conversation, from the first
+        admitted to the last: the workspace bucket's bound or the busiest conversation's, whichever is longer."""
+        workspace = max(0, sum(per_conversation) - self.burst) * 60 / self.per_minute
+        conversation = max(0, max(per_conversation, default=0) - 1) * self.conversation_gap
+        return max(workspace, conversation)
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float  # the limits clock's reading when `tokens` was counted
 
 
 def ratelimited(retry_after: int = 0) -> FakeResponse:
@@ -255,8 +291,10 @@ class _Handler(BaseHTTPRequestHandler):
             response = fake._receive(call, bad_body=bad_body)
         except Exception as e:  # a bug in the fake must not look like a network error
             response = FakeResponse(status=500, body={"ok": False, "error": f"fake_slack_bug: {e!r}"})
-        if response.delay > 0:
-            fake._stopping.wait(response.delay)  # wakes early when the fake stops
+        # Outside the fake's lock, so that concurrent calls overlap as they do on Slack.
+        wait = response.delay + (fake.limits.latency if fake.limits is not None else 0.0)
+        if wait > 0:
+            fake._stopping.wait(wait)  # wakes early when the fake stops
         self._write(response)
 
     def _write(self, response: FakeResponse) -> None:
@@ -284,8 +322,15 @@ class _Handler(BaseHTTPRequestHandler):
 class SlackStandIn:
     """Slack's Web API on 127.0.0.1; use as a context manager or ``start()``/``stop()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: RateLimits | None = None, limits_clock: Callable[[], float] = time.monotonic) -> None:
         self.users: dict[str, dict[str, Any]] = {}
+        # Slack's pace (None: every call answered at once, nothing throttled); may be set before or after start().
+        self.limits = limits
+        self.limits_clock = limits_clock  # seconds, for the limits; a test injects its own
+        # chat.postMessage calls answered 429 by the limits, by which: "workspace" or "conversation".
+        self.throttled: Counter[str] = Counter()
+        self._buckets: dict[str, _Bucket] = {}  # token -> its workspace's bucket
+        self._last_posted: dict[str, float] = {}  # conversation -> when its last message was admitted
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._calls: list[Call] = []
@@ -509,7 +554,34 @@ class SlackStandIn:
                     return _error("not_authed")
                 if not call.token.startswith(VALID_TOKEN_PREFIXES):
                     return _error("invalid_auth")
+            if call.method == "chat.postMessage" and self.limits is not None:
+                return self._post_within(self.limits, call)
             return self._default(call)
+
+    def _post_within(self, limits: RateLimits, call: Call) -> FakeResponse:
+        """chat.postMessage under `limits`: posted, or a 429 saying in whole seconds when it would be admitted.
+        Only a posted message spends the workspace's token and starts its conversation's gap."""
+        now = self.limits_clock()
+        workspace = call.token or ""
+        rate = limits.per_minute / 60
+        bucket = self._buckets.setdefault(workspace, _Bucket(tokens=limits.burst, at=now))
+        tokens = min(float(limits.burst), bucket.tokens + (now - bucket.at) * rate)
+        conversation = _conversation(call.params.get("channel"))
+        last = self._last_posted.get(conversation)
+        waits = {
+            "workspace": (1 - tokens) / rate if tokens < 1 else 0.0,
+            "conversation": last + limits.conversation_gap - now if last is not None else 0.0,
+        }
+        kind = max(waits, key=lambda k: waits[k])
+        if waits[kind] > 0:
+            self.throttled[kind] += 1
+            return ratelimited(max(1, math.ceil(waits[kind])))
+        answer = self._default(call)
+        if isinstance(answer.body, dict) and answer.body.get("ok"):
+            tokens -= 1
+            self._last_posted[conversation] = now
+        bucket.tokens, bucket.at = tokens, now
+        return answer
 
     def _record(self, call: Call) -> None:
         self._calls.append(call)
@@ -942,6 +1014,13 @@ class SlackStandIn:
             raise RuntimeError("SlackStandIn is not started")
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+
+def _conversation(channel: object) -> str:
+    """The conversation a chat.postMessage `channel` names: a user id means the bot's DM with them."""
+    if not isinstance(channel, str) or not channel:
+        return ""
+    return "D" + channel if channel[0] in "UW" else channel
 
 
 def _flag(value: object) -> bool:

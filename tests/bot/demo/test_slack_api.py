@@ -9,7 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.demo.slack_api import SlackStandIn
+from bot.demo.slack_api import RateLimits, SlackStandIn, server_error
 
 ANA, BEN = "U0ANA", "U0BEN"
 
@@ -23,6 +23,29 @@ def slack() -> Iterator[SlackStandIn]:
 @pytest.fixture
 def client(slack: SlackStandIn) -> WebClient:
     return WebClient(token="xoxb-demo", base_url=slack.url)
+
+
+class Clock:
+    """The rate limits' clock, moved on by hand: no test waits for the limits."""
+
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
+def limited(slack: SlackStandIn, **limits: Any) -> Clock:
+    clock = Clock()
+    slack.limits_clock = clock
+    slack.limits = RateLimits(latency=0, **limits)
+    return clock
+
+
+def refused(client: WebClient, channel: str) -> SlackApiError:
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel=channel, text="hello")
+    return raised.value
 
 
 def modal(title: str, **extra: Any) -> dict[str, Any]:
@@ -110,3 +133,70 @@ def test_a_file_shared_in_the_dm_is_shown_there_and_can_be_downloaded(slack: Sla
     assert shown["name"] == "plan.md" and shown["title"] == "Your plan"
     assert slack.file_bytes(shown["id"]) == ("plan.md", b"# Plan\n")
     assert slack.file_bytes("F0NONE") is None
+
+
+def test_a_burst_goes_through_then_slack_answers_429_until_the_workspace_bucket_refills(
+    slack: SlackStandIn, client: WebClient
+) -> None:
+    clock = limited(slack, per_minute=24, burst=3, conversation_gap=0)  # a token every 2.5 s
+    for user in ("U01", "U02", "U03"):
+        assert client.chat_postMessage(channel=user, text="hello")["ok"]
+    too_soon = refused(client, "U04").response
+    assert too_soon.status_code == 429
+    assert too_soon.headers["Retry-After"] == "3", "2.5 s until a token, in whole seconds"
+    assert too_soon.data == {"ok": False, "error": "ratelimited"}
+    clock.seconds += 2.4
+    assert refused(client, "U04").response.headers["Retry-After"] == "1", "never 0 while it would still be refused"
+    clock.seconds += 0.1
+    assert client.chat_postMessage(channel="U04", text="hello")["ok"]
+    assert slack.throttled == {"workspace": 2}
+    other = WebClient(token="xoxb-other-workspace", base_url=slack.url)
+    assert other.chat_postMessage(channel="U05", text="hello")["ok"], "each workspace (token) has its own bucket"
+
+
+def test_one_message_a_second_per_conversation_and_a_user_id_means_their_dm(
+    slack: SlackStandIn, client: WebClient
+) -> None:
+    clock = limited(slack, per_minute=600, burst=10, conversation_gap=1.0)
+    assert client.chat_postMessage(channel=ANA, text="first")["ok"]
+    assert refused(client, ANA).response.headers["Retry-After"] == "1"
+    assert refused(client, "D" + ANA).response.status_code == 429, "the same DM, by its channel id"
+    assert client.chat_postMessage(channel=BEN, text="to someone else")["ok"]
+    clock.seconds += 1.0
+    assert client.chat_postMessage(channel=ANA, text="second")["ok"]
+    assert slack.throttled == {"conversation": 2}
+
+
+def test_a_refused_message_is_not_posted(slack: SlackStandIn, client: WebClient) -> None:
+    limited(slack, conversation_gap=1.0)
+    client.chat_postMessage(channel=ANA, text="first")
+    refused(client, ANA)
+    assert [m["text"] for m in slack.screen(ANA).dm] == ["first"]
+    assert [c.params["text"] for c in slack.messages] == ["first"] and slack.posted == 1
+    history = client.conversations_history(channel="D" + ANA)["messages"]
+    assert [m["text"] for m in history] == ["first"]
+
+
+def test_a_scripted_answer_comes_before_the_limits(slack: SlackStandIn, client: WebClient) -> None:
+    limited(slack, conversation_gap=1.0)
+    slack.script("chat.postMessage", server_error())
+    assert refused(client, ANA).response.status_code == 500
+    assert client.chat_postMessage(channel=ANA, text="hello")["ok"], "the scripted failure posted nothing"
+
+
+def test_without_limits_nothing_is_ever_throttled(slack: SlackStandIn, client: WebClient) -> None:
+    assert slack.limits is None
+    for n in range(30):
+        assert client.chat_postMessage(channel=ANA, text=f"message {n}")["ok"]
+    assert len(slack.screen(ANA).dm) == 30 and not slack.throttled
+
+
+def test_the_least_time_the_limits_allow() -> None:
+    limits = RateLimits(per_minute=600, burst=10, conversation_gap=1.0)
+    assert limits.least_seconds([]) == 0
+    assert limits.least_seconds([1] * 10) == 0, "a burst goes at once"
+    assert limits.least_seconds([1] * 5010) == 500, "5,000 beyond the burst at 10 a second"
+    assert limits.least_seconds([8, 1, 1]) == 7, "the busiest conversation's bound, one a second"
+    assert limits.least_seconds([8] * 625) == 499, "the longer of the two bounds"
+    with pytest.raises(ValueError, match="burst"):
+        RateLimits(burst=0)
