@@ -5,7 +5,7 @@ Every function takes the caller's Session and returns plain values, never ORM ro
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -188,22 +188,27 @@ def set_away(session: Session, away: Mapping[int, datetime | None]) -> None:
 _SET_AWAY = update(_PEOPLE).where(_PEOPLE.c.id == bindparam("person")).values(away_until=bindparam("until"))
 
 
-def claim_zone_lookup(session: Session, person_id: int, now: datetime, until: datetime, stale_before: datetime) -> bool:
-    """Take the asking of Slack for the person's zone until `until`, if it is still to be asked: their zone was
-    never learnt or learnt before `stale_before`, or their away status has run out. False if another sweeper is
-    asking now, or has just stored the answer (for everyone)."""
-    result = session.execute(
+def claim_zone_lookups(
+    session: Session, person_ids: Sequence[int], now: datetime, until: datetime, stale_before: datetime
+) -> set[int]:
+    """Take the asking of Slack for these people's zones until `until`, for those still to be asked: their zone
+    was never learnt or learnt before `stale_before`, or their away status has run out. Returns those taken; the
+    others another sweeper is asking now, or has just stored the answer for (for everyone)."""
+    if not person_ids:
+        return set()
+    taken = session.execute(
         update(_PEOPLE)
         .where(
-            _PEOPLE.c.id == person_id,
+            one_of(session, _PEOPLE.c.id, person_ids),
             _PEOPLE.c.tz_asked_until.is_(None) | (_PEOPLE.c.tz_asked_until <= as_utc(now)),
             _PEOPLE.c.tz_checked_at.is_(None)
             | (_PEOPLE.c.tz_checked_at < as_utc(stale_before))
             | (_PEOPLE.c.away_until <= as_utc(now)),
         )
         .values(tz_asked_until=as_utc(until))
+        .returning(_PEOPLE.c.id)
     )
-    return int(getattr(result, "rowcount", 0) or 0) == 1
+    return set(taken.scalars())
 
 
 def release_zone_lookups(session: Session, person_ids: Collection[int]) -> None:

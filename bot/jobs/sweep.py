@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -222,33 +222,50 @@ class _Zones:
     lookups_left: int
     learnt: dict[int, _Tz] = field(default_factory=dict)
     asking: set[int] = field(default_factory=set)  # the lookups this sweeper holds (people.tz_asked_until)
+    unasked: set[int] = field(default_factory=set)  # of those, the ones not asked of Slack yet
     to_store: dict[int, str | None] = field(default_factory=dict)
     away_to_store: dict[int, datetime | None] = field(default_factory=dict)  # away_until read again this pass
     refused: bool = False  # users.info refused once this pass (said once in the log, not per person)
 
+    def claim(self, wanted: Iterable[tuple[int, datetime | None, bool]]) -> None:
+        """Take the asking of Slack for those of these people (id, when their zone was checked, whether their away
+        status is to be read again) whose zone is to be asked, up to this pass's lookups, in one statement; `of`
+        asks only for those taken. Those another sweeper has taken are asked by it."""
+        due = dict.fromkeys(
+            person_id
+            for person_id, checked_at, recheck in wanted
+            if person_id not in self.learnt and person_id not in self.asking and self._stale(checked_at, recheck)
+        )
+        room = self.lookups_left - len(self.unasked)
+        if room <= 0 or not due:
+            return
+        with self.db.session() as session:
+            taken = people.claim_zone_lookups(
+                session, list(due)[:room], self.now, self.now + TZ_LOOKUP_LEASE, stale_before=self.now - TZ_MAX_AGE
+            )
+        self.asking |= taken
+        self.unasked |= taken
+
     def of(
         self, person_id: int, user_id: str, cached: str | None, checked_at: datetime | None, *, recheck: bool = False
     ) -> _Tz:
-        """The person's zone: the one kept if checked within TZ_MAX_AGE, else Slack's (once per pass). `recheck`:
-        ask Slack anyway (their away status was to be read again by now)."""
+        """The person's zone: the one kept if checked within TZ_MAX_AGE, else Slack's (once per pass, if `claim`
+        took the asking). `recheck`: ask Slack anyway (their away status was to be read again by now)."""
         if person_id in self.learnt:
             return self.learnt[person_id]
-        if not recheck and checked_at is not None and self.now - checked_at < TZ_MAX_AGE:
+        if not self._stale(checked_at, recheck):
             return _Tz(True, cached)
         fallback = _Tz(True, cached) if checked_at is not None else _Tz(False)
-        if self.lookups_left <= 0:
-            return fallback
-        with self.db.session() as session:
-            claimed = people.claim_zone_lookup(
-                session, person_id, self.now, self.now + TZ_LOOKUP_LEASE, stale_before=self.now - TZ_MAX_AGE
-            )
-            if not claimed:
-                return fallback  # another sweeper is asking Slack now, and will store the answer
-        self.asking.add(person_id)
+        if self.lookups_left <= 0 or person_id not in self.unasked:
+            return fallback  # no lookups left this pass, or another sweeper is asking Slack (and will store it)
+        self.unasked.discard(person_id)
         self.lookups_left -= 1
         answer = self._ask(person_id, user_id, cached, fallback)
         self.learnt[person_id] = answer
         return answer
+
+    def _stale(self, checked_at: datetime | None, recheck: bool) -> bool:
+        return recheck or checked_at is None or self.now - checked_at >= TZ_MAX_AGE
 
     def _ask(self, person_id: int, user_id: str, cached: str | None, fallback: _Tz) -> _Tz:
         try:
@@ -303,6 +320,7 @@ class _Zones:
         self.to_store.clear()
         self.away_to_store.clear()
         self.asking.clear()
+        self.unasked.clear()
 
 
 class Sweep:
@@ -404,6 +422,7 @@ class Sweep:
         lead_days = self.settings.lead_days
         # The manager's day, in the same current zone their DM will be delivered in (a stale one is asked of
         # Slack again here, before the transaction below): a manager who moved is reminded on their new day.
+        zones.claim((line.manager_id, line.manager_tz_checked_at, False) for line in chunk)
         today = {
             line.id: local_day(
                 now, zones.of(line.manager_id, line.manager, line.manager_tz, line.manager_tz_checked_at).tz
@@ -441,6 +460,7 @@ class Sweep:
         self, groups: Sequence[store.EndedExperiments], now: datetime, zones: _Zones, tally: _Tally
     ) -> None:
         # Time zones first: no Slack call while the transaction below holds its locks.
+        zones.claim((group.manager_id, group.manager_tz_checked_at, False) for group in groups)
         over = [
             group
             for group in groups
@@ -494,6 +514,11 @@ class Sweep:
         gone: list[store.Deliverable] = []
         later: dict[int, store.Later] = {}
         ready: list[tuple[store.Deliverable, WorkingTime, bool]] = []
+        zones.claim(
+            (n.recipient_id, n.tz_checked_at, n.away_until is not None and n.away_until <= now)
+            for n in due
+            if n.id not in stale
+        )
         for nudge in due:
             if nudge.id in stale:
                 continue

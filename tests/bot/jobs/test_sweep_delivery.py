@@ -92,7 +92,7 @@ def test_a_zone_another_sweeper_is_asking_for_is_not_asked_again(world: World) -
         assert boss is not None
         # Another sweeper holds the asking: this one neither asks nor decides on a zone it does not know.
         now = world.clock()
-        assert people.claim_zone_lookup(session, boss, now, now + timedelta(minutes=2), stale_before=now)
+        assert people.claim_zone_lookups(session, [boss], now, now + timedelta(minutes=2), stale_before=now) == {boss}
     assert world.run().sent == 1  # the report's invitation; their manager's waits for the zone
     assert [c.params["user"] for c in world.slack.calls_to("users.info")].count("U0BOSS") == 0
     world.clock.now += timedelta(minutes=5)  # the other sweeper's hold is over (it died, say)
