@@ -16,7 +16,8 @@ Monday 10:00 in New York, and measures:
   the line's schedule on by conditional update and inserts the nudge rows (no delivery), its ratio to the
   hand-written query, and (in the detail) to the floor, with whether it left the very rows the floor did.
   This pass asks Slack for no time zone (the floor cannot): each manager's stored zone decides, as in the floor;
-- *delivery*: the next pass, sending every nudge inside working hours to the fake Slack (DMs per second);
+- *delivery*: the next pass, sending every nudge inside working hours to the fake Slack (DMs per second), paced
+  at CAREERPLAN_SEND_PER_MINUTE=6000 (the most it allows; bench/delivery.py measures Slack's own pace);
 - *steady pass*: the pass after that, when nothing new is due: what every 5-minute pass costs all day, with
   the users.info calls it made (the seed's zones are mostly over a week old: up to TZ_LOOKUPS_PER_PASS a pass);
 - *idle pass*: the same once every zone is fresh (no Slack call): the sweep's own cost when there is nothing to do.
@@ -167,7 +168,13 @@ def bench(backend: str, size: int, postgres_url: str | None, *, deliver: bool = 
         seeded = time.perf_counter() - started
         with FakeSlack() as slack:
             settings = Settings.from_env(
-                {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": "unused", "SLACK_API_URL": slack.url}
+                {
+                    "SLACK_BOT_TOKEN": "xoxb-bench",
+                    "SLACK_SIGNING_SECRET": "unused",
+                    "SLACK_API_URL": slack.url,
+                    # The fastest pace the setting allows: this fake keeps none (bench/delivery.py's does).
+                    "CAREERPLAN_SEND_PER_MINUTE": "6000",
+                }
             )
             client = build_web_client(settings)
 
