@@ -1,7 +1,8 @@
 """Kill `careerplan sweep --once` (SIGKILL) at random moments of its delivery, sweep again, and count the DMs that
 went twice and the ones never sent, against the fake Slack on 127.0.0.1 (issue 17 item 3).
 
-    python bench/sweep_kills.py [--kills 30] [--lines 40] [--seed 17] [--postgres URL | --sqlite] [--no-im-history]
+    python bench/sweep_kills.py [--kills 30] [--lines 40] [--seed 17] [--latency 0.1] [--postgres URL | --sqlite]
+                                [--no-im-history]
 
 A first, whole pass is timed to learn when delivery starts and ends. Then each run: a fresh migrated database
 with `--lines` reporting lines (a manager's and a report's reminder each, due now, time zones known), a fake
@@ -9,7 +10,10 @@ Slack whose clock agrees with the sweep's frozen one, a first sweep SIGKILLed af
 delivery, a sweep a minute later (the dead claim still holds) and one after CLAIM_LEASE. Printed per run: the
 delay, what the kill left (DMs Slack had posted that the database did not record: the window this is about),
 the history reads, and the DMs twice or lost at the end. `--no-im-history`: Slack refuses every history read
-(missing_scope, an app not reinstalled), for the behaviour before the check. Figures only; no pass/fail.
+(missing_scope, an app not reinstalled), for the behaviour before the check. `--latency`: seconds the fake takes to
+answer each call, having posted the DM at once (as Slack does, it posts before its answer is on its way), so
+a kill can land between Slack posting and the sweep recording: 0.1 s is Slack's usual; 0 for the fake's
+instant answers. Figures only; no pass/fail.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from bot.career.cadence import CLAIM_LEASE, NudgeStatus
 from storage.db import Database
 from storage.models import Nudge, Person
 from tests.cli import MONDAY_10AM_NEW_YORK, Admin
-from tests.fakeslack import FakeResponse, FakeSlack
+from tests.fakeslack import FakeResponse, FakeSlack, RateLimits
 
 NOW = MONDAY_10AM_NEW_YORK
 POSTGRES_ENV = "CAREERPLAN_TEST_POSTGRES_URL"
@@ -76,9 +80,16 @@ def count(db: Database, status: NudgeStatus) -> int:
         return session.scalar(select(func.count()).select_from(Nudge).where(Nudge.status == status.value)) or 0
 
 
-def calibrate(template: Path | None, postgres: str | None, work: Path, lines: int) -> tuple[float, float]:
+def answering_in(latency: float) -> RateLimits:
+    """A fake Slack's answers `latency` seconds late, and no pace of its own (the sweep keeps Slack's)."""
+    return RateLimits(latency=latency, per_minute=10**9, burst=10**9, conversation_gap=0.0)
+
+
+def calibrate(
+    template: Path | None, postgres: str | None, work: Path, lines: int, latency: float
+) -> tuple[float, float]:
     """Seconds from start to the first DM and to the end of a whole pass."""
-    with fresh_database(template, postgres, work) as (db, url), FakeSlack() as slack:
+    with fresh_database(template, postgres, work) as (db, url), FakeSlack(answering_in(latency)) as slack:
         admin = Admin(slack, db, url, work)
         prepared(admin, lines)
         started = time.monotonic()
@@ -93,10 +104,10 @@ MISSING_SCOPE = FakeResponse(body={"ok": False, "error": "missing_scope", "neede
 
 
 def one_run(
-    template: Path | None, postgres: str | None, work: Path, lines: int, delay: float, *, history: bool
+    template: Path | None, postgres: str | None, work: Path, lines: int, delay: float, *, history: bool, latency: float
 ) -> tuple[int, int, int, int]:
     """(DMs posted but unrecorded at the kill, history reads, DMs sent twice, people never reached)."""
-    with fresh_database(template, postgres, work) as (db, url), FakeSlack() as slack:
+    with fresh_database(template, postgres, work) as (db, url), FakeSlack(answering_in(latency)) as slack:
         admin = Admin(slack, db, url, work)
         everyone = prepared(admin, lines)
         if not history:
@@ -125,6 +136,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get(POSTGRES_ENV) if "--sqlite" not in sys.argv else None)
     parser.add_argument("--sqlite", action="store_true", help="SQLite even when CAREERPLAN_TEST_POSTGRES_URL is set")
     parser.add_argument("--no-im-history", action="store_true", help="Slack refuses history reads (missing_scope)")
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds the fake Slack takes to answer (0.1)")
     options = parser.parse_args()
     postgres = None if options.sqlite else options.postgres
     chance = random.Random(options.seed)
@@ -136,16 +148,25 @@ def main() -> None:
             migrated = Database(f"sqlite:///{template}")
             migrated.upgrade()
             migrated.dispose()
-        first, whole = calibrate(template, postgres, work, options.lines)
+        first, whole = calibrate(template, postgres, work, options.lines, options.latency)
         backend = "PostgreSQL" if postgres else "SQLite"
         refused = ", history reads refused (missing_scope)" if options.no_im_history else ""
-        print(f"{backend}, {options.lines} lines ({2 * options.lines} DMs a pass), seed {options.seed}{refused}")
+        print(
+            f"{backend}, {options.lines} lines ({2 * options.lines} DMs a pass), seed {options.seed}, Slack answering "
+            f"in {options.latency:g} s{refused}"
+        )
         print(f"a whole pass: first DM at {first:.2f} s, done at {whole:.2f} s; kills land uniformly in between")
         totals = Counter[str]()
         for run in range(1, options.kills + 1):
             delay = chance.uniform(first, whole)
             unrecorded, reads, twice, lost = one_run(
-                template, postgres, work, options.lines, delay, history=not options.no_im_history
+                template,
+                postgres,
+                work,
+                options.lines,
+                delay,
+                history=not options.no_im_history,
+                latency=options.latency,
             )
             totals.update(kills=1, in_window=unrecorded > 0, unrecorded=unrecorded, reads=reads, twice=twice, lost=lost)
             print(
