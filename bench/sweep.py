@@ -51,7 +51,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.floor import Rows, set_based_pass
 from bench.floor import rows as rows_left
-from bench.memory import status_kb
 from bench.seed import MONDAY_10AM_NEW_YORK, bench_database, seed
 from bot.jobs.sweep import DELIVERY_BATCH, Sweep, SweepReport
 from bot.settings import Settings
@@ -127,16 +126,6 @@ def timed_pass(sweep: Sweep) -> tuple[float, SweepReport]:
     return time.perf_counter() - started, report
 
 
-def measured_pass(sweep: Sweep) -> tuple[float, SweepReport, str]:
-    """`timed_pass`, with this process's resident memory before the pass and its peak during it (Linux: writing 5
-    to clear_refs starts VmHWM again from the current resident set)."""
-    before = status_kb(os.getpid(), "VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")
-    seconds, report = timed_pass(sweep)
-    peak = status_kb(os.getpid(), "VmHWM")
-    return seconds, report, f"resident {before / 1024:.0f} MB before, peak {peak / 1024:.0f} MB during the pass"
-
-
 def floor_pass(db: Database, folder: Path, lead_days: int) -> tuple[float, int, Rows]:
     """bench/floor.py's pass over these rows, leaving them as they are: on a copy of a SQLite file, committed;
     on PostgreSQL, rolled back."""
@@ -206,10 +195,9 @@ def bench(backend: str, size: int, postgres_url: str | None, *, deliver: bool = 
             row("set-based floor", floor, f"{floors[0][1]} nudge rows written, {how}", query)
             floor_rows = floors[0][2]
             enqueue = Sweep(db, client, settings, lambda: NOW, delivery_batch=0, tz_lookups_per_pass=0)
-            seconds, report, memory = measured_pass(enqueue)
+            seconds, report = timed_pass(enqueue)
             same = "identical rows" if rows_left(db) == floor_rows else "ROWS DIFFER from the floor's"
-            detail = f"{seconds / floor:.2f}× the floor, {same}; {report.line()}; {memory}"
-            row("sweep: find + enqueue", seconds, detail, query)
+            row("sweep: find + enqueue", seconds, f"{seconds / floor:.2f}× the floor, {same}; {report.line()}", query)
             if deliver:
                 seconds, report = timed_pass(sweep(delivery_batch=1_000_000))
                 rate = report.sent / seconds if seconds else 0.0
@@ -223,8 +211,8 @@ def bench(backend: str, size: int, postgres_url: str | None, *, deliver: bool = 
             detail = f"{report.line()}; {asked} users.info; query {query * 1000:.1f} ms for {found} rows"
             row("steady pass", seconds, detail, query)
             fresh = zones_checked(db)
-            seconds, report, memory = measured_pass(sweep())
-            detail = f"{report.line()}; every zone taken as checked now ({fresh} people), so no users.info; {memory}"
+            seconds, report = timed_pass(sweep())
+            detail = f"{report.line()}; every zone taken as checked now ({fresh} people), so no users.info"
             row("idle pass", seconds, detail, query)
     return rows
 
