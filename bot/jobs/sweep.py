@@ -556,7 +556,11 @@ class Sweep:
         """One sender's work (a pool thread): None if the pass stopped sending before this reminder's turn."""
         if self._stopping.is_set() or senders.over:
             return None
-        outcome = self._send(nudge, when, waited=waited, senders=senders)
+        try:
+            outcome = self._send(nudge, when, waited=waited, senders=senders)
+        except BaseException:
+            senders.over = True  # the pass fails (its database went away, say): the other senders stop too
+            raise
         senders.heard(outcome)
         if outcome is _Outcome.LEFT:
             self._left(nudge)  # at once: the line's other reminders, still to be sent, are cancelled
