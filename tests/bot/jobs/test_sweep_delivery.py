@@ -8,8 +8,11 @@ import threading
 from collections import Counter
 from datetime import date, timedelta
 
+from bot.career.cadence import NudgeStatus
+from bot.jobs.pace import LONGEST_WAIT
 from bot.jobs.sweep import Sweep, SweepReport
 from storage import people
+from storage.db import as_utc
 from tests.builders import TEAM
 from tests.clock import utc
 from tests.fakeslack import Call, ratelimited
@@ -98,3 +101,22 @@ def test_a_zone_another_sweeper_is_asking_for_is_not_asked_again(world: World) -
     world.clock.now += timedelta(minutes=5)  # the other sweeper's hold is over (it died, say)
     assert world.run().sent == 1
     assert "U0BOSS" in [c.params["user"] for c in world.slack.calls_to("users.info")]
+
+
+def test_a_turn_too_far_off_gives_the_reminders_back_untouched_and_the_pass_stops_sending(world: World) -> None:
+    lines(world, 3)
+    world.clock.now = MONDAY_10AM_NEW_YORK
+    sweep = world.sweep(senders=2)
+    sweep.pace.slow_down(TEAM, LONGEST_WAIT + 60)  # Slack asked another sweeper to wait a minute and a half
+    report = sweep.run_once()
+    assert (report.enqueued, report.sent) == (6, 0)
+    assert world.slack.messages == []
+    owed = world.nudges()
+    assert {n.status for n in owed} == {NudgeStatus.PENDING.value}
+    assert all(n.attempts == 0 and n.unconfirmed_since is None for n in owed)  # as if never claimed
+    # Those the senders had taken wait for their turn; the others were never taken: the pass stopped sending.
+    later = [n for n in owed if as_utc(n.not_before) > MONDAY_10AM_NEW_YORK + timedelta(seconds=LONGEST_WAIT)]
+    assert 1 <= len(later) <= 2
+    world.timer.sleep(LONGEST_WAIT + 60)
+    world.clock.now += timedelta(minutes=5)
+    assert world.run().sent == 6
