@@ -18,6 +18,7 @@ at once (DESIGN.md §5). It has two phases:
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -87,6 +88,8 @@ TZ_LOOKUPS_PER_PASS: Final = 300
 DELIVERY_BATCH: Final = 1000  # nudges read and decided on at a time; a pass reads batches until none is due
 # 429s in a row for one reminder (each held every sender for its Retry-After) before the pass stops sending.
 RATE_LIMITED_TRIES: Final = 5
+# A Retry-After is whole seconds; one that is not a number, or longer than this, is read as 1 s or as this.
+RETRY_AFTER_LONGEST: Final = timedelta(hours=1)
 # At most this many waiting reminders are counted for /metrics, so a scrape stays cheap whatever the backlog.
 QUEUED_CAP: Final = 100_000
 ENQUEUE_BATCH: Final = 2000  # lines per transaction
@@ -850,16 +853,20 @@ def _without_rate_limit_retries(client: WebClient) -> WebClient:
 
 
 def _retry_after(exc: SlackApiError) -> float | None:
-    """A 429's Retry-After in seconds (Slack sends whole seconds; 1 if it sent none); None for any other error."""
+    """A 429's Retry-After in seconds (Slack sends whole seconds; 1 if it sent none or no number, at most
+    RETRY_AFTER_LONGEST); None for any other error."""
     response = exc.response
     if response is None or getattr(response, "status_code", None) != 429:
         return None
     headers = getattr(response, "headers", None) or {}
     raw = headers.get("Retry-After") or headers.get("retry-after")
     try:
-        return max(float(raw), 0.0) if raw is not None else 1.0
+        seconds = float(raw) if raw is not None else 1.0
     except (TypeError, ValueError):
-        return 1.0
+        seconds = 1.0
+    if not math.isfinite(seconds):
+        seconds = 1.0 if math.isnan(seconds) else RETRY_AFTER_LONGEST.total_seconds()
+    return min(max(seconds, 0.0), RETRY_AFTER_LONGEST.total_seconds())
 
 
 def _in_turns(items: Sequence[_T], key: Callable[[_T], object]) -> list[_T]:

@@ -8,14 +8,16 @@ import threading
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
+
 from bot.career.cadence import NudgeStatus
 from bot.jobs.pace import LONGEST_WAIT
-from bot.jobs.sweep import Sweep, SweepReport
+from bot.jobs.sweep import RETRY_AFTER_LONGEST, Sweep, SweepReport
 from storage import people
 from storage.db import as_utc
 from tests.builders import TEAM
 from tests.clock import utc
-from tests.fakeslack import Call, ratelimited
+from tests.fakeslack import Call, FakeResponse, ratelimited
 from tests.sweepworld import World
 
 STARTED = date(2026, 11, 23)
@@ -120,3 +122,20 @@ def test_a_turn_too_far_off_gives_the_reminders_back_untouched_and_the_pass_stop
     world.timer.sleep(LONGEST_WAIT + 60)
     world.clock.now += timedelta(minutes=5)
     assert world.run().sent == 6
+
+
+@pytest.mark.parametrize("retry_after", ["nan", "inf", "1e20", "-5", "soon"])
+def test_a_malformed_retry_after_neither_breaks_the_pass_nor_holds_the_reminders_for_ever(
+    world: World, retry_after: str
+) -> None:
+    lines(world, 2)
+    world.clock.now = MONDAY_10AM_NEW_YORK
+    world.slack.script(
+        "chat.postMessage",
+        FakeResponse(status=429, headers={"Retry-After": retry_after}, body={"ok": False, "error": "ratelimited"}),
+    )
+    assert world.run().slowed == 1
+    world.timer.sleep(RETRY_AFTER_LONGEST.total_seconds())
+    world.clock.now += RETRY_AFTER_LONGEST + timedelta(minutes=5)
+    world.run()
+    assert Counter(map(nudge_id, world.slack.messages)) == {n.id: 1 for n in world.nudges()}
