@@ -65,10 +65,12 @@ class Pace:
         self.tolerance = (WORKSPACE_BURST - 1) * self.interval
         self._lock = threading.Lock()
         self._held: dict[str, float] = {}  # workspace -> until when a 429 seen in this process holds it
+        self._booked = False  # a turn was booked since the last tidy
 
     def take_turn(self, team_id: str, conversation: str) -> Later | None:
         """Wait for a DM's turn in its conversation, then in its workspace: None once it may be sent. A turn further
         off than LONGEST_WAIT is not waited for: when it is."""
+        self._booked = True
         now = self.timer.time()
         with self.db.session() as session:
             at = store.book(session, f"{team_id}/{conversation}", now, CONVERSATION_GAP, 0.0)
@@ -97,7 +99,11 @@ class Pace:
             store.hold_until(session, team_id, until, self.tolerance)
 
     def tidy(self) -> None:
-        """Drop the marks that no longer hold anyone back (called at the end of a pass)."""
+        """Drop the marks that no longer hold anyone back (called at the end of a pass that sent; an idle pass,
+        every few minutes all day, writes nothing)."""
+        if not self._booked:
+            return
+        self._booked = False
         with self.db.session() as session:
             store.forget_before(session, self.timer.time() - FORGET_AFTER)
 

@@ -234,13 +234,15 @@ class _Zones:
         """Take the asking of Slack for those of these people (id, when their zone was checked, whether their away
         status is to be read again) whose zone is to be asked, up to this pass's lookups, in one statement; `of`
         asks only for those taken. Those another sweeper has taken are asked by it."""
+        room = self.lookups_left - len(self.unasked)
+        if room <= 0:
+            return  # no lookups left this pass (or none allowed): nothing to look through
         due = dict.fromkeys(
             person_id
             for person_id, checked_at, recheck in wanted
             if person_id not in self.learnt and person_id not in self.asking and self._stale(checked_at, recheck)
         )
-        room = self.lookups_left - len(self.unasked)
-        if room <= 0 or not due:
+        if not due:
             return
         with self.db.session() as session:
             taken = people.claim_zone_lookups(
